@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/safeduty/safeduty/internal/app"
+	"github.com/safeduty/safeduty/internal/demo"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
+)
+
+// dbFlags adds --db and --data to fs.
+func dbFlags(fs *flag.FlagSet) *db.Config {
+	cfg := &db.Config{}
+	fs.StringVar(&cfg.URL, "db", env("SAFEDUTY_DB", ""), "PostgreSQL URL (postgres://…); empty for embedded SQLite (env SAFEDUTY_DB)")
+	fs.StringVar(&cfg.DataDir, "data", env("SAFEDUTY_DATA", "data"), "data folder for SQLite and files (env SAFEDUTY_DATA)")
+	return cfg
+}
+
+type prefixes []netip.Prefix
+
+func (p *prefixes) String() string { return fmt.Sprint(*p) }
+func (p *prefixes) Set(s string) error {
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			a, err := netip.ParseAddr(part)
+			if err != nil {
+				return err
+			}
+			*p = append(*p, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		pr, err := netip.ParsePrefix(part)
+		if err != nil {
+			return err
+		}
+		*p = append(*p, pr)
+	}
+	return nil
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbc := dbFlags(fs)
+	addr := fs.String("addr", env("SAFEDUTY_ADDR", "127.0.0.1:8080"), "listen address (env SAFEDUTY_ADDR)")
+	withDemo := fs.Bool("demo", false, "build the demo district on first start (idempotent)")
+	insecure := fs.Bool("insecure-cookie", false, "send the session cookie without Secure, for plain-HTTP deployments on a private network")
+	var trusted prefixes
+	fs.Var(&trusted, "trusted-proxy", "addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (repeatable)")
+	ac := auth.DefaultConfig()
+	fs.IntVar(&ac.LockoutThreshold, "lockout-threshold", ac.LockoutThreshold, "consecutive failed sign-ins that lock an account")
+	fs.DurationVar(&ac.LockoutDuration, "lockout-duration", ac.LockoutDuration, "how long a locked account stays locked")
+	fs.DurationVar(&ac.BrowserIdle, "session-idle", ac.BrowserIdle, "browser session idle timeout")
+	fs.DurationVar(&ac.BrowserMax, "session-max", ac.BrowserMax, "browser session absolute timeout")
+	fs.DurationVar(&ac.TokenIdle, "token-idle", ac.TokenIdle, "API token idle timeout")
+	fs.DurationVar(&ac.TokenMax, "token-max", ac.TokenMax, "API token absolute timeout")
+	logFormat := fs.String("log-format", env("SAFEDUTY_LOG_FORMAT", "text"), "log format: text or json")
+	logLevel := fs.String("log-level", env("SAFEDUTY_LOG_LEVEL", "info"), "log level: debug, info, warn, error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := newLogger(stderr, *logFormat, *logLevel)
+	slog.SetDefault(log)
+
+	if dbc.URL == "" {
+		unlock, err := db.LockDataDir(dbc.DataDir)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+	start := time.Now()
+	a, err := app.New(ctx, app.Config{DB: *dbc, Auth: ac, InsecureCookie: *insecure, TrustedProxies: trusted, Version: version(), Log: log})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *withDemo {
+		res, err := demo.Build(ctx, a.DB, demo.Options{Password: env("SAFEDUTY_DEMO_PASSWORD", ""), Clock: a.Cfg.Clock, Log: log})
+		if err != nil {
+			return fmt.Errorf("demo district: %w", err)
+		}
+		if res.Built {
+			log.Info("demo district built", "took", res.Took.Round(time.Millisecond), "grids", res.Grids, "users", res.Users)
+			if res.PasswordGenerated {
+				fmt.Fprintf(stdout, "\nDemo users (admin, secretary, mayor, town01, dept-construction, patrol0001, ent0001 …)\nshare the generated password:  %s\nSet SAFEDUTY_DEMO_PASSWORD to choose it. It is shown only this once.\n\n", res.Password)
+			}
+		}
+	}
+	a.RefreshReferenceData(ctx)
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      10 * time.Minute, // long exports stream
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("SafeDuty serving", "url", "http://"+ln.Addr().String(), "db", a.DB.Describe(), "ready_in", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "SafeDuty is serving on http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbc := dbFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d, err := db.Open(ctx, *dbc)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	n, err := d.Migrate(ctx, nil)
+	if err != nil {
+		return err
+	}
+	applied, newest, err := d.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: applied %d migration(s); schema version %d of %d\n", d.Describe(), n, applied, newest)
+	return nil
+}
+
+func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbc := dbFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: safeduty backup [--db URL | --data DIR] FILE")
+	}
+	d, err := db.Open(ctx, *dbc)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	start := time.Now()
+	if err := d.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backed up %s to %s in %s\n", d.Describe(), fs.Arg(0), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func restore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbc := dbFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: safeduty restore [--db URL | --data DIR] FILE (stop the server first)")
+	}
+	if err := db.Restore(ctx, *dbc, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "restored %s; start the server to apply any newer migrations\n", fs.Arg(0))
+	return nil
+}

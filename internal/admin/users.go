@@ -1,0 +1,243 @@
+package admin
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/safeduty/safeduty/internal/platform/api"
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
+)
+
+var userSorting = api.Sorting{
+	Columns: map[string]string{
+		"username": "u.username", "display_name": "u.display_name", "org": "o.name",
+		"last_login_at": "u.last_login_at", "created_at": "u.created_at",
+	},
+	Default:  "username",
+	Tiebreak: "u.id",
+}
+
+var userExport = api.Export[User]{Name: "admin.export.users", Columns: []api.Column[User]{
+	{Header: "admin.field.username", Value: func(u User) any { return u.Username }, Width: 16},
+	{Header: "admin.field.display_name", Value: func(u User) any { return u.DisplayName }, Width: 14},
+	{Header: "admin.field.org", Value: func(u User) any { return u.OrgName }, Width: 26},
+	{Header: "admin.field.roles", Value: func(u User) any { return rolesText(u.Roles) }, Width: 24},
+	{Header: "admin.field.disabled", Value: func(u User) any { return u.Disabled }, Width: 8},
+	{Header: "admin.field.locked_until", Value: func(u User) any { return u.LockedUntil }, Width: 18},
+	{Header: "admin.field.last_login_at", Value: func(u User) any { return u.LastLoginAt }, Width: 18},
+}}
+
+func rolesText(roles []auth.Role) string {
+	parts := make([]string, len(roles))
+	for i, r := range roles {
+		parts[i] = string(r)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func userSelect(e db.Engine) string {
+	return `SELECT u.id, u.username, u.display_name, u.org_id, o.name, u.person_id, u.lang, u.disabled, u.must_change_password,
+		lt.locked_until, u.last_login_at, u.created_at, u.updated_at, u.org_path,
+		COALESCE((SELECT ` + e.StringAgg("ur.role", ",") + ` FROM user_roles ur WHERE ur.user_id = u.id), '')
+		FROM users u JOIN orgs o ON o.id = u.org_id
+		LEFT JOIN login_throttle lt ON lt.username = u.username AND lt.locked_until > ?`
+}
+
+type scanner interface{ Scan(...any) error }
+
+func scanUser(s scanner) (User, error) {
+	var u User
+	var roles string
+	err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &u.OrgID, &u.OrgName, db.NullID{P: &u.PersonID}, &u.Lang, &u.Disabled,
+		&u.MustChangePassword, &u.LockedUntil, &u.LastLoginAt, &u.CreatedAt, &u.UpdatedAt, &u.path, &roles)
+	u.Roles = []auth.Role{}
+	for _, r := range strings.Split(roles, ",") {
+		if r != "" {
+			u.Roles = append(u.Roles, auth.Role(r))
+		}
+	}
+	return u, err
+}
+
+// ListUsers calls each for the users in scope matching f.
+func (m *Module) ListUsers(ctx context.Context, sc auth.Scope, f UserFilter, lp api.ListParams, each func(User) error) (int, error) {
+	now := m.Auth.Clock.Now()
+	var w db.Where
+	w.Add(sc.PathCond("u.org_path"))
+	if f.Role != "" {
+		w.Add("EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role = ?)", f.Role)
+	}
+	if f.OrgID != nil {
+		w.Add("u.org_id = ?", *f.OrgID)
+	}
+	if f.Under != nil {
+		var path string
+		err := m.DB.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, *f.Under).Scan(&path)
+		if err != nil && !db.IsNoRows(err) {
+			return 0, err
+		}
+		if path == "" || !sc.Contains(path) {
+			w.Add("1 = 0")
+		} else {
+			lo, hi := db.PrefixRange(path)
+			w.Add("u.org_path >= ? AND u.org_path < ?", lo, hi)
+		}
+	}
+	if f.Disabled != nil {
+		w.Add("u.disabled = ?", *f.Disabled)
+	}
+	if f.Locked != nil {
+		if *f.Locked {
+			w.Add("lt.locked_until IS NOT NULL")
+		} else {
+			w.Add("lt.locked_until IS NULL")
+		}
+	}
+	if f.Q != "" {
+		pat := db.Contains(f.Q)
+		w.Add(`(LOWER(u.username) LIKE ? ESCAPE '\' OR LOWER(u.display_name) LIKE ? ESCAPE '\')`, pat, pat)
+	}
+	args := append([]any{now}, w.Args()...)
+	total := 0
+	if lp.Paged() {
+		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM users u LEFT JOIN login_throttle lt ON lt.username = u.username AND lt.locked_until > ?`+w.SQL(), args...).Scan(&total); err != nil {
+			return 0, err
+		}
+	}
+	limit, largs := lp.Limit()
+	rows, err := m.DB.Query(ctx, userSelect(m.DB.Engine())+w.SQL()+lp.OrderBy(userSorting)+limit, append(args, largs...)...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return 0, err
+		}
+		if err := each(u); err != nil {
+			return 0, err
+		}
+	}
+	return total, rows.Err()
+}
+
+// GetUser returns a user in scope. Errors: NotFound.
+func (m *Module) GetUser(ctx context.Context, sc auth.Scope, id db.ID) (User, error) {
+	u, err := scanUser(m.DB.QueryRow(ctx, userSelect(m.DB.Engine())+` WHERE u.id = ?`, m.Auth.Clock.Now(), id))
+	if db.IsNoRows(err) || (err == nil && !sc.Contains(u.path)) {
+		return User{}, apperr.NotFoundf("user")
+	}
+	return u, err
+}
+
+// Routes registers the user and audit API.
+func (m *Module) Routes(r *api.Registry) {
+	perm := &auth.PermUserAdmin
+	r.Add(api.Route{Method: "GET", Path: "/api/v1/users", ID: "listUsers", Tag: "admin", Summary: "List user accounts in scope",
+		Perm: perm, Params: UserFilter{}, Response: User{}, List: true, Sorts: userSorting.Fields(),
+		Handler: api.ListHandler(userSorting, userExport, m.ListUsers)})
+	r.Add(api.Route{Method: "GET", Path: "/api/v1/users/{id}", ID: "getUser", Tag: "admin", Summary: "Get one user account",
+		Perm: perm, Object: "user", Response: User{}, Handler: m.apiGetUser})
+	r.Add(api.Route{Method: "POST", Path: "/api/v1/users", ID: "createUser", Tag: "admin", Summary: "Create a user account",
+		Perm: perm, Body: auth.UserInput{}, Response: User{}, Status: http.StatusCreated, Handler: m.apiCreateUser})
+	r.Add(api.Route{Method: "PATCH", Path: "/api/v1/users/{id}", ID: "updateUser", Tag: "admin", Summary: "Update a user account (name, org, roles, disabled, language)",
+		Perm: perm, Object: "user", Body: auth.UserInput{}, Response: User{}, Handler: m.apiUpdateUser})
+	r.Add(api.Route{Method: "POST", Path: "/api/v1/users/{id}/password", ID: "resetUserPassword", Tag: "admin", Summary: "Reset a user's password (the user must change it at next sign-in)",
+		Perm: perm, Object: "user", Body: PasswordReset{}, Status: http.StatusNoContent, Handler: m.apiResetPassword})
+	r.Add(api.Route{Method: "POST", Path: "/api/v1/users/{id}/unlock", ID: "unlockUser", Tag: "admin", Summary: "Clear a sign-in lock",
+		Perm: perm, Object: "user", Response: User{}, Handler: m.apiUnlock})
+	r.Add(api.Route{Method: "GET", Path: "/api/v1/audit", ID: "listAudit", Tag: "admin", Summary: "Read the audit log (append-only)",
+		Perm: &auth.PermAuditRead, Params: AuditFilter{}, Response: AuditEntry{}, List: true, Sorts: auditSorting.Fields(),
+		Handler: api.ListHandler(auditSorting, auditExport, m.ListAudit)})
+}
+
+func (m *Module) apiGetUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id", "user")
+	if err != nil {
+		return err
+	}
+	u, err := m.GetUser(r.Context(), auth.FromContext(r.Context()).Scope, id)
+	if err != nil {
+		return err
+	}
+	return api.JSON(w, http.StatusOK, u)
+}
+
+func (m *Module) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
+	var in auth.UserInput
+	if err := api.Decode(r, &in); err != nil {
+		return err
+	}
+	p := auth.FromContext(r.Context())
+	var id db.ID
+	err := m.DB.Tx(r.Context(), func(tx *db.Tx) error {
+		var err error
+		id, err = m.Auth.CreateUser(r.Context(), tx, p, in)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	u, err := m.GetUser(r.Context(), p.Scope, id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/users/"+id.String())
+	return api.JSON(w, http.StatusCreated, u)
+}
+
+func (m *Module) apiUpdateUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id", "user")
+	if err != nil {
+		return err
+	}
+	var in auth.UserInput
+	if err := api.Decode(r, &in); err != nil {
+		return err
+	}
+	p := auth.FromContext(r.Context())
+	if err := m.DB.Tx(r.Context(), func(tx *db.Tx) error { return m.Auth.UpdateUser(r.Context(), tx, p, id, in) }); err != nil {
+		return err
+	}
+	u, err := m.GetUser(r.Context(), p.Scope, id)
+	if err != nil {
+		return err
+	}
+	return api.JSON(w, http.StatusOK, u)
+}
+
+func (m *Module) apiResetPassword(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id", "user")
+	if err != nil {
+		return err
+	}
+	var in PasswordReset
+	if err := api.Decode(r, &in); err != nil {
+		return err
+	}
+	p := auth.FromContext(r.Context())
+	if err := m.DB.Tx(r.Context(), func(tx *db.Tx) error { return m.Auth.ResetPassword(r.Context(), tx, p, id, in.Password) }); err != nil {
+		return err
+	}
+	return api.NoContent(w)
+}
+
+func (m *Module) apiUnlock(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id", "user")
+	if err != nil {
+		return err
+	}
+	p := auth.FromContext(r.Context())
+	if err := m.DB.Tx(r.Context(), func(tx *db.Tx) error { return m.Auth.UnlockUser(r.Context(), tx, p, id) }); err != nil {
+		return err
+	}
+	u, err := m.GetUser(r.Context(), p.Scope, id)
+	if err != nil {
+		return err
+	}
+	return api.JSON(w, http.StatusOK, u)
+}

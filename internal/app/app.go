@@ -1,0 +1,254 @@
+// Package app wires SafeDuty together: it opens the database, builds the platform
+// services and every capability module, and mounts their routes on one handler. Adding a
+// capability means adding its folder and one line in modules().
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/safeduty/safeduty/internal/account"
+	"github.com/safeduty/safeduty/internal/admin"
+	"github.com/safeduty/safeduty/internal/home"
+	"github.com/safeduty/safeduty/internal/org"
+	"github.com/safeduty/safeduty/internal/platform/api"
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/audit"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
+	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/httpx"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/web"
+)
+
+// Config is everything the server needs to start.
+type Config struct {
+	DB             db.Config
+	Auth           auth.Config
+	InsecureCookie bool
+	TrustedProxies []netip.Prefix
+	Version        string
+	Clock          clock.Clock
+	Log            *slog.Logger
+}
+
+// App is a wired SafeDuty instance.
+type App struct {
+	Cfg     Config
+	DB      *db.DB
+	Audit   *audit.Log
+	Auth    *auth.Service
+	AuthMW  *auth.Middleware
+	API     *api.Registry
+	Site    *web.Site
+	Org     *org.Module
+	Handler http.Handler
+
+	metrics *prometheus.Registry
+	mux     *http.ServeMux
+
+	districtMu sync.Mutex
+	district   string
+	districtAt time.Time
+}
+
+// New opens the database, applies migrations and builds the handler.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Clock == nil {
+		cfg.Clock = clock.System{}
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Auth == (auth.Config{}) {
+		cfg.Auth = auth.DefaultConfig()
+	}
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Migrate(ctx, cfg.Log); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return Wire(d, cfg), nil
+}
+
+// Wire builds the application on an open, migrated database.
+func Wire(d *db.DB, cfg Config) *App {
+	if cfg.Clock == nil {
+		cfg.Clock = clock.System{}
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Auth == (auth.Config{}) {
+		cfg.Auth = auth.DefaultConfig()
+	}
+	a := &App{Cfg: cfg, DB: d, mux: http.NewServeMux(), metrics: prometheus.NewRegistry()}
+	a.Audit = &audit.Log{Clock: cfg.Clock}
+	a.Auth = &auth.Service{DB: d, Clock: cfg.Clock, Audit: a.Audit, Cfg: cfg.Auth, Log: cfg.Log}
+	a.AuthMW = &auth.Middleware{Service: a.Auth, InsecureCookie: cfg.InsecureCookie, OnError: a.renderError}
+	a.API = api.NewRegistry(a.mux, a.Audit, d)
+	a.Site = web.NewSite(a.mux, a.Audit, d, a.AuthMW)
+	a.Site.Version = cfg.Version
+	a.Site.District = a.districtName
+
+	a.Org = &org.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock}
+	acc := &account.Module{Auth: a.Auth, MW: a.AuthMW, Site: a.Site}
+	adm := &admin.Module{DB: d, Auth: a.Auth, Site: a.Site}
+	hm := &home.Module{DB: d, Site: a.Site}
+
+	// API routes.
+	acc.Routes(a.API)
+	a.Org.Routes(a.API)
+	adm.Routes(a.API)
+	a.API.Add(api.Route{Method: "GET", Path: "/api/v1/openapi.json", ID: "openapi", Tag: "meta", Public: true,
+		Summary: "This OpenAPI document", Handler: a.API.ServeOpenAPI(cfg.Version)})
+
+	// Pages.
+	acc.Pages(a.Site)
+	a.Org.Pages(a.Site)
+	adm.Pages(a.Site)
+	hm.Pages(a.Site)
+
+	a.RefreshReferenceData(context.Background())
+	a.mountOps()
+	a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.metrics.MustRegister(collectors.NewDBStatsCollector(d.Pool(), string(d.Engine())))
+	m := httpx.NewMetrics(a.metrics)
+
+	var h http.Handler = a.mux
+	h = a.langMiddleware(h)
+	h = a.AuthMW.Handler(h)
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = httpx.Wrap(h, cfg.Log, m, httpx.ClientIP{Trusted: cfg.TrustedProxies})
+	a.Handler = h
+	return a
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// mountOps adds the health, readiness and metrics endpoints, and the API's fallbacks.
+func (a *App) mountOps() {
+	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	a.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := a.DB.Ping(ctx); err != nil {
+			a.Cfg.Log.Warn("readyz: database not answering", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "database unavailable")
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	a.mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{}))
+	// Unknown API paths and wrong methods answer problem documents, not the HTML 404.
+	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := a.mux.Handler(probe); pattern != "/api/" && pattern != "" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			api.WriteError(w, r, apperr.New(apperr.MethodNotAllowed, "error.method", nil))
+			return
+		}
+		api.WriteError(w, r, apperr.New(apperr.NotFound, "error.no_route", nil))
+	})
+	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		a.Site.Error(w, r, apperr.NotFoundf("page"))
+	})
+}
+
+// renderError answers errors raised before routing (bad token, CSRF) in the right form.
+func (a *App) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	if isAPI(r) {
+		api.WriteError(w, r, err)
+		return
+	}
+	a.Site.Error(w, r, err)
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// langMiddleware picks the response language: ?lang=, then the lang cookie (pages) or
+// Accept-Language (API), then the user's saved choice, then Chinese.
+func (a *App) langMiddleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang := i18n.Lang("")
+		if q := r.URL.Query().Get("lang"); q != "" {
+			lang = i18n.Parse(q)
+		} else if isAPI(r) {
+			if al := r.Header.Get("Accept-Language"); al != "" {
+				lang = i18n.Negotiate(al)
+			}
+		} else if c, err := r.Cookie("lang"); err == nil && c.Value != "" {
+			lang = i18n.Parse(c.Value)
+		}
+		if lang == "" {
+			if p := auth.FromContext(r.Context()); p != nil {
+				lang = p.Lang
+			} else {
+				lang = i18n.Zh
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(i18n.WithLang(r.Context(), lang)))
+	})
+}
+
+// districtName is the name of the root of the tree, shown in every page's header; it is
+// read at most once a minute.
+func (a *App) districtName(ctx context.Context) string {
+	a.districtMu.Lock()
+	defer a.districtMu.Unlock()
+	if time.Since(a.districtAt) < time.Minute {
+		return a.district
+	}
+	var name string
+	err := a.DB.QueryRow(ctx, `SELECT name FROM orgs WHERE kind = 'district' ORDER BY id LIMIT 1`).Scan(&name)
+	if err != nil && !db.IsNoRows(err) {
+		if !errors.Is(err, context.Canceled) {
+			a.Cfg.Log.Warn("district name", "err", err)
+		}
+		return a.district
+	}
+	a.district, a.districtAt = name, time.Now()
+	return name
+}
+
+// RefreshReferenceData reloads the names pages show for reference codes (industries).
+func (a *App) RefreshReferenceData(ctx context.Context) {
+	inds, err := a.Org.ListIndustries(ctx)
+	if err != nil {
+		a.Cfg.Log.Warn("load industries", "err", err)
+		return
+	}
+	names := make(map[string][2]string, len(inds))
+	for _, i := range inds {
+		names[i.Code] = [2]string{i.NameZh, i.NameEn}
+	}
+	a.Site.SetIndustries(names)
+}

@@ -1,0 +1,281 @@
+package org
+
+import (
+	"net/http"
+
+	"github.com/safeduty/safeduty/internal/platform/api"
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
+)
+
+// Exports: the columns a list becomes in Excel, shared by the API and the pages.
+var (
+	orgExport = api.Export[Org]{Name: "org.export.orgs", Columns: []api.Column[Org]{
+		{Header: "common.code", Value: func(o Org) any { return o.Code }, Width: 16},
+		{Header: "common.name", Value: func(o Org) any { return o.Name }, Width: 28},
+		{Header: "org.field.kind", Value: func(o Org) any { return i18n.Key("org.kind." + o.Kind) }, Width: 10},
+		{Header: "org.field.category", Value: func(o Org) any { return i18n.Key("org.category." + o.Category) }, Width: 12},
+		{Header: "org.field.parent", Value: func(o Org) any { return o.ParentName }, Width: 24},
+		{Header: "org.field.children", Value: func(o Org) any { return o.Children }, Width: 10},
+		{Header: "org.field.grids", Value: func(o Org) any { return o.Grids }, Width: 10},
+		{Header: "org.field.phone", Value: func(o Org) any { return o.Phone }, Width: 16},
+		{Header: "org.field.address", Value: func(o Org) any { return o.Address }, Width: 30},
+	}}
+	gridExport = api.Export[Grid]{Name: "org.export.grids", Columns: []api.Column[Grid]{
+		{Header: "org.field.grid_code", Value: func(g Grid) any { return g.Code }, Width: 20},
+		{Header: "org.field.grid_name", Value: func(g Grid) any { return g.Name }, Width: 24},
+		{Header: "org.field.town", Value: func(g Grid) any { return g.TownName }, Width: 16},
+		{Header: "org.field.village", Value: func(g Grid) any { return g.VillageName }, Width: 18},
+		{Header: "org.field.patroller", Value: func(g Grid) any { return g.PatrollerName }, Width: 12},
+		{Header: "org.field.patroller_phone", Value: func(g Grid) any { return g.PatrollerPhone }, Width: 16},
+		{Header: "org.field.description", Value: func(g Grid) any { return g.Description }, Width: 30},
+	}}
+	personExport = api.Export[Person]{Name: "org.export.people", Columns: []api.Column[Person]{
+		{Header: "org.field.person_name", Value: func(p Person) any { return p.Name }, Width: 12},
+		{Header: "org.field.org", Value: func(p Person) any { return p.OrgName }, Width: 24},
+		{Header: "org.field.posts", Value: func(p Person) any { return p.PostsText }, Width: 40},
+		{Header: "org.field.in_charge", Value: func(p Person) any { return p.InChargeText }, Width: 30},
+		{Header: "org.field.phone", Value: func(p Person) any { return p.Phone }, Width: 16},
+	}}
+)
+
+// Routes registers the capability's API routes and pages.
+func (m *Module) Routes(r *api.Registry) {
+	r.Add(api.Route{Method: "GET", Path: "/api/v1/orgs", ID: "listOrgs", Tag: "org", Summary: "List organization tree nodes in scope",
+		Params: OrgFilter{}, Response: Org{}, List: true, Sorts: orgSorting.Fields(), Handler: api.ListHandler(orgSorting, orgExport, m.ListOrgs)})
+	r.Add(api.Route{Method: "GET", Path: "/api/v1/orgs/{id}", ID: "getOrg", Tag: "org", Summary: "Get one organization node",
+		Object: "org", Response: Org{}, Handler: m.apiGetOrg})
+	r.Add(api.Route{Method: "POST", Path: "/api/v1/orgs", ID: "createOrg", Tag: "org", Summary: "Create an organization node",
+		Perm: &PermWrite, Body: OrgInput{}, Response: Org{}, Status: http.StatusCreated, Handler: m.apiCreateOrg})
+	r.Add(api.Route{Method: "PATCH", Path: "/api/v1/orgs/{id}", ID: "updateOrg", Tag: "org", Summary: "Update an organization node",
+		Perm: &PermWrite, Object: "org", Body: OrgInput{}, Response: Org{}, Handler: m.apiUpdateOrg})
+
+	r.Add(api.Route{Method: "GET", Path: "/api/v1/grids", ID: "listGrids", Tag: "org", Summary: "List grids in scope",
+		Params: GridFilter{}, Response: Grid{}, List: true, Sorts: gridSorting.Fields(), Handler: api.ListHandler(gridSorting, gridExport, m.ListGrids)})
+	r.Add(api.Route{Method: "GET", Path: "/api/v1/grids/{id}", ID: "getGrid", Tag: "org", Summary: "Get one grid",
+		Object: "grid", Response: Grid{}, Handler: m.apiGetGrid})
+	r.Add(api.Route{Method: "POST", Path: "/api/v1/grids", ID: "createGrid", Tag: "org", Summary: "Create a grid in a village",
+		Perm: &PermWrite, Body: GridInput{}, Response: Grid{}, Status: http.StatusCreated, Handler: m.apiCreateGrid})
+	r.Add(api.Route{Method: "PATCH", Path: "/api/v1/grids/{id}", ID: "updateGrid", Tag: "org", Summary: "Update a grid's code, name or description",
+		Perm: &PermWrite, Object: "grid", Body: GridInput{}, Response: Grid{}, Handler: m.apiUpdateGrid})
+	r.Add(api.Route{Method: "PUT", Path: "/api/v1/grids/{id}/patroller", ID: "setGridPatroller", Tag: "org", Summary: "Set or clear (null) a grid's patroller",
+		Perm: &PermWrite, Object: "grid", Body: PatrollerInput{}, Response: Grid{}, Handler: m.apiSetPatroller})
+
+	r.Add(api.Route{Method: "GET", Path: "/api/v1/people", ID: "listPeople", Tag: "org", Summary: "List people in scope (phones masked)",
+		Params: PersonFilter{}, Response: Person{}, List: true, Sorts: personSorting.Fields(), Handler: api.ListHandler(personSorting, personExport, m.ListPeople)})
+	r.Add(api.Route{Method: "GET", Path: "/api/v1/people/{id}", ID: "getPerson", Tag: "org", Summary: "Get one person; reveal=phone shows the full number (audited)",
+		Object: "person", Params: revealParams{}, Response: Person{}, Handler: m.apiGetPerson})
+	r.Add(api.Route{Method: "POST", Path: "/api/v1/people", ID: "createPerson", Tag: "org", Summary: "Create a person with posts and industries in charge",
+		Perm: &PermWrite, Body: PersonInput{}, Response: Person{}, Status: http.StatusCreated, Handler: m.apiCreatePerson})
+	r.Add(api.Route{Method: "PATCH", Path: "/api/v1/people/{id}", ID: "updatePerson", Tag: "org", Summary: "Update a person; posts and in_charge replace the old ones",
+		Perm: &PermWrite, Object: "person", Body: PersonInput{}, Response: Person{}, Handler: m.apiUpdatePerson})
+
+	r.Add(api.Route{Method: "GET", Path: "/api/v1/industries", ID: "listIndustries", Tag: "org", Summary: "List industries (行业领域)",
+		Response: Industry{}, List: true, Handler: m.apiListIndustries})
+}
+
+type revealParams struct {
+	Reveal string `query:"reveal" enum:"phone" doc:"phone: return the full phone number (needs org.contact; audited)"`
+}
+
+func (m *Module) apiGetOrg(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id", "org")
+	if err != nil {
+		return err
+	}
+	if err := api.DecodeQuery(r, nil, false); err != nil {
+		return err
+	}
+	o, err := m.GetOrg(r.Context(), m.DB, auth.FromContext(r.Context()).Scope, id)
+	if err != nil {
+		return err
+	}
+	return api.JSON(w, http.StatusOK, o)
+}
+
+func (m *Module) apiCreateOrg(w http.ResponseWriter, r *http.Request) error {
+	var in OrgInput
+	if err := api.Decode(r, &in); err != nil {
+		return err
+	}
+	p := auth.FromContext(r.Context())
+	id, err := m.CreateOrg(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	o, err := m.GetOrg(r.Context(), m.DB, p.Scope, id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/orgs/"+id.String())
+	return api.JSON(w, http.StatusCreated, o)
+}
+
+func (m *Module) apiUpdateOrg(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id", "org")
+	if err != nil {
+		return err
+	}
+	var in OrgInput
+	if err := api.Decode(r, &in); err != nil {
+		return err
+	}
+	p := auth.FromContext(r.Context())
+	if err := m.UpdateOrg(r.Context(), p, id, in); err != nil {
+		return err
+	}
+	o, err := m.GetOrg(r.Context(), m.DB, p.Scope, id)
+	if err != nil {
+		return err
+	}
+	return api.JSON(w, http.StatusOK, o)
+}
+
+func (m *Module) apiGetGrid(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id", "grid")
+	if err != nil {
+		return err
+	}
+	g, err := m.GetGrid(r.Context(), m.DB, auth.FromContext(r.Context()).Scope, id)
+	if err != nil {
+		return err
+	}
+	return api.JSON(w, http.StatusOK, g)
+}
+
+func (m *Module) apiCreateGrid(w http.ResponseWriter, r *http.Request) error {
+	var in GridInput
+	if err := api.Decode(r, &in); err != nil {
+		return err
+	}
+	p := auth.FromContext(r.Context())
+	id, err := m.CreateGrid(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	g, err := m.GetGrid(r.Context(), m.DB, p.Scope, id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/grids/"+id.String())
+	return api.JSON(w, http.StatusCreated, g)
+}
+
+func (m *Module) apiUpdateGrid(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id", "grid")
+	if err != nil {
+		return err
+	}
+	var in GridInput
+	if err := api.Decode(r, &in); err != nil {
+		return err
+	}
+	p := auth.FromContext(r.Context())
+	if err := m.UpdateGrid(r.Context(), p, id, in); err != nil {
+		return err
+	}
+	g, err := m.GetGrid(r.Context(), m.DB, p.Scope, id)
+	if err != nil {
+		return err
+	}
+	return api.JSON(w, http.StatusOK, g)
+}
+
+func (m *Module) apiSetPatroller(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id", "grid")
+	if err != nil {
+		return err
+	}
+	var in PatrollerInput
+	if err := api.Decode(r, &in); err != nil {
+		return err
+	}
+	p := auth.FromContext(r.Context())
+	if err := m.SetPatroller(r.Context(), p, id, in.PatrollerID); err != nil {
+		return err
+	}
+	g, err := m.GetGrid(r.Context(), m.DB, p.Scope, id)
+	if err != nil {
+		return err
+	}
+	return api.JSON(w, http.StatusOK, g)
+}
+
+func (m *Module) apiGetPerson(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id", "person")
+	if err != nil {
+		return err
+	}
+	var q revealParams
+	if err := api.DecodeQuery(r, &q, false); err != nil {
+		return err
+	}
+	p := auth.FromContext(r.Context())
+	var person Person
+	if q.Reveal == "phone" {
+		if !p.Can(PermContact) {
+			// Existence first: an out-of-scope id stays a 404 even for a forbidden reveal.
+			if _, err := m.GetPerson(r.Context(), m.DB, p.Scope, id, false); err != nil {
+				return err
+			}
+			return apperr.Forbid()
+		}
+		person, err = m.RevealContact(r.Context(), p, id)
+	} else {
+		person, err = m.GetPerson(r.Context(), m.DB, p.Scope, id, false)
+	}
+	if err != nil {
+		return err
+	}
+	return api.JSON(w, http.StatusOK, person)
+}
+
+func (m *Module) apiCreatePerson(w http.ResponseWriter, r *http.Request) error {
+	var in PersonInput
+	if err := api.Decode(r, &in); err != nil {
+		return err
+	}
+	p := auth.FromContext(r.Context())
+	id, err := m.CreatePerson(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	person, err := m.GetPerson(r.Context(), m.DB, p.Scope, id, false)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/people/"+id.String())
+	return api.JSON(w, http.StatusCreated, person)
+}
+
+func (m *Module) apiUpdatePerson(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id", "person")
+	if err != nil {
+		return err
+	}
+	var in PersonInput
+	if err := api.Decode(r, &in); err != nil {
+		return err
+	}
+	p := auth.FromContext(r.Context())
+	if err := m.UpdatePerson(r.Context(), p, id, in); err != nil {
+		return err
+	}
+	person, err := m.GetPerson(r.Context(), m.DB, p.Scope, id, false)
+	if err != nil {
+		return err
+	}
+	return api.JSON(w, http.StatusOK, person)
+}
+
+func (m *Module) apiListIndustries(w http.ResponseWriter, r *http.Request) error {
+	if err := api.DecodeQuery(r, nil, true); err != nil {
+		return err
+	}
+	items, err := m.ListIndustries(r.Context())
+	if err != nil {
+		return err
+	}
+	return api.JSON(w, http.StatusOK, api.Page[Industry]{Items: items, Total: len(items), Page: 1, PerPage: len(items)})
+}

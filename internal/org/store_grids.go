@@ -1,0 +1,239 @@
+package org
+
+import (
+	"context"
+	"strings"
+
+	"github.com/safeduty/safeduty/internal/platform/api"
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/audit"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/privacy"
+)
+
+var gridSorting = api.Sorting{
+	Columns: map[string]string{
+		"code": "g.code", "name": "g.name", "village": "v.name", "town": "t.name",
+		"patroller": "pe.name", "created_at": "g.created_at", "updated_at": "g.updated_at",
+	},
+	Default:  "code",
+	Tiebreak: "g.id",
+}
+
+const gridSelect = `SELECT g.id, g.code, g.name, g.village_id, v.name, t.id, t.name, g.patroller_id,
+	COALESCE(pe.name, ''), COALESCE(pe.phone, ''), g.description, g.org_path, g.created_at, g.updated_at
+	FROM grids g
+	JOIN orgs v ON v.id = g.village_id
+	JOIN orgs t ON t.id = v.parent_id
+	LEFT JOIN people pe ON pe.id = g.patroller_id`
+
+func scanGrid(s scanner) (Grid, error) {
+	var g Grid
+	err := s.Scan(&g.ID, &g.Code, &g.Name, &g.VillageID, &g.VillageName, &g.TownID, &g.TownName, db.NullID{P: &g.PatrollerID},
+		&g.PatrollerName, &g.PatrollerPhone, &g.Description, &g.Path, &g.CreatedAt, &g.UpdatedAt)
+	g.PatrollerPhone = privacy.Phone(g.PatrollerPhone)
+	return g, err
+}
+
+func (m *Module) gridWhere(ctx context.Context, sc auth.Scope, f GridFilter) (db.Where, error) {
+	var w db.Where
+	w.Add(sc.PathCond("g.org_path"))
+	if f.TownID != nil {
+		cond, args, err := subtreeCond(ctx, m.DB, sc, *f.TownID, "g.org_path")
+		if err != nil {
+			return w, err
+		}
+		w.Add(cond, args...)
+	}
+	if f.VillageID != nil {
+		w.Add("g.village_id = ?", *f.VillageID)
+	}
+	if f.PatrollerID != nil {
+		w.Add("g.patroller_id = ?", *f.PatrollerID)
+	}
+	if f.HasPatroller != nil {
+		if *f.HasPatroller {
+			w.Add("g.patroller_id IS NOT NULL")
+		} else {
+			w.Add("g.patroller_id IS NULL")
+		}
+	}
+	if f.Q != "" {
+		pat := db.Contains(f.Q)
+		w.Add(`(LOWER(g.code) LIKE ? ESCAPE '\' OR LOWER(g.name) LIKE ? ESCAPE '\')`, pat, pat)
+	}
+	return w, nil
+}
+
+// ListGrids calls each for the grids in scope matching f, in the order and page of lp,
+// and returns how many match (when lp is paged).
+func (m *Module) ListGrids(ctx context.Context, sc auth.Scope, f GridFilter, lp api.ListParams, each func(Grid) error) (int, error) {
+	w, err := m.gridWhere(ctx, sc, f)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	if lp.Paged() {
+		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM grids g`+w.SQL(), w.Args()...).Scan(&total); err != nil {
+			return 0, err
+		}
+	}
+	limit, largs := lp.Limit()
+	rows, err := m.DB.Query(ctx, gridSelect+w.SQL()+lp.OrderBy(gridSorting)+limit, append(w.Args(), largs...)...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		g, err := scanGrid(rows)
+		if err != nil {
+			return 0, err
+		}
+		if err := each(g); err != nil {
+			return 0, err
+		}
+	}
+	return total, rows.Err()
+}
+
+// GetGrid returns the grid id in scope. Errors: NotFound.
+func (m *Module) GetGrid(ctx context.Context, q db.Querier, sc auth.Scope, id db.ID) (Grid, error) {
+	g, err := scanGrid(q.QueryRow(ctx, gridSelect+` WHERE g.id = ?`, id))
+	if db.IsNoRows(err) || (err == nil && !sc.Contains(g.Path)) {
+		return Grid{}, apperr.NotFoundf("grid")
+	}
+	return g, err
+}
+
+// patrollerIn checks that person id exists in scope and returns nil, or records a field
+// error.
+func (m *Module) patrollerIn(ctx context.Context, q db.Querier, sc auth.Scope, id *db.ID, v *apperr.Validation) error {
+	if id == nil {
+		return nil
+	}
+	var path string
+	err := q.QueryRow(ctx, `SELECT org_path FROM people WHERE id = ?`, *id).Scan(&path)
+	if db.IsNoRows(err) || (err == nil && !sc.Contains(path)) {
+		v.Add("patroller_id", "validate.unknown_ref", nil)
+		return nil
+	}
+	return err
+}
+
+// CreateGrid adds a grid to a village in scope. Errors: Invalid.
+func (m *Module) CreateGrid(ctx context.Context, actor *auth.Principal, in GridInput) (db.ID, error) {
+	v := &apperr.Validation{}
+	if in.Code == nil || !codeRE.MatchString(strings.TrimSpace(*in.Code)) {
+		v.Add("code", "validate.code", nil)
+	}
+	if in.Name == nil || strings.TrimSpace(*in.Name) == "" {
+		v.Add("name", "validate.required", nil)
+	} else if len([]rune(*in.Name)) > 60 {
+		v.Add("name", "validate.max_len", apperr.E{"max": 60})
+	}
+	if in.VillageID == nil {
+		v.Add("village_id", "validate.required", nil)
+	}
+	var id db.ID
+	err := m.DB.Tx(ctx, func(tx *db.Tx) error {
+		var village Org
+		if in.VillageID != nil {
+			o, err := m.GetOrg(ctx, tx, actor.Scope, *in.VillageID)
+			switch {
+			case apperr.Is(err, apperr.NotFound):
+				v.Add("village_id", "validate.unknown_ref", nil)
+			case err != nil:
+				return err
+			case o.Kind != KindVillage:
+				v.Add("village_id", "org.not_a_village", nil)
+			}
+			village = o
+		}
+		if err := m.patrollerIn(ctx, tx, actor.Scope, in.PatrollerID, v); err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		now := m.Clock.Now()
+		err := tx.QueryRow(ctx, `INSERT INTO grids (code, name, village_id, org_path, patroller_id, description, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			strings.TrimSpace(*in.Code), strings.TrimSpace(*in.Name), village.ID, village.Path, in.PatrollerID, str(in.Description), now, now).Scan(&id)
+		if db.IsUnique(err) {
+			v.Add("code", "validate.taken", nil)
+			return v.Err()
+		}
+		if err != nil {
+			return err
+		}
+		return m.Audit.Record(ctx, tx, audit.Entry{Action: "grid.create", ObjectType: "grid", ObjectID: id.String(),
+			Detail: map[string]any{"code": *in.Code, "village_id": village.ID.String()}})
+	})
+	return id, err
+}
+
+// UpdateGrid changes a grid's code, name or description. Errors: NotFound, Invalid.
+func (m *Module) UpdateGrid(ctx context.Context, actor *auth.Principal, id db.ID, in GridInput) error {
+	v := &apperr.Validation{}
+	if in.Code != nil && !codeRE.MatchString(strings.TrimSpace(*in.Code)) {
+		v.Add("code", "validate.code", nil)
+	}
+	if in.Name != nil && strings.TrimSpace(*in.Name) == "" {
+		v.Add("name", "validate.required", nil)
+	}
+	if in.VillageID != nil {
+		v.Add("village_id", "org.no_move", nil)
+	}
+	if in.PatrollerID != nil {
+		v.Add("patroller_id", "org.use_patroller_endpoint", nil)
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return m.DB.Tx(ctx, func(tx *db.Tx) error {
+		if _, err := m.GetGrid(ctx, tx, actor.Scope, id); err != nil {
+			return err
+		}
+		sets := []string{"updated_at = ?"}
+		args := []any{m.Clock.Now()}
+		changed := map[string]any{}
+		for col, val := range map[string]*string{"code": in.Code, "name": in.Name, "description": in.Description} {
+			if val != nil {
+				sets, args = append(sets, col+" = ?"), append(args, strings.TrimSpace(*val))
+				changed[col] = strings.TrimSpace(*val)
+			}
+		}
+		_, err := tx.Exec(ctx, `UPDATE grids SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...)
+		if db.IsUnique(err) {
+			v.Add("code", "validate.taken", nil)
+			return v.Err()
+		}
+		if err != nil {
+			return err
+		}
+		return m.Audit.Record(ctx, tx, audit.Entry{Action: "grid.update", ObjectType: "grid", ObjectID: id.String(), Detail: changed})
+	})
+}
+
+// SetPatroller sets or clears the patroller of a grid in scope. Errors: NotFound, Invalid.
+func (m *Module) SetPatroller(ctx context.Context, actor *auth.Principal, id db.ID, person *db.ID) error {
+	return m.DB.Tx(ctx, func(tx *db.Tx) error {
+		g, err := m.GetGrid(ctx, tx, actor.Scope, id)
+		if err != nil {
+			return err
+		}
+		v := &apperr.Validation{}
+		if err := m.patrollerIn(ctx, tx, actor.Scope, person, v); err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE grids SET patroller_id = ?, updated_at = ? WHERE id = ?`, person, m.Clock.Now(), id); err != nil {
+			return err
+		}
+		detail := map[string]any{"from": g.PatrollerID, "to": person}
+		return m.Audit.Record(ctx, tx, audit.Entry{Action: "grid.set_patroller", ObjectType: "grid", ObjectID: id.String(), Detail: detail})
+	})
+}

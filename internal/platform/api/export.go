@@ -1,0 +1,236 @@
+package api
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/safeduty/safeduty/internal/platform/i18n"
+)
+
+// Column is one column of an export: a header message key and the cell value of a row.
+// Values may be string, number, bool (rendered 是/否 or Yes/No), time.Time (China time),
+// an i18n.Key (translated) or nil.
+type Column[T any] struct {
+	Header string
+	Value  func(T) any
+	Width  float64 // xlsx column width in characters; 0 means 16
+}
+
+// Export describes how a list becomes a file.
+type Export[T any] struct {
+	Name    string // message key of the file and sheet name, e.g. "export.grids"
+	Columns []Column[T]
+}
+
+// Write streams every row produced by rows as an xlsx or csv attachment. CSV goes to the
+// client row by row; xlsx rows go through excelize's stream writer, which spills to a
+// temporary file past its buffer, so memory stays bounded for any number of rows.
+func (ex Export[T]) Write(w http.ResponseWriter, r *http.Request, format string, rows func(each func(T) error) error) error {
+	loc := i18n.FromContext(r.Context())
+	name := loc.T(ex.Name)
+	file := fmt.Sprintf("%s-%s.%s", name, time.Now().In(ChinaTime).Format("20060102-1504"), format)
+	headers := make([]any, len(ex.Columns))
+	for i, c := range ex.Columns {
+		headers[i] = loc.T(c.Header)
+	}
+	disposition := "attachment; filename=\"export." + format + "\"; filename*=UTF-8''" + url.PathEscape(file)
+	switch format {
+	case "csv":
+		return ex.writeCSV(w, loc, disposition, headers, rows)
+	case "xlsx":
+		return ex.writeXLSX(w, loc, disposition, name, headers, rows)
+	}
+	return fmt.Errorf("unknown export format %q", format)
+}
+
+func (ex Export[T]) writeCSV(w http.ResponseWriter, loc i18n.Localizer, disposition string, headers []any, rows func(func(T) error) error) error {
+	started := false
+	var bw *bufio.Writer
+	var cw *csv.Writer
+	record := make([]string, len(ex.Columns))
+	start := func() {
+		started = true
+		h := w.Header()
+		h.Set("Content-Type", "text/csv; charset=utf-8")
+		h.Set("Content-Disposition", disposition)
+		h.Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusOK)
+		bw = bufio.NewWriterSize(w, 32<<10)
+		bw.WriteString("\ufeff") // BOM: Excel opens UTF-8 Chinese text correctly
+		cw = csv.NewWriter(bw)
+		for i, hd := range headers {
+			record[i] = hd.(string)
+		}
+		cw.Write(record)
+	}
+	n := 0
+	err := rows(func(t T) error {
+		if !started {
+			start()
+		}
+		for i, c := range ex.Columns {
+			record[i] = csvSafe(cellText(loc, c.Value(t)))
+		}
+		n++
+		if err := cw.Write(record); err != nil {
+			return err
+		}
+		if n%1000 == 0 {
+			cw.Flush()
+			if f, ok := w.(http.Flusher); ok {
+				bw.Flush()
+				f.Flush()
+			}
+		}
+		return cw.Error()
+	})
+	if err != nil {
+		return err
+	}
+	if !started {
+		start()
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func (ex Export[T]) writeXLSX(w http.ResponseWriter, loc i18n.Localizer, disposition, sheet string, headers []any, rows func(func(T) error) error) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet = sheetName(sheet)
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	for i, c := range ex.Columns {
+		width := c.Width
+		if width == 0 {
+			width = 16
+		}
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+			return err
+		}
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E8EEF5"}}})
+	if err != nil {
+		return err
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	head := make([]any, len(headers))
+	for i, h := range headers {
+		head[i] = excelize.Cell{StyleID: bold, Value: h}
+	}
+	if err := sw.SetRow("A1", head); err != nil {
+		return err
+	}
+	rowNum := 1
+	cells := make([]any, len(ex.Columns))
+	err = rows(func(t T) error {
+		rowNum++
+		for i, c := range ex.Columns {
+			cells[i] = cellValue(loc, c.Value(t))
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, rowNum)
+		return sw.SetRow(cell, cells)
+	})
+	if err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	h.Set("Content-Disposition", disposition)
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, err = f.WriteTo(w)
+	return err
+}
+
+// sheetName fits Excel's rules: at most 31 characters, none of : \ / ? * [ ].
+func sheetName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`:\/?*[]`, r) {
+			return '_'
+		}
+		return r
+	}, s)
+	if rs := []rune(s); len(rs) > 31 {
+		s = string(rs[:31])
+	}
+	if s == "" {
+		s = "Sheet1"
+	}
+	return s
+}
+
+func cellValue(loc i18n.Localizer, v any) any {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case time.Time:
+		if v.IsZero() {
+			return nil
+		}
+		return v.In(ChinaTime).Format("2006-01-02 15:04")
+	case *time.Time:
+		if v == nil {
+			return nil
+		}
+		return cellValue(loc, *v)
+	case bool:
+		if v {
+			return loc.T("common.yes")
+		}
+		return loc.T("common.no")
+	case i18n.Key:
+		return loc.T(string(v))
+	case fmt.Stringer:
+		return v.String()
+	}
+	return v
+}
+
+func cellText(loc i18n.Localizer, v any) string {
+	switch c := cellValue(loc, v).(type) {
+	case nil:
+		return ""
+	case string:
+		return c
+	default:
+		return fmt.Sprint(c)
+	}
+}
+
+// csvSafe defuses spreadsheet formula injection: a text cell starting with = + - @ or a
+// control character is prefixed with an apostrophe (OWASP CSV injection guidance).
+func csvSafe(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		if _, err := strconv.ParseFloat(s, 64); err == nil && s[0] == '-' {
+			return s // a negative number
+		}
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,172 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+)
+
+// Paging limits (API.md: per_page max 500).
+const (
+	DefaultPerPage = 50
+	MaxPerPage     = 500
+)
+
+// ListParams are a list request's paging, sorting and output format.
+type ListParams struct {
+	Page    int
+	PerPage int    // 0 means every row (exports)
+	Sort    string // API field name, optionally prefixed by "-" for descending
+	Format  string // "" (JSON), "xlsx" or "csv"
+}
+
+// Sorting maps the API's sortable field names to SQL expressions; Default applies when
+// the request names none, and Tiebreak (usually the primary key) keeps pages stable.
+type Sorting struct {
+	Columns  map[string]string
+	Default  string
+	Tiebreak string
+}
+
+// Fields lists the sortable field names (for docs and errors), sorted.
+func (s Sorting) Fields() []string {
+	out := make([]string, 0, len(s.Columns))
+	for k := range s.Columns {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ParseList reads page, per_page, sort and format from the query string.
+func ParseList(r *http.Request, s Sorting) (ListParams, error) {
+	q := r.URL.Query()
+	lp := ListParams{Page: 1, PerPage: DefaultPerPage, Sort: s.Default}
+	v := apperr.Validation{}
+	if p := q.Get("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 {
+			v.Add("page", "validate.min", apperr.E{"min": 1})
+		}
+		lp.Page = n
+	}
+	if p := q.Get("per_page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > MaxPerPage {
+			v.Add("per_page", "validate.between", apperr.E{"min": 1, "max": MaxPerPage})
+		}
+		lp.PerPage = n
+	}
+	if p := q.Get("sort"); p != "" {
+		if _, ok := s.Columns[strings.TrimPrefix(p, "-")]; !ok {
+			v.Add("sort", "validate.one_of", apperr.E{"values": strings.Join(s.Fields(), ", ")})
+		}
+		lp.Sort = p
+	}
+	switch f := q.Get("format"); f {
+	case "", "json":
+	case "xlsx", "csv":
+		lp.Format = f
+	default:
+		v.Add("format", "validate.one_of", apperr.E{"values": "json, xlsx, csv"})
+	}
+	if len(v.Fields) > 0 {
+		return lp, badRequest(v)
+	}
+	return lp, nil
+}
+
+// All returns the parameters for every row in the same order (for exports).
+func (lp ListParams) All() ListParams {
+	lp.Page, lp.PerPage = 1, 0
+	return lp
+}
+
+// Paged reports whether the request wants one page (and so a total).
+func (lp ListParams) Paged() bool { return lp.PerPage > 0 }
+
+// OrderBy returns " ORDER BY …" for the requested sort.
+func (lp ListParams) OrderBy(s Sorting) string {
+	field, desc := strings.CutPrefix(lp.Sort, "-")
+	col, ok := s.Columns[field]
+	if !ok {
+		col = s.Columns[strings.TrimPrefix(s.Default, "-")]
+		desc = strings.HasPrefix(s.Default, "-")
+	}
+	dir := " ASC"
+	if desc {
+		dir = " DESC"
+	}
+	out := " ORDER BY " + col + dir
+	if s.Tiebreak != "" && s.Tiebreak != col {
+		out += ", " + s.Tiebreak + dir
+	}
+	return out
+}
+
+// Limit returns " LIMIT ? OFFSET ?" and its arguments, or nothing for every row.
+func (lp ListParams) Limit() (string, []any) {
+	if !lp.Paged() {
+		return "", nil
+	}
+	return " LIMIT ? OFFSET ?", []any{lp.PerPage, (lp.Page - 1) * lp.PerPage}
+}
+
+// Page is one page of a list.
+type Page[T any] struct {
+	Items   []T `json:"items"`
+	Total   int `json:"total"`
+	Page    int `json:"page"`
+	PerPage int `json:"per_page"`
+}
+
+// Lister runs a list query: it calls each for every row of the page (every row when
+// lp is not paged) and returns the total number of matching rows (when paged).
+type Lister[T any] func(ctx context.Context, lp ListParams, each func(T) error) (total int, err error)
+
+// ServeList answers a list request: a JSON page, or, with format=xlsx|csv, every row
+// streamed as a file with the same filters and order.
+func ServeList[T any](w http.ResponseWriter, r *http.Request, lp ListParams, ex Export[T], list Lister[T]) error {
+	if lp.Format != "" {
+		return ex.Write(w, r, lp.Format, func(each func(T) error) error {
+			_, err := list(r.Context(), lp.All(), each)
+			return err
+		})
+	}
+	items := make([]T, 0, min(lp.PerPage, 64))
+	total, err := list(r.Context(), lp, func(t T) error {
+		items = append(items, t)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return JSON(w, http.StatusOK, Page[T]{Items: items, Total: total, Page: lp.Page, PerPage: lp.PerPage})
+}
+
+// ScopedLister is a store's list function: rows in scope matching filter f.
+type ScopedLister[F, T any] func(ctx context.Context, sc auth.Scope, f F, lp ListParams, each func(T) error) (int, error)
+
+// ListHandler is the handler of a list route: it decodes the filter F from the query
+// string, reads paging and sorting, and answers a page or a streamed export.
+func ListHandler[F, T any](s Sorting, ex Export[T], list ScopedLister[F, T]) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var f F
+		if err := DecodeQuery(r, &f, true); err != nil {
+			return err
+		}
+		lp, err := ParseList(r, s)
+		if err != nil {
+			return err
+		}
+		sc := auth.FromContext(r.Context()).Scope
+		return ServeList(w, r, lp, ex, func(ctx context.Context, lp ListParams, each func(T) error) (int, error) {
+			return list(ctx, sc, f, lp, each)
+		})
+	}
+}

@@ -1,0 +1,65 @@
+package auth
+
+import (
+	"strings"
+
+	"github.com/safeduty/safeduty/internal/platform/db"
+)
+
+// Scope is the part of the district a user may see, derived from the user's place in the
+// organization tree. Every query of scoped records applies it through one of its methods,
+// so a record outside the scope behaves exactly like a record that does not exist.
+//
+//   - Path is the materialized path of the user's territorial root: the nearest
+//     district, town or village at or above the user's org node. A department or a
+//     leadership body sits under the district, so its territory is the district.
+//   - Industries, when non-nil, limits industry-bearing records (enterprises, hazards…)
+//     to the industries the user's department supervises (行业监管).
+type Scope struct {
+	Path       string
+	Industries []string
+}
+
+// Contains reports whether a record at path lies inside the scope's territory.
+func (s Scope) Contains(path string) bool {
+	return s.Path != "" && strings.HasPrefix(path, s.Path)
+}
+
+// AllowsIndustry reports whether a record of industry lies inside the scope.
+func (s Scope) AllowsIndustry(industry string) bool {
+	if s.Industries == nil {
+		return true
+	}
+	for _, i := range s.Industries {
+		if i == industry {
+			return true
+		}
+	}
+	return false
+}
+
+// PathCond returns an SQL condition keeping rows whose path column lies in the territory.
+// It is an index range, not a LIKE, so it uses the path index on both engines.
+func (s Scope) PathCond(col string) (string, []any) {
+	if s.Path == "" {
+		return "1 = 0", nil
+	}
+	lo, hi := db.PrefixRange(s.Path)
+	return "(" + col + " >= ? AND " + col + " < ?)", []any{lo, hi}
+}
+
+// IndustryCond returns an SQL condition keeping rows whose industry column is in scope,
+// or "" when the scope does not restrict industries.
+func (s Scope) IndustryCond(col string) (string, []any) {
+	if s.Industries == nil {
+		return "", nil
+	}
+	if len(s.Industries) == 0 {
+		return "1 = 0", nil
+	}
+	args := make([]any, len(s.Industries))
+	for i, v := range s.Industries {
+		args[i] = v
+	}
+	return col + " IN (" + db.Placeholders(len(args)) + ")", args
+}

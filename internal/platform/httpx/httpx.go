@@ -1,0 +1,189 @@
+// Package httpx holds the HTTP middleware every request passes through, API or page:
+// recovery, request logging, Prometheus metrics, security headers, client address and the
+// audit context.
+package httpx
+
+import (
+	"bufio"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/safeduty/safeduty/internal/platform/audit"
+)
+
+// StatusWriter records the status and size of a response.
+type StatusWriter struct {
+	http.ResponseWriter
+	Status int
+	Bytes  int64
+}
+
+// WriteHeader records the status.
+func (w *StatusWriter) WriteHeader(code int) {
+	if w.Status == 0 {
+		w.Status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Write records the size (and an implicit 200).
+func (w *StatusWriter) Write(b []byte) (int, error) {
+	if w.Status == 0 {
+		w.Status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.Bytes += int64(n)
+	return n, err
+}
+
+// Flush lets streamed exports reach the client as they are written.
+func (w *StatusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Hijack supports connection upgrades.
+func (w *StatusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if h, ok := w.ResponseWriter.(http.Hijacker); ok {
+		return h.Hijack()
+	}
+	return nil, nil, errors.New("hijack not supported")
+}
+
+// Unwrap exposes the underlying writer to http.ResponseController.
+func (w *StatusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Code is the recorded status (200 when nothing was written).
+func (w *StatusWriter) Code() int {
+	if w.Status == 0 {
+		return http.StatusOK
+	}
+	return w.Status
+}
+
+// ClientIP resolves the client's address. X-Forwarded-For is believed only when the
+// direct peer is one of the trusted proxies.
+type ClientIP struct {
+	Trusted []netip.Prefix
+}
+
+// Of returns the client address of r.
+func (c ClientIP) Of(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || len(c.Trusted) == 0 {
+		return host
+	}
+	trusted := func(a netip.Addr) bool {
+		for _, p := range c.Trusted {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	if !trusted(peer) {
+		return host
+	}
+	hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if !trusted(a) {
+			return a.String()
+		}
+	}
+	return host
+}
+
+// Metrics are the HTTP figures exported at /metrics.
+type Metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	inflight prometheus.Gauge
+}
+
+// NewMetrics registers the HTTP metrics with reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "safeduty_http_requests_total",
+			Help: "HTTP requests by route pattern, method and status class.",
+		}, []string{"route", "method", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "safeduty_http_request_duration_seconds",
+			Help:    "HTTP request latency by route pattern.",
+			Buckets: []float64{.002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route"}),
+		inflight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "safeduty_http_requests_in_flight",
+			Help: "HTTP requests being served.",
+		}),
+	}
+	reg.MustRegister(m.requests, m.duration, m.inflight)
+	return m
+}
+
+// Wrap is the outermost middleware: audit context, recovery, security headers, metrics
+// and one log line per request.
+func Wrap(next http.Handler, log *slog.Logger, m *Metrics, ips ClientIP) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &StatusWriter{ResponseWriter: w}
+		req := &audit.Request{IP: ips.Of(r), UserAgent: r.UserAgent()}
+		r = r.WithContext(audit.WithRequest(r.Context(), req))
+		h := sw.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		if m != nil {
+			m.inflight.Inc()
+			defer m.inflight.Dec()
+		}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", p)
+				if sw.Status == 0 {
+					http.Error(sw, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+				}
+			}
+			route := req.Route
+			if route == "" {
+				route = r.Pattern
+			}
+			if route == "" {
+				route = "unmatched"
+			}
+			code := sw.Code()
+			if m != nil {
+				m.requests.WithLabelValues(route, r.Method, strconv.Itoa(code/100)+"xx").Inc()
+				m.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
+			}
+			level := slog.LevelInfo
+			if code >= 500 {
+				level = slog.LevelError
+			}
+			log.Log(r.Context(), level, "http", "method", r.Method, "path", r.URL.Path, "status", code,
+				"bytes", sw.Bytes, "took", time.Since(start).Round(time.Microsecond), "ip", req.IP, "user", req.Username)
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}

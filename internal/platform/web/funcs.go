@@ -1,0 +1,143 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/privacy"
+)
+
+var startTime = time.Now()
+
+// chinaTime is the zone pages show times in.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+func (s *Site) funcs(loc i18n.Localizer) template.FuncMap {
+	return template.FuncMap{
+		"t":     loc.T,
+		"lang":  func() string { return string(loc.Lang) },
+		"asset": s.Asset,
+		"date": func(t any) string {
+			tm, ok := asTime(t)
+			if !ok {
+				return ""
+			}
+			return tm.In(chinaTime).Format("2006-01-02")
+		},
+		"datetime": func(t any) string {
+			tm, ok := asTime(t)
+			if !ok {
+				return ""
+			}
+			return tm.In(chinaTime).Format("2006-01-02 15:04")
+		},
+		"mask":     privacy.Phone,
+		"roleName": func(r auth.Role) string { return loc.T(r.MessageKey()) },
+		"json": func(v any) (string, error) {
+			b, err := json.Marshal(v)
+			return string(b), err
+		},
+		"add": func(a, b int) int { return a + b },
+		"sub": func(a, b int) int { return a - b },
+		"pct": func(a, b int) string {
+			if b == 0 {
+				return "—"
+			}
+			return strconv.FormatFloat(float64(a)*100/float64(b), 'f', 1, 64) + "%"
+		},
+		"num": func(n int) string { return groupDigits(n) },
+		"initial": func(s string) string {
+			for _, r := range s {
+				return string(r)
+			}
+			return ""
+		},
+		"isActive": func(current, item string) bool {
+			if item == "/" {
+				return current == "/"
+			}
+			return current == item || strings.HasPrefix(current, item+"/")
+		},
+		// qs returns q with key set to value (or removed when value is ""), as a query string.
+		"qs": func(q url.Values, kv ...any) string {
+			c := url.Values{}
+			for k, v := range q {
+				c[k] = append([]string(nil), v...)
+			}
+			for i := 0; i+1 < len(kv); i += 2 {
+				k := fmt.Sprint(kv[i])
+				v := fmt.Sprint(kv[i+1])
+				if v == "" {
+					c.Del(k)
+				} else {
+					c.Set(k, v)
+				}
+			}
+			return "?" + c.Encode()
+		},
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
+		"slist": func(s ...string) []string { return s },
+		"industry": func(code string) string {
+			s.mu.RLock()
+			defer s.mu.RUnlock()
+			if n, ok := s.industries[code]; ok {
+				if loc.Lang == i18n.En {
+					return n[1]
+				}
+				return n[0]
+			}
+			return code
+		},
+		"has": func(list []string, s string) bool {
+			for _, x := range list {
+				if x == s {
+					return true
+				}
+			}
+			return false
+		},
+	}
+}
+
+func asTime(v any) (time.Time, bool) {
+	switch t := v.(type) {
+	case time.Time:
+		return t, !t.IsZero()
+	case *time.Time:
+		if t == nil {
+			return time.Time{}, false
+		}
+		return *t, !t.IsZero()
+	}
+	return time.Time{}, false
+}
+
+func groupDigits(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

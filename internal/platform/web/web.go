@@ -1,0 +1,415 @@
+// Package web is SafeDuty's web kit: the page layout, template rendering in the user's
+// language, static files (CSS, htmx, ECharts, all vendored), navigation and home panels
+// that capabilities contribute, form helpers, flash messages and error pages.
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/audit"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/httpx"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
+)
+
+//go:embed templates
+var baseTemplates embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// HandlerFunc is a page handler; a returned error is rendered as an error page (or, for
+// a missing sign-in, a redirect to the sign-in page).
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Page describes one page route.
+type Page struct {
+	Method  string // GET or POST
+	Path    string
+	Public  bool
+	Perm    *auth.Permission
+	Object  string // the record kind {id} names, as for API routes
+	Handler HandlerFunc
+}
+
+// NavItem is one entry of the navigation; Visible decides who sees it.
+type NavItem struct {
+	Key     string // message key of the label
+	Path    string
+	Icon    string // name of an icon in the sprite
+	Order   int
+	Perm    *auth.Permission
+	Visible func(p *auth.Principal) bool
+}
+
+// Panel is one block of the home page, contributed by a capability.
+type Panel struct {
+	Order    int
+	Visible  func(p *auth.Principal) bool
+	Template *template.Template // executes "panel" with the Data result
+	Data     func(r *http.Request) (any, error)
+}
+
+// Site holds the web shell's templates, navigation and pages.
+type Site struct {
+	mux      *http.ServeMux
+	audit    *audit.Log
+	db       *db.DB
+	Auth     *auth.Middleware
+	Name     string // product name shown in the header
+	District func(ctx context.Context) string
+	Version  string
+
+	mu     sync.RWMutex
+	nav    []NavItem
+	panels []Panel
+	pages  []Page
+
+	industries map[string][2]string // code -> {zh, en}
+
+	base      *template.Template
+	errorPage *template.Template
+	assets    map[string]string // static path -> content hash
+}
+
+// NewSite returns a site mounting pages on mux.
+func NewSite(mux *http.ServeMux, log *audit.Log, d *db.DB, mw *auth.Middleware) *Site {
+	s := &Site{mux: mux, audit: log, db: d, Auth: mw, Name: "安责通", assets: map[string]string{}}
+	s.base = template.Must(template.New("base").Funcs(s.funcs(i18n.Localizer{Lang: i18n.Zh, Catalog: i18n.Default})).ParseFS(baseTemplates, "templates/layout/*.html"))
+	s.errorPage = s.MustParse(baseTemplates, "templates/error.html")
+	_ = fs.WalkDir(staticFiles, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFiles.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		s.assets[strings.TrimPrefix(p, "static/")] = hex.EncodeToString(sum[:6])
+		return nil
+	})
+	mux.Handle("GET /static/", http.HandlerFunc(s.serveStatic))
+	return s
+}
+
+// MustParse parses page templates together with the layout; it panics on error (at
+// start-up). Files are read from fsys; each page file defines "title" and "content".
+func (s *Site) MustParse(fsys fs.FS, files ...string) *template.Template {
+	t := template.Must(s.base.Clone())
+	for _, f := range files {
+		b, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			panic(err)
+		}
+		template.Must(t.New(f).Parse(string(b)))
+	}
+	return t
+}
+
+// Handle registers a page.
+func (s *Site) Handle(p Page) {
+	if p.Method == "" {
+		p.Method = http.MethodGet
+	}
+	if strings.Contains(strings.ReplaceAll(p.Path, "{$}", ""), "{") && p.Object == "" {
+		panic("web: page " + p.Path + " has a path parameter but no Object")
+	}
+	s.mu.Lock()
+	s.pages = append(s.pages, p)
+	s.mu.Unlock()
+	s.mux.Handle(p.Method+" "+p.Path, s.handler(p))
+}
+
+// Pages returns the registered pages.
+func (s *Site) Pages() []Page {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return slices.Clone(s.pages)
+}
+
+// SetIndustries sets the industry names the "industry" template function shows.
+func (s *Site) SetIndustries(names map[string][2]string) {
+	s.mu.Lock()
+	s.industries = names
+	s.mu.Unlock()
+}
+
+// AddNav adds a navigation entry.
+func (s *Site) AddNav(n NavItem) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nav = append(s.nav, n)
+	slices.SortStableFunc(s.nav, func(a, b NavItem) int { return a.Order - b.Order })
+}
+
+// AddPanel adds a home page panel.
+func (s *Site) AddPanel(p Panel) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.panels = append(s.panels, p)
+	slices.SortStableFunc(s.panels, func(a, b Panel) int { return a.Order - b.Order })
+}
+
+func (s *Site) handler(p Page) http.Handler {
+	pattern := p.Method + " " + p.Path
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if req := audit.RequestFrom(ctx); req != nil {
+			req.Route = pattern
+		}
+		sw := &httpx.StatusWriter{ResponseWriter: w}
+		pr := auth.FromContext(ctx)
+		var err error
+		switch {
+		case p.Public:
+		case pr == nil:
+			err = apperr.New(apperr.Unauthenticated, "auth.required", nil)
+		case pr.MustChangePassword && p.Path != "/account/password" && p.Path != "/logout":
+			http.Redirect(sw, r, "/account/password", http.StatusSeeOther)
+			return
+		case p.Perm != nil && !pr.Can(*p.Perm):
+			err = apperr.Forbid()
+		}
+		if err == nil {
+			err = p.Handler(sw, r)
+		}
+		if err != nil {
+			if sw.Status != 0 {
+				slog.Error("page failed after the response began", "path", r.URL.Path, "err", err)
+				panic(http.ErrAbortHandler)
+			}
+			s.Error(sw, r, err)
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !audit.Recorded(ctx) && s.audit != nil {
+			e := audit.Entry{Action: "page " + pattern, ObjectType: p.Object, ObjectID: r.PathValue("id"),
+				Result: audit.ResultFor(sw.Code()), Status: sw.Code()}
+			if err := s.audit.Record(context.WithoutCancel(ctx), s.db, e); err != nil {
+				slog.Error("audit page write", "err", err)
+			}
+		}
+	})
+}
+
+// Error renders err as an error page, or redirects to the sign-in page when the visitor
+// is not signed in.
+func (s *Site) Error(w http.ResponseWriter, r *http.Request, err error) {
+	e := apperr.As(err)
+	if e.Code == apperr.Unauthenticated {
+		next := r.URL.RequestURI()
+		target := "/login?next=" + url.QueryEscape(next)
+		if auth.AuthFailure(r.Context()) != nil {
+			target += "&expired=1"
+		}
+		if r.Header.Get("HX-Request") == "true" {
+			w.Header().Set("HX-Redirect", target)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		http.Redirect(w, r, target, http.StatusSeeOther)
+		return
+	}
+	loc := i18n.FromContext(r.Context())
+	status := apperr.Status(e.Code)
+	data := map[string]any{"Status": status, "Title": loc.T("problem." + string(e.Code))}
+	if e.Code == apperr.Internal {
+		slog.Error("page error", "path", r.URL.Path, "err", err)
+		data["Message"] = loc.T("error.internal")
+	} else {
+		data["Message"] = loc.TArgs(e.Key, e.Args)
+	}
+	s.RenderStatus(w, r, status, s.errorPage, data)
+}
+
+// View is what every page template receives.
+type View struct {
+	L         i18n.Localizer
+	User      *auth.Principal
+	Nav       []NavItem
+	Path      string
+	CSRF      string
+	Flash     string
+	Site      *Site
+	District  string
+	Data      any
+	Embedded  bool // rendered inside another page (htmx partial)
+	LangOther i18n.Lang
+}
+
+// Render executes the page template t with data and status 200.
+func (s *Site) Render(w http.ResponseWriter, r *http.Request, t *template.Template, data any) error {
+	return s.RenderStatus(w, r, http.StatusOK, t, data)
+}
+
+// RenderStatus executes t (entry "layout", or "content" alone for htmx requests that
+// target the main area) into a buffer first, so a template error never sends half a page.
+func (s *Site) RenderStatus(w http.ResponseWriter, r *http.Request, status int, t *template.Template, data any) error {
+	v := s.view(w, r, data)
+	tc, err := t.Clone()
+	if err != nil {
+		return err
+	}
+	tc.Funcs(s.funcs(v.L))
+	entry := "layout"
+	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") != "" && tc.Lookup("partial") != nil {
+		entry = "partial"
+		v.Embedded = true
+	}
+	var buf bytes.Buffer
+	if err := tc.ExecuteTemplate(&buf, entry, v); err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Vary", "HX-Request")
+	w.WriteHeader(status)
+	_, err = buf.WriteTo(w)
+	return err
+}
+
+func (s *Site) view(w http.ResponseWriter, r *http.Request, data any) *View {
+	p := auth.FromContext(r.Context())
+	loc := i18n.FromContext(r.Context())
+	v := &View{L: loc, User: p, Path: r.URL.Path, Site: s, Data: data, Flash: s.takeFlash(w, r)}
+	if loc.Lang == i18n.Zh {
+		v.LangOther = i18n.En
+	} else {
+		v.LangOther = i18n.Zh
+	}
+	if p != nil {
+		v.CSRF = p.CSRFToken
+		v.Nav = s.navFor(p)
+	}
+	if s.District != nil {
+		v.District = s.District(r.Context())
+	}
+	return v
+}
+
+func (s *Site) navFor(p *auth.Principal) []NavItem {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []NavItem
+	for _, n := range s.nav {
+		if n.Perm != nil && !p.Can(*n.Perm) {
+			continue
+		}
+		if n.Visible != nil && !n.Visible(p) {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// PanelsFor renders the home panels visible to the request's principal, in order.
+func (s *Site) PanelsFor(r *http.Request) ([]template.HTML, error) {
+	p := auth.FromContext(r.Context())
+	loc := i18n.FromContext(r.Context())
+	s.mu.RLock()
+	panels := slices.Clone(s.panels)
+	s.mu.RUnlock()
+	var out []template.HTML
+	for _, pn := range panels {
+		if pn.Visible != nil && !pn.Visible(p) {
+			continue
+		}
+		data, err := pn.Data(r)
+		if err != nil {
+			return nil, err
+		}
+		tc, err := pn.Template.Clone()
+		if err != nil {
+			return nil, err
+		}
+		tc.Funcs(s.funcs(loc))
+		var buf bytes.Buffer
+		v := &View{L: loc, User: p, Path: r.URL.Path, Site: s, Data: data}
+		if err := tc.ExecuteTemplate(&buf, "panel", v); err != nil {
+			return nil, err
+		}
+		out = append(out, template.HTML(buf.String())) //nolint:gosec // produced by html/template
+	}
+	return out, nil
+}
+
+// Asset returns the URL of a static file with a content fingerprint for caching.
+func (s *Site) Asset(name string) string {
+	if h, ok := s.assets[name]; ok {
+		return "/static/" + name + "?v=" + h
+	}
+	return "/static/" + name
+}
+
+func (s *Site) serveStatic(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(r.URL.Path, "/static/")
+	b, err := staticFiles.ReadFile("static/" + name)
+	if err != nil || name == "" {
+		http.NotFound(w, r)
+		return
+	}
+	if v := r.URL.Query().Get("v"); v != "" && v == s.assets[name] {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=300")
+	}
+	http.ServeContent(w, r, name, startTime, bytes.NewReader(b))
+}
+
+// SetFlash stores a one-time message key shown on the next page.
+func SetFlash(w http.ResponseWriter, key string) {
+	http.SetCookie(w, &http.Cookie{Name: "flash", Value: url.QueryEscape(key), Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Site) takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie("flash")
+	if err != nil || c.Value == "" {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: "flash", Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	key, err := url.QueryUnescape(c.Value)
+	if err != nil || !strings.HasPrefix(key, "flash.") {
+		return ""
+	}
+	return i18n.FromContext(r.Context()).T(key)
+}
+
+// FieldErrors returns the per-field messages of a validation error, in the request's
+// language, and the remaining message for errors that are not about fields.
+func FieldErrors(r *http.Request, err error) (fields map[string]string, message string, ok bool) {
+	e := apperr.As(err)
+	if e.Code != apperr.Invalid && e.Code != apperr.BadRequest && e.Code != apperr.Conflict {
+		return nil, "", false
+	}
+	loc := i18n.FromContext(r.Context())
+	fields = map[string]string{}
+	for _, f := range e.Fields {
+		if _, dup := fields[f.Field]; !dup {
+			fields[f.Field] = loc.TArgs(f.Key, f.Args)
+		}
+	}
+	if len(e.Fields) == 0 {
+		message = loc.TArgs(e.Key, e.Args)
+	} else {
+		message = loc.T("error.invalid_fields", "n", len(e.Fields))
+	}
+	return fields, message, true
+}
+
+// HTML is trusted markup produced by html/template (a rendered panel).
+type HTML = template.HTML
