@@ -66,7 +66,7 @@ func scanUser(s scanner) (User, error) {
 func (m *Module) ListUsers(ctx context.Context, sc auth.Scope, f UserFilter, lp api.ListParams, each func(User) error) (int, error) {
 	now := m.Auth.Clock.Now()
 	var w db.Where
-	w.Add(sc.PathCond("u.org_path"))
+	w.AddCond(sc.PathCond("u.org_path"))
 	if f.Role != "" {
 		w.Add("EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role = ?)", f.Role)
 	}

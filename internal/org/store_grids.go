@@ -38,7 +38,7 @@ func scanGrid(s scanner) (Grid, error) {
 
 func (m *Module) gridWhere(ctx context.Context, sc auth.Scope, f GridFilter) (db.Where, error) {
 	var w db.Where
-	w.Add(sc.PathCond("g.org_path"))
+	w.AddCond(sc.PathCond("g.org_path"))
 	if f.TownID != nil {
 		cond, args, err := subtreeCond(ctx, m.DB, sc, *f.TownID, "g.org_path")
 		if err != nil {

@@ -73,7 +73,7 @@ func subtreeCond(ctx context.Context, q db.Querier, sc auth.Scope, id db.ID, col
 
 func (m *Module) orgWhere(ctx context.Context, sc auth.Scope, f OrgFilter) (db.Where, error) {
 	var w db.Where
-	w.Add(sc.PathCond("o.path"))
+	w.AddCond(sc.PathCond("o.path"))
 	if f.Kind != "" {
 		w.Add("o.kind = ?", f.Kind)
 	}

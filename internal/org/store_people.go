@@ -41,7 +41,7 @@ func scanPerson(s scanner) (Person, error) {
 
 func (m *Module) personWhere(ctx context.Context, sc auth.Scope, f PersonFilter) (db.Where, error) {
 	var w db.Where
-	w.Add(sc.PathCond("pe.org_path"))
+	w.AddCond(sc.PathCond("pe.org_path"))
 	if f.OrgID != nil {
 		w.Add("(pe.org_id = ? OR EXISTS (SELECT 1 FROM posts ps WHERE ps.person_id = pe.id AND ps.org_id = ?))", *f.OrgID, *f.OrgID)
 	}

@@ -28,3 +28,7 @@ func (w *Where) SQL() string {
 
 // Args returns the arguments in order.
 func (w *Where) Args() []any { return w.args }
+
+// AddCond appends a condition with its arguments as a slice, as returned by the scope's
+// PathCond and IndustryCond.
+func (w *Where) AddCond(cond string, args []any) { w.Add(cond, args...) }

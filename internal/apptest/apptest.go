@@ -1,0 +1,172 @@
+// Package apptest runs the real SafeDuty handler on a real database for tests that go
+// through the public entry points: it builds a small two-town district (Fixture), signs
+// users in through POST /api/v1/session and sends API requests like any client would.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/safeduty/safeduty/internal/app"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
+	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/db/dbtest"
+)
+
+// Password is every fixture user's password.
+const Password = "fixture-pass-2026"
+
+// Start is the fake clock's starting time.
+var Start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// Env is a running SafeDuty on a fresh database.
+type Env struct {
+	T      testing.TB
+	App    *app.App
+	Server *httptest.Server
+	Clock  *clock.Fake
+	F      *Fixture
+
+	mu     sync.Mutex
+	tokens map[string]string
+}
+
+// Each runs fn once per engine under test, each with a fresh Env.
+func Each(t *testing.T, fn func(t *testing.T, e *Env)) {
+	t.Helper()
+	for _, eng := range dbtest.Engines() {
+		t.Run(string(eng), func(t *testing.T) { fn(t, New(t, eng)) })
+	}
+}
+
+// New starts SafeDuty on a fresh database of engine eng and builds the fixture.
+func New(t testing.TB, eng db.Engine) *Env {
+	t.Helper()
+	d := dbtest.New(t, eng)
+	fc := clock.NewFake(Start)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a := app.Wire(d, app.Config{Clock: fc, Log: log, Version: "test", InsecureCookie: true})
+	e := &Env{T: t, App: a, Clock: fc, tokens: map[string]string{}}
+	f, err := buildFixture(context.Background(), a)
+	if err != nil {
+		t.Fatalf("fixture: %v", err)
+	}
+	e.F = f
+	a.RefreshReferenceData(context.Background())
+	e.Server = httptest.NewServer(a.Handler)
+	t.Cleanup(e.Server.Close)
+	return e
+}
+
+// Response is an answer to a request.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into v, failing the test on error.
+func (r *Response) JSON(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// Map decodes the body as a JSON object.
+func (r *Response) Map(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	r.JSON(t, &m)
+	return m
+}
+
+// Do sends a request with an optional bearer token and JSON body (nil for none; a
+// string or []byte is sent as is). Extra headers come in pairs.
+func (e *Env) Do(method, path, token string, body any, headers ...string) *Response {
+	e.T.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		js, err := json.Marshal(b)
+		if err != nil {
+			e.T.Fatal(err)
+		}
+		rd = bytes.NewReader(js)
+	}
+	req, err := http.NewRequest(method, e.Server.URL+path, rd)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return &Response{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+// Token signs username in through the API (once per Env) and returns the bearer token.
+func (e *Env) Token(username string) string {
+	e.T.Helper()
+	e.mu.Lock()
+	tok, ok := e.tokens[username]
+	e.mu.Unlock()
+	if ok {
+		return tok
+	}
+	res := e.Do("POST", "/api/v1/session", "", map[string]string{"username": username, "password": Password})
+	if res.Status != http.StatusOK {
+		e.T.Fatalf("sign in %s: %d %s", username, res.Status, res.Body)
+	}
+	var out struct{ Token string }
+	res.JSON(e.T, &out)
+	e.mu.Lock()
+	e.tokens[username] = out.Token
+	e.mu.Unlock()
+	return out.Token
+}
+
+// As sends a request as username.
+func (e *Env) As(username, method, path string, body any, headers ...string) *Response {
+	e.T.Helper()
+	return e.Do(method, path, e.Token(username), body, headers...)
+}
+
+// Principal loads a fixture user's principal (for calling services directly).
+func (e *Env) Principal(username string) *auth.Principal {
+	e.T.Helper()
+	p, err := e.App.Auth.LoadPrincipal(context.Background(), e.App.DB, e.F.Users[username])
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return p
+}

@@ -1,0 +1,172 @@
+package apptest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/safeduty/safeduty/internal/app"
+	"github.com/safeduty/safeduty/internal/org"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
+)
+
+// Fixture is a small district with two sibling towns, built through the real services:
+//
+//	测试区 ─ 区应急管理局 (admin), 区住建委 (dept: construction), 区政府 (leader), 区人大常委会 (reader)
+//	├─ 东湖镇 (town01 at 东湖镇人民政府) ─ 东湖村, 湖滨社区: 3 grids each, one patroller each
+//	└─ 西山镇 (town02 at 西山镇人民政府) ─ 西山村, 山前社区: 3 grids each, one patroller each
+type Fixture struct {
+	District   db.ID
+	Units      map[string]db.ID // safety, construction, gov, congress, town1gov, town2gov
+	Towns      [2]db.ID
+	Villages   [2][2]db.ID
+	Grids      [2][]db.ID // per town
+	Patrollers [2][2]db.ID
+	Users      map[string]db.ID
+
+	// Samples holds, per town, one record id of each object kind found in that town
+	// ("org", "grid", "person", "user", …); the scope walk requests them as the other town.
+	Samples [2]map[string]string
+	// Markers are strings found only in records of each town (names, codes).
+	Markers [2][]string
+}
+
+// Fixture users, all with Password.
+const (
+	UserAdmin   = "admin"    // admin + safety office
+	UserLeader  = "leader"   // district leader
+	UserDept    = "dept"     // construction department
+	UserTown1   = "town01"   // 东湖镇
+	UserTown2   = "town02"   // 西山镇
+	UserVillage = "village1" // 东湖村
+	UserPatrol1 = "patrol1"  // patroller of 东湖村
+	UserPatrol2 = "patrol2"  // patroller of 西山村
+	UserEnt     = "ent1"     // enterprise in 东湖村
+	UserReader  = "reader"   // congress member
+)
+
+var (
+	hashOnce sync.Once
+	hash     string
+)
+
+func passwordHash() string {
+	hashOnce.Do(func() {
+		var err error
+		if hash, err = auth.HashPassword(Password); err != nil {
+			panic(err)
+		}
+	})
+	return hash
+}
+
+func buildFixture(ctx context.Context, a *app.App) (*Fixture, error) {
+	f := &Fixture{Units: map[string]db.ID{}, Users: map[string]db.ID{}}
+	f.Samples = [2]map[string]string{{}, {}}
+	sys := auth.System()
+	var err error
+	mk := func(parent *db.ID, kind, category, name, code string, industries ...string) db.ID {
+		if err != nil {
+			return 0
+		}
+		in := org.OrgInput{ParentID: parent, Kind: &kind, Category: &category, Name: &name, Code: &code}
+		if len(industries) > 0 {
+			in.Industries = &industries
+		}
+		var id db.ID
+		id, err = a.Org.CreateOrg(ctx, sys, in)
+		if err != nil {
+			err = fmt.Errorf("org %s: %w", name, err)
+		}
+		return id
+	}
+	person := func(orgID db.ID, name, phone, post string) db.ID {
+		if err != nil {
+			return 0
+		}
+		posts := []org.PostInput{{OrgID: orgID, Title: post}}
+		var id db.ID
+		id, err = a.Org.CreatePerson(ctx, sys, org.PersonInput{OrgID: &orgID, Name: &name, Phone: &phone, Posts: &posts})
+		return id
+	}
+	f.District = mk(nil, org.KindDistrict, "district", "测试区", "T00")
+	d := f.District
+	f.Units["safety"] = mk(&d, org.KindUnit, "department", "区应急管理局", "T00-AJ", "hazardous_chemicals")
+	f.Units["construction"] = mk(&d, org.KindUnit, "department", "区住建委", "T00-JW", "construction")
+	f.Units["gov"] = mk(&d, org.KindUnit, "government", "区政府", "T00-ZF")
+	f.Units["congress"] = mk(&d, org.KindUnit, "congress", "区人大常委会", "T00-RD")
+	towns := [2]struct{ name, code, gov, village1, village2, p1, p2 string }{
+		{"东湖镇", "T01", "东湖镇人民政府", "东湖村", "湖滨社区", "张东一", "李东二"},
+		{"西山镇", "T02", "西山镇人民政府", "西山村", "山前社区", "王西一", "赵西二"},
+	}
+	for i, t := range towns {
+		f.Towns[i] = mk(&d, org.KindTown, "town", t.name, t.code)
+		tid := f.Towns[i]
+		f.Units[fmt.Sprintf("town%dgov", i+1)] = mk(&tid, org.KindUnit, "town_government", t.gov, t.code+"-ZF")
+		for j, vname := range []string{t.village1, t.village2} {
+			vcode := fmt.Sprintf("%s%03d", t.code, j+1)
+			f.Villages[i][j] = mk(&tid, org.KindVillage, "village", vname, vcode)
+			pname := []string{t.p1, t.p2}[j]
+			f.Patrollers[i][j] = person(f.Villages[i][j], pname, fmt.Sprintf("1390%d%d00%04d", i+1, j+1, 1234), "安全巡查员")
+			f.Markers[i] = append(f.Markers[i], vname, pname, vcode+"-")
+			for k := 1; k <= 3; k++ {
+				if err != nil {
+					return nil, err
+				}
+				code := fmt.Sprintf("%s-%02d", vcode, k)
+				name := fmt.Sprintf("%s第%d网格", vname, k)
+				vid, pid := f.Villages[i][j], f.Patrollers[i][j]
+				gid, gerr := a.Org.CreateGrid(ctx, sys, org.GridInput{Code: &code, Name: &name, VillageID: &vid, PatrollerID: &pid})
+				if gerr != nil {
+					return nil, gerr
+				}
+				f.Grids[i] = append(f.Grids[i], gid)
+			}
+		}
+		f.Markers[i] = append(f.Markers[i], t.name, t.gov)
+	}
+	if err != nil {
+		return nil, err
+	}
+	users := []struct {
+		name, display string
+		org           db.ID
+		person        *db.ID
+		roles         []auth.Role
+	}{
+		{UserAdmin, "管理员", f.Units["safety"], nil, []auth.Role{auth.Admin, auth.SafetyOffice}},
+		{UserLeader, "区领导", f.Units["gov"], nil, []auth.Role{auth.Leader}},
+		{UserDept, "住建委", f.Units["construction"], nil, []auth.Role{auth.Department}},
+		{UserTown1, "东湖镇用户", f.Units["town1gov"], nil, []auth.Role{auth.Town}},
+		{UserTown2, "西山镇用户", f.Units["town2gov"], nil, []auth.Role{auth.Town}},
+		{UserVillage, "东湖村用户", f.Villages[0][0], nil, []auth.Role{auth.Village}},
+		{UserPatrol1, "张东一", f.Villages[0][0], &f.Patrollers[0][0], []auth.Role{auth.Patroller}},
+		{UserPatrol2, "王西一", f.Villages[1][0], &f.Patrollers[1][0], []auth.Role{auth.Patroller}},
+		{UserEnt, "东湖企业", f.Villages[0][0], nil, []auth.Role{auth.Enterprise}},
+		{UserReader, "人大代表", f.Units["congress"], nil, []auth.Role{auth.Reader}},
+	}
+	err = a.DB.Tx(ctx, func(tx *db.Tx) error {
+		for _, u := range users {
+			name, display, orgID := u.name, u.display, u.org
+			id, err := a.Auth.CreateUser(ctx, tx, sys, auth.UserInput{Username: &name, DisplayName: &display, OrgID: &orgID,
+				PersonID: u.person, Roles: u.roles, PasswordHash: passwordHash()})
+			if err != nil {
+				return fmt.Errorf("user %s: %w", name, err)
+			}
+			f.Users[name] = id
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range 2 {
+		f.Samples[i]["org"] = f.Villages[i][0].String()
+		f.Samples[i]["grid"] = f.Grids[i][0].String()
+		f.Samples[i]["person"] = f.Patrollers[i][0].String()
+	}
+	f.Samples[0]["user"] = f.Users[UserPatrol1].String()
+	f.Samples[1]["user"] = f.Users[UserPatrol2].String()
+	return f, nil
+}
