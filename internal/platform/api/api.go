@@ -161,7 +161,7 @@ func ProblemFor(loc i18n.Localizer, err error, instance string) Problem {
 	for _, f := range e.Fields {
 		p.Errors = append(p.Errors, FieldProblem{
 			Field:   f.Field,
-			Rule:    strings.TrimPrefix(f.Key, "validate."),
+			Rule:    f.Key[strings.LastIndex(f.Key, ".")+1:],
 			Message: loc.TArgs(f.Key, f.Args),
 		})
 	}
