@@ -35,13 +35,13 @@ type User struct {
 	DisplayName        string      `json:"display_name"`
 	OrgID              db.ID       `json:"org_id"`
 	OrgName            string      `json:"org_name"`
-	PersonID           *db.ID      `json:"person_id"`
+	PersonID           *db.ID      `json:"person_id" jsonschema:"nullable"`
 	Roles              []auth.Role `json:"roles"`
 	Lang               string      `json:"lang"`
 	Disabled           bool        `json:"disabled"`
 	MustChangePassword bool        `json:"must_change_password"`
-	LockedUntil        *time.Time  `json:"locked_until" jsonschema:"description=set while sign-in is locked after repeated failures"`
-	LastLoginAt        *time.Time  `json:"last_login_at"`
+	LockedUntil        *time.Time  `json:"locked_until" jsonschema:"nullable,description=set while sign-in is locked after repeated failures"`
+	LastLoginAt        *time.Time  `json:"last_login_at" jsonschema:"nullable"`
 	CreatedAt          time.Time   `json:"created_at"`
 	UpdatedAt          time.Time   `json:"updated_at"`
 
@@ -67,7 +67,7 @@ type PasswordReset struct {
 type AuditEntry struct {
 	ID         db.ID           `json:"id"`
 	At         time.Time       `json:"at"`
-	UserID     *db.ID          `json:"user_id"`
+	UserID     *db.ID          `json:"user_id" jsonschema:"nullable"`
 	Username   string          `json:"username"`
 	IP         string          `json:"ip"`
 	UserAgent  string          `json:"user_agent"`

@@ -62,7 +62,7 @@ var (
 // Org is a node of the organization tree.
 type Org struct {
 	ID         db.ID     `json:"id"`
-	ParentID   *db.ID    `json:"parent_id"`
+	ParentID   *db.ID    `json:"parent_id" jsonschema:"nullable"`
 	Kind       string    `json:"kind" jsonschema:"enum=district,enum=town,enum=village,enum=unit"`
 	Category   string    `json:"category"`
 	Name       string    `json:"name"`
@@ -115,7 +115,7 @@ type Grid struct {
 	VillageName    string    `json:"village_name"`
 	TownID         db.ID     `json:"town_id"`
 	TownName       string    `json:"town_name"`
-	PatrollerID    *db.ID    `json:"patroller_id"`
+	PatrollerID    *db.ID    `json:"patroller_id" jsonschema:"nullable"`
 	PatrollerName  string    `json:"patroller_name"`
 	PatrollerPhone string    `json:"patroller_phone" jsonschema:"description=masked"`
 	Description    string    `json:"description"`

@@ -21,6 +21,9 @@ func (g *Registry) OpenAPI(version string) map[string]any {
 		Anonymous:                 true,
 		AllowAdditionalProperties: true,
 		Namer: func(t reflect.Type) string {
+			if t.Name() == "" {
+				return ""
+			}
 			return path.Base(t.PkgPath()) + "." + t.Name()
 		},
 		Mapper: func(t reflect.Type) *jsonschema.Schema {
