@@ -155,7 +155,7 @@ func (m *Module) Pages(s *web.Site) {
 			status := apperr.Status(apperr.CodeOf(err))
 			return s.RenderStatus(w, r, status, login, loginData{Next: next, Username: username, Error: msg, Fields: fields})
 		}
-		m.MW.SetSession(w, res.Token, res.ExpiresAt)
+		m.MW.SetSession(w, res.Token)
 		http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(res.Principal.Lang), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
 		if res.Principal.MustChangePassword {
 			next = "/account/password"

@@ -6,7 +6,6 @@ import (
 	"mime"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/audit"
@@ -111,10 +110,11 @@ func bearer(r *http.Request) string {
 // BearerToken returns the request's bearer token, if any.
 func BearerToken(r *http.Request) string { return bearer(r) }
 
-// SetSession sets the session cookie.
-func (m *Middleware) SetSession(w http.ResponseWriter, token string, expires time.Time) {
+// SetSession sets the session cookie. It is a browser-session cookie (no Expires): it
+// ends when the browser closes, and the server enforces the idle and absolute timeouts.
+func (m *Middleware) SetSession(w http.ResponseWriter, token string) {
 	http.SetCookie(w, &http.Cookie{
-		Name: m.CookieName(), Value: token, Path: "/", Expires: expires,
+		Name: m.CookieName(), Value: token, Path: "/",
 		HttpOnly: true, Secure: !m.InsecureCookie, SameSite: http.SameSiteLaxMode,
 	})
 }
