@@ -118,7 +118,7 @@ func TestTx_RollsBackOnError(t *testing.T) {
 			t.Fatalf("got %v, want unique violation", err)
 		}
 		var n int
-		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM industries`).Scan(&n); err != nil {
+		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM industries WHERE code = 'a'`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n != 0 {
