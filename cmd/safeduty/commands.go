@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -103,6 +104,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	a.RefreshReferenceData(ctx)
+	// Start-up work (migrations, the demo's password hash) leaves garbage that an idle
+	// server would otherwise hold for minutes; hand it back to the OS now.
+	debug.FreeOSMemory()
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -63,8 +64,14 @@ func VerifyPassword(hash, password string) (bool, error) {
 }
 
 // dummyHash is verified against when the username is unknown, so an unknown name costs
-// the same time as a wrong password.
-var dummyHash, _ = HashPassword("safeduty-dummy-password")
+// the same time as a wrong password. It is made on first use, not at start-up.
+var dummyHash = sync.OnceValue(func() string {
+	h, err := HashPassword("safeduty-dummy-password")
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
 
 // CheckPasswordRules reports the message key of the first rule a new password breaks:
 // at least 10 characters, with letters and digits. Empty when it passes.

@@ -110,7 +110,7 @@ func (s *Service) Login(ctx context.Context, username, password, kind string) (*
 		}
 		ok = ok && !disabled
 	} else {
-		_, _ = VerifyPassword(dummyHash, password) // same cost as a real check
+		_, _ = VerifyPassword(dummyHash(), password) // same cost as a real check
 	}
 	if !ok {
 		left, until, err := s.recordFailure(ctx, username, now)
