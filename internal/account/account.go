@@ -156,7 +156,15 @@ func (m *Module) Pages(s *web.Site) {
 			return s.RenderStatus(w, r, status, login, loginData{Next: next, Username: username, Error: msg, Fields: fields})
 		}
 		m.MW.SetSession(w, res.Token)
-		http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(res.Principal.Lang), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+		lang := res.Principal.Lang
+		// A language chosen on the sign-in page wins over the saved one, and is saved.
+		if c, err := r.Cookie("lang"); err == nil && c.Value != "" && i18n.Parse(c.Value) != lang {
+			lang = i18n.Parse(c.Value)
+			if err := m.Auth.SetLang(r.Context(), res.Principal, lang); err != nil {
+				return err
+			}
+		}
+		http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(lang), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
 		if res.Principal.MustChangePassword {
 			next = "/account/password"
 		}

@@ -4,6 +4,7 @@
   "use strict";
   var echartsURL = document.currentScript && document.currentScript.dataset.echarts;
   var echartsLoading = null;
+  document.documentElement.classList.add("js");
 
   function loadECharts() {
     if (window.echarts) return Promise.resolve(window.echarts);
@@ -48,6 +49,17 @@
       });
     });
   }
+
+  // Tree rows: the first click loads the children (htmx, hx-trigger "click once"); every
+  // click shows or hides them.
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest(".tree-toggle");
+    if (!btn) return;
+    var sub = document.getElementById(btn.getAttribute("aria-controls"));
+    var open = btn.getAttribute("aria-expanded") !== "true";
+    btn.setAttribute("aria-expanded", open ? "true" : "false");
+    if (sub) sub.hidden = !open;
+  });
 
   document.addEventListener("submit", function (e) {
     var msg = e.target.getAttribute("data-confirm");

@@ -1,0 +1,140 @@
+package admin
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/safeduty/safeduty/internal/platform/api"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/web"
+)
+
+// auditRow is one audit entry as the page shows it.
+type auditRow struct {
+	AuditEntry
+	ActionLabel string // the action in words, when the catalog knows it
+	ObjectLabel string // the object kind in words
+	ObjectURL   string // the object's page, when it has one
+	Badge       string // badge class: green ok, yellow denied/failed, red error
+	DetailText  string // the detail JSON, indented; "" when there is none
+}
+
+// objectPages maps object kinds to the page showing one.
+var objectPages = map[string]string{
+	"user": "/admin/users/", "org": "/orgs/", "grid": "/grids/", "person": "/people/",
+}
+
+func rowOf(loc i18n.Localizer, e AuditEntry) auditRow {
+	row := auditRow{AuditEntry: e}
+	if key := "admin.action." + e.Action; i18n.Default.Has(key) {
+		row.ActionLabel = loc.T(key)
+	} else if strings.HasPrefix(e.Action, "page ") {
+		row.ActionLabel = loc.T("admin.action.page")
+	}
+	if e.ObjectType != "" {
+		row.ObjectLabel = e.ObjectType
+		if key := "object." + e.ObjectType; i18n.Default.Has(key) {
+			row.ObjectLabel = loc.T(key)
+		}
+		if base, ok := objectPages[e.ObjectType]; ok && e.ObjectID != "" {
+			row.ObjectURL = base + e.ObjectID
+		}
+	}
+	switch e.Result {
+	case "ok":
+		row.Badge = "badge-green"
+	case "denied", "failed":
+		row.Badge = "badge-yellow"
+	default:
+		row.Badge = "badge-red"
+	}
+	if d := bytes.TrimSpace(e.Detail); len(d) > 0 && !bytes.Equal(d, []byte("null")) && !bytes.Equal(d, []byte("{}")) {
+		var buf bytes.Buffer
+		if json.Indent(&buf, d, "", "  ") == nil {
+			row.DetailText = buf.String()
+		} else {
+			row.DetailText = string(d)
+		}
+	}
+	return row
+}
+
+// auditView is the audit page's data.
+type auditView struct {
+	listPage
+	Username, Action, Result, From, To string
+	Results                            []string
+	Items                              []auditRow
+}
+
+// auditActions are the action prefixes the filter suggests.
+var auditActions = []string{"session.", "user.", "org.", "grid.", "person."}
+
+func (m *Module) auditPage(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var f AuditFilter
+		lp, l, err := parseListPage(r, auditSorting, &f)
+		if err != nil {
+			return err
+		}
+		q := r.URL.Query()
+		v := auditView{listPage: l, Username: f.Username, Action: f.Action, Result: f.Result, From: q.Get("from"), To: q.Get("to"),
+			Results: []string{"ok", "denied", "failed", "error"}}
+		loc := i18n.FromContext(r.Context())
+		total, err := m.ListAudit(r.Context(), auth.FromContext(r.Context()).Scope, f, lp, func(e AuditEntry) error {
+			v.Items = append(v.Items, rowOf(loc, e))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		v.finish(total)
+		return s.Render(w, r, t.audit, v)
+	}
+}
+
+// adminPanelData is the administrator's home panel.
+type adminPanelData struct {
+	Users, Locked, FailedSignIns int
+	Since                        string // the start of the 24 hours, as a date for the audit filter
+	Recent                       []auditRow
+}
+
+// recentAudit is how many entries the panel lists.
+const recentAudit = 8
+
+func (m *Module) adminPanel(r *http.Request) (any, error) {
+	ctx := r.Context()
+	sc := auth.FromContext(ctx).Scope
+	var d adminPanelData
+	none := func(User) error { return nil }
+	one := api.ListParams{Page: 1, PerPage: 1, Sort: "username"}
+	var err error
+	if d.Users, err = m.ListUsers(ctx, sc, UserFilter{}, one, none); err != nil {
+		return nil, err
+	}
+	locked := true
+	if d.Locked, err = m.ListUsers(ctx, sc, UserFilter{Locked: &locked}, one, none); err != nil {
+		return nil, err
+	}
+	since := m.Auth.Clock.Now().Add(-24 * time.Hour)
+	d.Since = since.In(api.ChinaTime).Format("2006-01-02")
+	if d.FailedSignIns, err = m.countAudit(ctx, sc, AuditFilter{Action: "session.create", Result: "denied", From: &since}); err != nil {
+		return nil, err
+	}
+	loc := i18n.FromContext(ctx)
+	_, err = m.ListAudit(ctx, sc, AuditFilter{}, api.ListParams{Page: 1, PerPage: recentAudit, Sort: "-id"}, func(e AuditEntry) error {
+		d.Recent = append(d.Recent, rowOf(loc, e))
+		return nil
+	})
+	return d, err
+}
+
+func (m *Module) countAudit(ctx context.Context, sc auth.Scope, f AuditFilter) (int, error) {
+	return m.ListAudit(ctx, sc, f, api.ListParams{Page: 1, PerPage: 1, Sort: "-id"}, func(AuditEntry) error { return nil })
+}

@@ -1,0 +1,328 @@
+package admin
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/safeduty/safeduty/internal/platform/api"
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/web"
+)
+
+// usersView is the user list page's data.
+type usersView struct {
+	listPage
+	Roles    []auth.Role
+	Role     string
+	QText    string
+	Locked   string
+	Disabled string
+	Items    []User
+}
+
+func (m *Module) usersPage(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var f UserFilter
+		lp, l, err := parseListPage(r, userSorting, &f)
+		if err != nil {
+			return err
+		}
+		v := usersView{listPage: l, Roles: auth.AllRoles, Role: f.Role, QText: f.Q, Locked: boolText(f.Locked), Disabled: boolText(f.Disabled)}
+		total, err := m.ListUsers(r.Context(), auth.FromContext(r.Context()).Scope, f, lp, func(u User) error {
+			v.Items = append(v.Items, u)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		v.finish(total)
+		return s.Render(w, r, t.users, v)
+	}
+}
+
+func boolText(b *bool) string {
+	if b == nil {
+		return ""
+	}
+	if *b {
+		return "true"
+	}
+	return "false"
+}
+
+// userForm is the account form as typed, so a refused form comes back unchanged. The
+// password is never sent back.
+type userForm struct {
+	Username, DisplayName, OrgID string
+	Roles                        []string
+	Disabled                     bool
+}
+
+// userFormView is the data of the new-user and edit-user pages.
+type userFormView struct {
+	User      User // the account being edited (zero when creating)
+	Form      userForm
+	OrgGroups []orgGroup
+	AllRoles  []auth.Role
+	Fields    map[string]string
+	Error     string
+	// Reset holds the password reset form's errors (edit page only).
+	ResetFields map[string]string
+	ResetError  string
+	IsSelf      bool
+}
+
+// orgGroup is a labelled group of the org select: the district with its units, then
+// each town with its units and villages.
+type orgGroup struct {
+	Label   string
+	Options []orgOption
+}
+
+type orgOption struct {
+	ID    db.ID
+	Name  string
+	Depth int
+}
+
+// orgGroups lists the orgs in the caller's scope for the org select. The tree belongs
+// to the org capability; this reads only names and paths, in one query.
+func (m *Module) orgGroups(ctx context.Context, sc auth.Scope) ([]orgGroup, error) {
+	cond, args := sc.PathCond("o.path")
+	rows, err := m.DB.Query(ctx, `SELECT o.id, o.kind, o.name, o.depth, o.path FROM orgs o WHERE `+cond+` ORDER BY o.depth, o.sort_order, o.code`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var groups []orgGroup
+	index := map[db.ID]int{}
+	for rows.Next() {
+		var o orgOption
+		var kind, path string
+		if err := rows.Scan(&o.ID, &kind, &o.Name, &o.Depth, &path); err != nil {
+			return nil, err
+		}
+		ids := auth.PathIDs(path)
+		key := ids[0] // the district
+		switch {
+		case kind == "town":
+			key = o.ID
+		case len(ids) > 2:
+			key = ids[1] // inside a town
+		}
+		i, ok := index[key]
+		if !ok {
+			i = len(groups)
+			index[key] = i
+			groups = append(groups, orgGroup{Label: o.Name})
+		}
+		groups[i].Options = append(groups[i].Options, o)
+	}
+	return groups, rows.Err()
+}
+
+func (m *Module) renderUserForm(w http.ResponseWriter, r *http.Request, s *web.Site, status int, tpl pageTemplates, edit bool, v userFormView) error {
+	p := auth.FromContext(r.Context())
+	var err error
+	if v.OrgGroups, err = m.orgGroups(r.Context(), p.Scope); err != nil {
+		return err
+	}
+	v.AllRoles = auth.AllRoles
+	v.IsSelf = edit && v.User.ID == p.UserID
+	if edit {
+		return s.RenderStatus(w, r, status, tpl.userEdit, v)
+	}
+	return s.RenderStatus(w, r, status, tpl.userNew, v)
+}
+
+func (m *Module) userNewPage(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		return m.renderUserForm(w, r, s, http.StatusOK, t, false, userFormView{})
+	}
+}
+
+// formRoles reads the role checkboxes.
+func formRoles(r *http.Request) ([]string, []auth.Role) {
+	raw := r.PostForm["roles"]
+	roles := make([]auth.Role, 0, len(raw))
+	for _, x := range raw {
+		roles = append(roles, auth.Role(x))
+	}
+	return raw, roles
+}
+
+// formOrg reads the org select; a malformed id is a field error.
+func formOrg(raw string, v *apperr.Validation) *db.ID {
+	if raw == "" {
+		return nil
+	}
+	id, err := db.ParseID(raw)
+	if err != nil {
+		v.Add("org_id", "validate.id", nil)
+		return nil
+	}
+	return &id
+}
+
+// userCreatePage creates an account that must change its password at first sign-in.
+func (m *Module) userCreatePage(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := r.ParseForm(); err != nil {
+			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
+		}
+		f := userForm{Username: strings.TrimSpace(r.PostFormValue("username")), DisplayName: r.PostFormValue("display_name"),
+			OrgID: strings.TrimSpace(r.PostFormValue("org_id"))}
+		var roles []auth.Role
+		f.Roles, roles = formRoles(r)
+		password := r.PostFormValue("password")
+		must := true
+		pv := apperr.Validation{}
+		in := auth.UserInput{Username: &f.Username, DisplayName: &f.DisplayName, Password: &password,
+			OrgID: formOrg(f.OrgID, &pv), Roles: roles, MustChangePassword: &must}
+		p := auth.FromContext(r.Context())
+		var id db.ID
+		err := pv.Err()
+		if err == nil {
+			err = m.DB.Tx(r.Context(), func(tx *db.Tx) error {
+				var err error
+				id, err = m.Auth.CreateUser(r.Context(), tx, p, in)
+				return err
+			})
+		}
+		if err != nil {
+			fields, msg, ok := web.FieldErrors(r, err)
+			if !ok {
+				return err
+			}
+			return m.renderUserForm(w, r, s, http.StatusUnprocessableEntity, t, false, userFormView{Form: f, Fields: fields, Error: msg})
+		}
+		web.SetFlash(w, "flash.user_created")
+		http.Redirect(w, r, "/admin/users/"+id.String(), http.StatusSeeOther)
+		return nil
+	}
+}
+
+// loadUser reads the {id} of the path as a user in the caller's scope.
+func (m *Module) loadUser(r *http.Request) (User, error) {
+	id, err := api.PathID(r, "id", "user")
+	if err != nil {
+		return User{}, err
+	}
+	return m.GetUser(r.Context(), auth.FromContext(r.Context()).Scope, id)
+}
+
+func formOf(u User) userForm {
+	f := userForm{Username: u.Username, DisplayName: u.DisplayName, OrgID: u.OrgID.String(), Disabled: u.Disabled}
+	for _, r := range u.Roles {
+		f.Roles = append(f.Roles, string(r))
+	}
+	return f
+}
+
+func (m *Module) userEditPage(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := m.loadUser(r)
+		if err != nil {
+			return err
+		}
+		return m.renderUserForm(w, r, s, http.StatusOK, t, true, userFormView{User: u, Form: formOf(u)})
+	}
+}
+
+// userUpdatePage saves the edit form. Roles and org are sent only when they change,
+// because changing them ends the user's sessions.
+func (m *Module) userUpdatePage(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := m.loadUser(r)
+		if err != nil {
+			return err
+		}
+		if err := r.ParseForm(); err != nil {
+			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
+		}
+		f := userForm{Username: u.Username, DisplayName: r.PostFormValue("display_name"), OrgID: strings.TrimSpace(r.PostFormValue("org_id")),
+			Disabled: r.PostFormValue("disabled") == "true"}
+		var roles []auth.Role
+		f.Roles, roles = formRoles(r)
+		pv := apperr.Validation{}
+		in := auth.UserInput{DisplayName: &f.DisplayName, Disabled: &f.Disabled}
+		if org := formOrg(f.OrgID, &pv); org != nil && *org != u.OrgID {
+			in.OrgID = org
+		} else if org == nil && !pv.Has("org_id") {
+			pv.Add("org_id", "validate.required", nil)
+		}
+		if !sameRoles(roles, u.Roles) {
+			if roles == nil {
+				roles = []auth.Role{} // none ticked: refused as required
+			}
+			in.Roles = roles
+		}
+		p := auth.FromContext(r.Context())
+		err = pv.Err()
+		if err == nil {
+			err = m.DB.Tx(r.Context(), func(tx *db.Tx) error { return m.Auth.UpdateUser(r.Context(), tx, p, u.ID, in) })
+		}
+		if err != nil {
+			fields, msg, ok := web.FieldErrors(r, err)
+			if !ok {
+				return err
+			}
+			return m.renderUserForm(w, r, s, http.StatusUnprocessableEntity, t, true, userFormView{User: u, Form: f, Fields: fields, Error: msg})
+		}
+		web.SetFlash(w, "flash.user_saved")
+		http.Redirect(w, r, "/admin/users/"+u.ID.String(), http.StatusSeeOther)
+		return nil
+	}
+}
+
+func sameRoles(a, b []auth.Role) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
+}
+
+// userResetPage sets a new password; the user must change it at next sign-in.
+func (m *Module) userResetPage(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := m.loadUser(r)
+		if err != nil {
+			return err
+		}
+		password := r.PostFormValue("password")
+		p := auth.FromContext(r.Context())
+		err = m.DB.Tx(r.Context(), func(tx *db.Tx) error { return m.Auth.ResetPassword(r.Context(), tx, p, u.ID, password) })
+		if err != nil {
+			fields, msg, ok := web.FieldErrors(r, err)
+			if !ok {
+				return err
+			}
+			return m.renderUserForm(w, r, s, http.StatusUnprocessableEntity, t, true,
+				userFormView{User: u, Form: formOf(u), ResetFields: fields, ResetError: msg})
+		}
+		web.SetFlash(w, "flash.password_reset")
+		http.Redirect(w, r, "/admin/users/"+u.ID.String(), http.StatusSeeOther)
+		return nil
+	}
+}
+
+// userUnlockPage clears a sign-in lock.
+func (m *Module) userUnlockPage(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		u, err := m.loadUser(r)
+		if err != nil {
+			return err
+		}
+		p := auth.FromContext(r.Context())
+		if err := m.DB.Tx(r.Context(), func(tx *db.Tx) error { return m.Auth.UnlockUser(r.Context(), tx, p, u.ID) }); err != nil {
+			return err
+		}
+		web.SetFlash(w, "flash.user_unlocked")
+		http.Redirect(w, r, "/admin/users/"+u.ID.String(), http.StatusSeeOther)
+		return nil
+	}
+}
