@@ -206,6 +206,10 @@ func queryParams(params any) []any {
 	var out []any
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			out = append(out, queryParams(reflect.New(f.Type).Elem().Interface())...)
+			continue
+		}
 		name := f.Tag.Get("query")
 		if name == "" {
 			continue

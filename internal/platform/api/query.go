@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -35,23 +36,7 @@ func DecodeQuery(r *http.Request, dst any, list bool) error {
 	}
 	v := apperr.Validation{}
 	if dst != nil {
-		rv := reflect.ValueOf(dst).Elem()
-		rt := rv.Type()
-		for i := 0; i < rt.NumField(); i++ {
-			f := rt.Field(i)
-			name := f.Tag.Get("query")
-			if name == "" {
-				continue
-			}
-			known[name] = true
-			vals, ok := q[name]
-			if !ok || len(vals) == 0 || (len(vals) == 1 && vals[0] == "") {
-				continue
-			}
-			if err := setField(rv.Field(i), vals, f.Tag.Get("enum")); err != "" {
-				v.Add(name, err, enumArgs(f.Tag.Get("enum")))
-			}
-		}
+		decodeFields(reflect.ValueOf(dst).Elem(), q, known, &v)
 	}
 	for k := range q {
 		if !known[k] {
@@ -62,6 +47,31 @@ func DecodeQuery(r *http.Request, dst any, list bool) error {
 		return badRequest(v)
 	}
 	return nil
+}
+
+// decodeFields fills the query-tagged fields of the struct rv, descending into embedded
+// structs (a stats request embeds the list's filter).
+func decodeFields(rv reflect.Value, q url.Values, known map[string]bool, v *apperr.Validation) {
+	rt := rv.Type()
+	for i := 0; i < rt.NumField(); i++ {
+		f := rt.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			decodeFields(rv.Field(i), q, known, v)
+			continue
+		}
+		name := f.Tag.Get("query")
+		if name == "" {
+			continue
+		}
+		known[name] = true
+		vals, ok := q[name]
+		if !ok || len(vals) == 0 || (len(vals) == 1 && vals[0] == "") {
+			continue
+		}
+		if err := setField(rv.Field(i), vals, f.Tag.Get("enum")); err != "" {
+			v.Add(name, err, enumArgs(f.Tag.Get("enum")))
+		}
+	}
 }
 
 func enumArgs(enum string) apperr.E {

@@ -15,9 +15,41 @@ import (
 //     leadership body sits under the district, so its territory is the district.
 //   - Industries, when non-nil, limits industry-bearing records (enterprises, hazards…)
 //     to the industries the user's department supervises (行业监管).
+//   - OwnOnly (an enterprise user) limits records that have an owner or a reporter to
+//     those of UserID, so an enterprise never sees its neighbours' records.
 type Scope struct {
 	Path       string
 	Industries []string
+	OwnOnly    bool
+	UserID     db.ID
+}
+
+// OwnCond returns an SQL condition keeping rows owned or reported by the user when the
+// scope is OwnOnly, or "" otherwise. cols name the record's user columns.
+func (s Scope) OwnCond(cols ...string) (string, []any) {
+	if !s.OwnOnly {
+		return "", nil
+	}
+	parts := make([]string, len(cols))
+	args := make([]any, len(cols))
+	for i, c := range cols {
+		parts[i] = c + " = ?"
+		args[i] = s.UserID
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args
+}
+
+// Owns reports whether a record with these user ids (owner, reporter…) passes OwnOnly.
+func (s Scope) Owns(ids ...*db.ID) bool {
+	if !s.OwnOnly {
+		return true
+	}
+	for _, id := range ids {
+		if id != nil && *id == s.UserID {
+			return true
+		}
+	}
+	return false
 }
 
 // Contains reports whether a record at path lies inside the scope's territory.

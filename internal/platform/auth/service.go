@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -342,13 +343,49 @@ func (s *Service) LoadPrincipal(ctx context.Context, q db.Querier, userID db.ID)
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	p.Scope, err = ScopeOf(ctx, q, p.OrgID, p.OrgPath, p.Roles)
+	p.Scope, err = ScopeOf(ctx, q, p.UserID, p.OrgID, p.OrgPath, p.Roles)
 	return p, err
 }
 
+// ScopeOfUser computes the scope of any user (e.g. one a hazard is assigned to) and
+// whether the account is disabled. Errors: NotFound.
+func ScopeOfUser(ctx context.Context, q db.Querier, userID db.ID) (sc Scope, disabled bool, err error) {
+	var orgID db.ID
+	var path string
+	err = q.QueryRow(ctx, `SELECT org_id, org_path, disabled FROM users WHERE id = ?`, userID).Scan(&orgID, &path, &disabled)
+	if db.IsNoRows(err) {
+		return sc, false, apperr.NotFoundf("user")
+	}
+	if err != nil {
+		return sc, false, err
+	}
+	rows, err := q.Query(ctx, `SELECT role FROM user_roles WHERE user_id = ?`, userID)
+	if err != nil {
+		return sc, false, err
+	}
+	var roles []Role
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			rows.Close()
+			return sc, false, err
+		}
+		roles = append(roles, Role(r))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return sc, false, err
+	}
+	sc, err = ScopeOf(ctx, q, userID, orgID, path, roles)
+	return sc, disabled, err
+}
+
 // ScopeOf computes the scope of a user bound to the org at orgPath with roles.
-func ScopeOf(ctx context.Context, q db.Querier, orgID db.ID, orgPath string, roles []Role) (Scope, error) {
+func ScopeOf(ctx context.Context, q db.Querier, userID, orgID db.ID, orgPath string, roles []Role) (Scope, error) {
 	var sc Scope
+	if ownOnly(roles) {
+		sc.OwnOnly, sc.UserID = true, userID
+	}
 	ids := PathIDs(orgPath)
 	if len(ids) == 0 {
 		return sc, nil
@@ -389,6 +426,12 @@ func ScopeOf(ctx context.Context, q db.Querier, orgID db.ID, orgPath string, rol
 		return sc, rows.Err()
 	}
 	return sc, nil
+}
+
+// ownOnly: a user whose only role is enterprise sees, of the records that have an owner,
+// only their own.
+func ownOnly(roles []Role) bool {
+	return len(roles) > 0 && !slices.ContainsFunc(roles, func(r Role) bool { return r != Enterprise })
 }
 
 // industryBound: a department user sees its industries only, unless another role of

@@ -30,6 +30,10 @@ var Langs = []Lang{Zh, En}
 // Key is a message key used as a placeholder value: it is translated before insertion.
 type Key string
 
+// Keys is a list of message keys used as one placeholder value: each is translated and
+// the list joined in the reader's language ("、" in Chinese, ", " in English).
+type Keys []Key
+
 // Catalog holds messages per language.
 type Catalog struct {
 	mu   sync.RWMutex
@@ -99,6 +103,16 @@ func (c *Catalog) T(lang Lang, key string, args map[string]any) string {
 		switch v := v.(type) {
 		case Key:
 			text = c.T(lang, string(v), nil)
+		case Keys:
+			parts := make([]string, len(v))
+			for i, k := range v {
+				parts[i] = c.T(lang, string(k), nil)
+			}
+			sep := ", "
+			if lang == Zh {
+				sep = "、"
+			}
+			text = strings.Join(parts, sep)
 		case fmt.Stringer:
 			text = v.String()
 		default:

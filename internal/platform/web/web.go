@@ -54,6 +54,11 @@ type NavItem struct {
 	Order   int
 	Perm    *auth.Permission
 	Visible func(p *auth.Principal) bool
+	// Badge, when set, counts what waits for the user (e.g. unread notices); a positive
+	// count is shown beside the label.
+	Badge func(r *http.Request) int
+	// Count is Badge's result for the current request (set when the page renders).
+	Count int
 }
 
 // Panel is one block of the home page, contributed by a capability.
@@ -294,6 +299,11 @@ func (s *Site) view(w http.ResponseWriter, r *http.Request, data any) *View {
 	if p != nil {
 		v.CSRF = p.CSRFToken
 		v.Nav = s.navFor(p)
+		for i := range v.Nav {
+			if v.Nav[i].Badge != nil {
+				v.Nav[i].Count = v.Nav[i].Badge(r)
+			}
+		}
 	}
 	if s.District != nil {
 		v.District = s.District(r.Context())

@@ -1,0 +1,134 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/safeduty/safeduty/internal/platform/api"
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
+)
+
+// Filter selects the caller's notices.
+type Filter struct {
+	Unread *bool  `query:"unread" doc:"true: unread only"`
+	Kind   string `query:"kind" doc:"e.g. hazard.overdue"`
+}
+
+var sorting = api.Sorting{Columns: map[string]string{"created_at": "n.created_at", "id": "n.id"}, Default: "-id", Tiebreak: "n.id"}
+
+var export = api.Export[Notification]{Name: "notify.export", Columns: []api.Column[Notification]{
+	{Header: "notify.field.created_at", Value: func(n Notification) any { return n.CreatedAt }, Width: 18},
+	{Header: "notify.field.text", Value: func(n Notification) any { return n.Text }, Width: 60},
+	{Header: "notify.field.read_at", Value: func(n Notification) any { return n.ReadAt }, Width: 18},
+}}
+
+// List calls each for the caller's own notices (the scope is the user: nobody reads
+// another's inbox), texts in the request's language.
+func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter, lp api.ListParams, each func(Notification) error) (int, error) {
+	loc := i18n.FromContext(ctx)
+	var w db.Where
+	w.Add("n.user_id = ?", p.UserID)
+	if f.Unread != nil {
+		if *f.Unread {
+			w.Add("n.read_at IS NULL")
+		} else {
+			w.Add("n.read_at IS NOT NULL")
+		}
+	}
+	if f.Kind != "" {
+		w.Add("n.kind = ?", f.Kind)
+	}
+	total := 0
+	if lp.Paged() {
+		if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM notifications n`+w.SQL(), w.Args()...).Scan(&total); err != nil {
+			return 0, err
+		}
+	}
+	limit, largs := lp.Limit()
+	rows, err := s.DB.Query(ctx, `SELECT n.id, n.user_id, n.created_at, n.kind, n.subject_type, n.subject_id, n.message_key, n.args, n.link, n.read_at
+		FROM notifications n`+w.SQL()+lp.OrderBy(sorting)+limit, append(w.Args(), largs...)...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n Notification
+		var args string
+		if err := rows.Scan(&n.ID, &n.UserID, &n.CreatedAt, &n.Kind, &n.SubjectType, &n.SubjectID, &n.Key, &args, &n.Link, &n.ReadAt); err != nil {
+			return 0, err
+		}
+		_ = json.Unmarshal([]byte(args), &n.Args)
+		n.Text = loc.TArgs(n.Key, n.Args)
+		if err := each(n); err != nil {
+			return 0, err
+		}
+	}
+	return total, rows.Err()
+}
+
+// MarkRead marks one of the caller's notices read. Errors: NotFound (not the caller's).
+func (s *Service) MarkRead(ctx context.Context, p *auth.Principal, id db.ID) (Notification, error) {
+	res, err := s.DB.Exec(ctx, `UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE id = ? AND user_id = ?`, s.Clock.Now(), id, p.UserID)
+	if err != nil {
+		return Notification{}, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return Notification{}, apperr.NotFoundf("notification")
+	}
+	var out Notification
+	var args string
+	err = s.DB.QueryRow(ctx, `SELECT id, user_id, created_at, kind, subject_type, subject_id, message_key, args, link, read_at FROM notifications WHERE id = ?`, id).
+		Scan(&out.ID, &out.UserID, &out.CreatedAt, &out.Kind, &out.SubjectType, &out.SubjectID, &out.Key, &args, &out.Link, &out.ReadAt)
+	_ = json.Unmarshal([]byte(args), &out.Args)
+	out.Text = i18n.FromContext(ctx).TArgs(out.Key, out.Args)
+	return out, err
+}
+
+// MarkAllRead marks every notice of the caller read.
+func (s *Service) MarkAllRead(ctx context.Context, p *auth.Principal) error {
+	_, err := s.DB.Exec(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL`, s.Clock.Now(), p.UserID)
+	return err
+}
+
+// Routes registers the inbox API.
+func (s *Service) Routes(r *api.Registry) {
+	r.Add(api.Route{Method: "GET", Path: "/api/v1/notifications", ID: "listNotifications", Tag: "notify",
+		Summary: "The caller's notices (inbox), newest first", Params: Filter{}, Response: Notification{}, List: true,
+		Sorts: sorting.Fields(), Handler: func(w http.ResponseWriter, r *http.Request) error {
+			var f Filter
+			if err := api.DecodeQuery(r, &f, true); err != nil {
+				return err
+			}
+			lp, err := api.ParseList(r, sorting)
+			if err != nil {
+				return err
+			}
+			p := auth.FromContext(r.Context())
+			return api.ServeList(w, r, lp, export, func(ctx context.Context, lp api.ListParams, each func(Notification) error) (int, error) {
+				return s.List(ctx, p, f, lp, each)
+			})
+		}})
+	r.Add(api.Route{Method: "POST", Path: "/api/v1/notifications/{id}/read", ID: "readNotification", Tag: "notify",
+		Summary: "Mark one notice read", Object: "notification", Response: Notification{}, Handler: func(w http.ResponseWriter, r *http.Request) error {
+			id, err := api.PathID(r, "id", "notification")
+			if err != nil {
+				return err
+			}
+			n, err := s.MarkRead(r.Context(), auth.FromContext(r.Context()), id)
+			if err != nil {
+				return err
+			}
+			return api.JSON(w, http.StatusOK, n)
+		}})
+	r.Add(api.Route{Method: "POST", Path: "/api/v1/notifications/read", ID: "readAllNotifications", Tag: "notify",
+		Summary: "Mark every notice of the caller read", Status: http.StatusNoContent, Handler: func(w http.ResponseWriter, r *http.Request) error {
+			if err := s.MarkAllRead(r.Context(), auth.FromContext(r.Context())); err != nil {
+				return err
+			}
+			return api.NoContent(w)
+		}})
+}
