@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/safeduty/safeduty/internal/account"
 	"github.com/safeduty/safeduty/internal/admin"
+	"github.com/safeduty/safeduty/internal/attachment"
 	"github.com/safeduty/safeduty/internal/home"
 	"github.com/safeduty/safeduty/internal/org"
 	"github.com/safeduty/safeduty/internal/platform/api"
@@ -42,6 +44,12 @@ type Config struct {
 	Version        string
 	Clock          clock.Clock
 	Log            *slog.Logger
+	// Files is the folder of uploaded files (attachments), outside any web root. New
+	// defaults it to <data dir>/files; Wire with it empty keeps uploads in memory (tests).
+	Files string
+	// Uploads limits uploaded files; zero fields take the defaults (10 MiB, 10,000 px a
+	// side, 40 megapixels).
+	Uploads attachment.Limits
 }
 
 // App is a wired SafeDuty instance.
@@ -55,6 +63,9 @@ type App struct {
 	Site    *web.Site
 	Org     *org.Module
 	Handler http.Handler
+
+	// Attachments stores uploads; capabilities link them to their records.
+	Attachments *attachment.Module
 
 	metrics *prometheus.Registry
 	mux     *http.ServeMux
@@ -74,6 +85,13 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if cfg.Auth == (auth.Config{}) {
 		cfg.Auth = auth.DefaultConfig()
+	}
+	if cfg.Files == "" {
+		dir := cfg.DB.DataDir
+		if dir == "" {
+			dir = "data"
+		}
+		cfg.Files = filepath.Join(dir, "files")
 	}
 	d, err := db.Open(ctx, cfg.DB)
 	if err != nil {
@@ -110,10 +128,16 @@ func Wire(d *db.DB, cfg Config) *App {
 	acc := &account.Module{Auth: a.Auth, MW: a.AuthMW, Site: a.Site}
 	adm := &admin.Module{DB: d, Auth: a.Auth, Site: a.Site}
 	hm := &home.Module{DB: d, Site: a.Site}
+	a.Attachments = &attachment.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Store: attachment.NewMemStore(), Limits: cfg.Uploads}
+	if cfg.Files != "" {
+		a.Attachments.Store = &attachment.LocalStore{Dir: cfg.Files}
+		a.Attachments.TempDir = filepath.Join(cfg.Files, ".tmp")
+	}
 
 	// API routes.
 	acc.Routes(a.API)
 	a.Org.Routes(a.API)
+	a.Attachments.Routes(a.API)
 	adm.Routes(a.API)
 	a.API.Add(api.Route{Method: "GET", Path: "/api/v1/openapi.json", ID: "openapi", Tag: "meta", Public: true,
 		Summary: "This OpenAPI document", Handler: a.API.ServeOpenAPI(cfg.Version)})

@@ -3,6 +3,7 @@ package apptest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/safeduty/safeduty/internal/app"
@@ -168,5 +169,19 @@ func buildFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 	}
 	f.Samples[0]["user"] = f.Users[UserPatrol1].String()
 	f.Samples[1]["user"] = f.Users[UserPatrol2].String()
+	for i, username := range []string{UserTown1, UserTown2} {
+		p, err := a.Auth.LoadPrincipal(ctx, a.DB, f.Users[username])
+		if err != nil {
+			return nil, err
+		}
+		att, err := a.Attachments.Create(ctx, p, "sample.pdf", strings.NewReader(samplePDF))
+		if err != nil {
+			return nil, fmt.Errorf("attachment of %s: %w", username, err)
+		}
+		f.Samples[i]["attachment"] = att.ID.String()
+	}
 	return f, nil
 }
+
+// samplePDF is the smallest file the attachment checks accept as a PDF.
+const samplePDF = "%PDF-1.4\n%%EOF\n"
