@@ -16,6 +16,7 @@ import (
 
 	"github.com/safeduty/safeduty/internal/app"
 	"github.com/safeduty/safeduty/internal/demo"
+	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
 )
@@ -70,6 +71,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&ac.BrowserMax, "session-max", ac.BrowserMax, "browser session absolute timeout")
 	fs.DurationVar(&ac.TokenIdle, "token-idle", ac.TokenIdle, "API token idle timeout")
 	fs.DurationVar(&ac.TokenMax, "token-max", ac.TokenMax, "API token absolute timeout")
+	hc := hazard.DefaultConfig()
+	fs.DurationVar(&hc.RemindBefore, "hazard-remind-before", hc.RemindBefore, "remind a hazard's owner this long before its deadline")
+	fs.DurationVar(&hc.LeaderAfter, "hazard-leader-after", hc.LeaderAfter, "escalate an overdue hazard to the leader in charge this long after its deadline")
+	fs.DurationVar(&hc.ScanEvery, "hazard-scan-every", hc.ScanEvery, "how often overdue hazards are looked for")
+	webhook := fs.String("notice-webhook", env("SAFEDUTY_NOTICE_WEBHOOK", ""), "URL that receives every notice as JSON (e.g. an SMS gateway adapter); empty: notices are logged (env SAFEDUTY_NOTICE_WEBHOOK)")
 	logFormat := fs.String("log-format", env("SAFEDUTY_LOG_FORMAT", "text"), "log format: text or json")
 	logLevel := fs.String("log-level", env("SAFEDUTY_LOG_LEVEL", "info"), "log level: debug, info, warn, error")
 	if err := fs.Parse(args); err != nil {
@@ -86,7 +92,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer unlock()
 	}
 	start := time.Now()
-	a, err := app.New(ctx, app.Config{DB: *dbc, Auth: ac, InsecureCookie: *insecure, TrustedProxies: trusted, Version: version(), Log: log})
+	a, err := app.New(ctx, app.Config{DB: *dbc, Auth: ac, InsecureCookie: *insecure, TrustedProxies: trusted, Version: version(), Log: log,
+		Hazards: hc, NoticeWebhook: *webhook})
 	if err != nil {
 		return err
 	}
@@ -107,6 +114,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// Start-up work (migrations, the demo's password hash) leaves garbage that an idle
 	// server would otherwise hold for minutes; hand it back to the OS now.
 	debug.FreeOSMemory()
+
+	a.Jobs.Start(ctx, 15*time.Second)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

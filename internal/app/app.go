@@ -22,7 +22,9 @@ import (
 	"github.com/safeduty/safeduty/internal/account"
 	"github.com/safeduty/safeduty/internal/admin"
 	"github.com/safeduty/safeduty/internal/attachment"
+	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/home"
+	"github.com/safeduty/safeduty/internal/notify"
 	"github.com/safeduty/safeduty/internal/org"
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
@@ -32,6 +34,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/httpx"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/jobs"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
@@ -50,6 +53,11 @@ type Config struct {
 	// Uploads limits uploaded files; zero fields take the defaults (10 MiB, 10,000 px a
 	// side, 40 megapixels).
 	Uploads attachment.Limits
+	// Hazards sets the escalation timing (zero: hazard.DefaultConfig).
+	Hazards hazard.Config
+	// NoticeWebhook, when set, receives every notice as JSON (an SMS gateway's adapter);
+	// otherwise notices are written to the log.
+	NoticeWebhook string
 }
 
 // App is a wired SafeDuty instance.
@@ -66,6 +74,10 @@ type App struct {
 
 	// Attachments stores uploads; capabilities link them to their records.
 	Attachments *attachment.Module
+	Notify      *notify.Service
+	Hazard      *hazard.Module
+	// Jobs runs periodic work (escalation, notice delivery, clean-up); serve starts it.
+	Jobs *jobs.Runner
 
 	metrics *prometheus.Registry
 	mux     *http.ServeMux
@@ -115,6 +127,9 @@ func Wire(d *db.DB, cfg Config) *App {
 	if cfg.Auth == (auth.Config{}) {
 		cfg.Auth = auth.DefaultConfig()
 	}
+	if cfg.Hazards == (hazard.Config{}) {
+		cfg.Hazards = hazard.DefaultConfig()
+	}
 	a := &App{Cfg: cfg, DB: d, mux: http.NewServeMux(), metrics: prometheus.NewRegistry()}
 	a.Audit = &audit.Log{Clock: cfg.Clock}
 	a.Auth = &auth.Service{DB: d, Clock: cfg.Clock, Audit: a.Audit, Cfg: cfg.Auth, Log: cfg.Log}
@@ -134,10 +149,21 @@ func Wire(d *db.DB, cfg Config) *App {
 		a.Attachments.TempDir = filepath.Join(cfg.Files, ".tmp")
 	}
 
+	var sender notify.Sender = notify.LogSender{Log: cfg.Log}
+	if cfg.NoticeWebhook != "" {
+		sender = notify.WebhookSender{URL: cfg.NoticeWebhook}
+	}
+	a.Notify = &notify.Service{DB: d, Clock: cfg.Clock, Sender: sender, Log: cfg.Log}
+	a.Hazard = &hazard.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Notify: a.Notify, Attachments: linker{a.Attachments}, Cfg: cfg.Hazards}
+	a.Jobs = &jobs.Runner{DB: d, Clock: cfg.Clock, Log: cfg.Log}
+	a.addJobs()
+
 	// API routes.
 	acc.Routes(a.API)
 	a.Org.Routes(a.API)
 	a.Attachments.Routes(a.API)
+	a.Hazard.Routes(a.API)
+	a.Notify.Routes(a.API)
 	adm.Routes(a.API)
 	a.API.Add(api.Route{Method: "GET", Path: "/api/v1/openapi.json", ID: "openapi", Tag: "meta", Public: true,
 		Summary: "This OpenAPI document", Handler: a.API.ServeOpenAPI(cfg.Version)})
@@ -145,6 +171,7 @@ func Wire(d *db.DB, cfg Config) *App {
 	// Pages.
 	acc.Pages(a.Site)
 	a.Org.Pages(a.Site)
+	a.Notify.Pages(a.Site)
 	adm.Pages(a.Site)
 	hm.Pages(a.Site)
 
@@ -161,6 +188,37 @@ func Wire(d *db.DB, cfg Config) *App {
 	h = httpx.Wrap(h, cfg.Log, m, httpx.ClientIP{Trusted: cfg.TrustedProxies})
 	a.Handler = h
 	return a
+}
+
+// linker adapts the attachment module to the hazard loop's AttachmentLinker.
+type linker struct{ m *attachment.Module }
+
+func (l linker) Link(ctx context.Context, tx *db.Tx, actor *auth.Principal, ids []db.ID, orgPath string, industry *string) error {
+	_, err := l.m.Link(ctx, tx, actor, ids, orgPath, industry)
+	return err
+}
+
+// addJobs registers the periodic work of every capability.
+func (a *App) addJobs() {
+	a.Jobs.Add(jobs.Job{Name: "hazard.escalate", Every: a.Cfg.Hazards.ScanEvery, Run: func(ctx context.Context, now time.Time) error {
+		n, err := a.Hazard.Escalate(ctx, now)
+		if n > 0 {
+			a.Cfg.Log.Info("hazards escalated", "count", n)
+		}
+		return err
+	}})
+	a.Jobs.Add(jobs.Job{Name: "notify.deliver", Every: time.Minute, Run: func(ctx context.Context, now time.Time) error {
+		for {
+			n, err := a.Notify.Deliver(ctx, 200)
+			if err != nil || n < 200 {
+				return err
+			}
+		}
+	}})
+	a.Jobs.Add(jobs.Job{Name: "sessions.cleanup", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+		_, err := a.DB.Exec(ctx, `DELETE FROM sessions WHERE expires_at < ? OR idle_expires_at < ?`, now, now)
+		return err
+	}})
 }
 
 // Close releases the database.

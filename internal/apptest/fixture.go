@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/safeduty/safeduty/internal/app"
+	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/org"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
@@ -24,7 +25,9 @@ type Fixture struct {
 	Villages   [2][2]db.ID
 	Grids      [2][]db.ID // per town
 	Patrollers [2][2]db.ID
+	Leader     db.ID // 钱分管: deputy head in charge of construction, the person of UserLeader
 	Users      map[string]db.ID
+	Hazards    [2]db.ID // one reported hazard per town (construction in 东湖镇, fire in 西山镇)
 
 	// Samples holds, per town, one record id of each object kind found in that town
 	// ("org", "grid", "person", "user", …); the scope walk requests them as the other town.
@@ -127,6 +130,12 @@ func buildFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 		}
 		f.Markers[i] = append(f.Markers[i], t.name, t.gov)
 	}
+	gov := f.Units["gov"]
+	f.Leader = person(gov, "钱分管", "13912340000", "副区长")
+	if err == nil {
+		inCharge := []string{"construction", "fire"}
+		err = a.Org.UpdatePerson(ctx, sys, f.Leader, org.PersonInput{InCharge: &inCharge})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +146,7 @@ func buildFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 		roles         []auth.Role
 	}{
 		{UserAdmin, "管理员", f.Units["safety"], nil, []auth.Role{auth.Admin, auth.SafetyOffice}},
-		{UserLeader, "区领导", f.Units["gov"], nil, []auth.Role{auth.Leader}},
+		{UserLeader, "钱分管", f.Units["gov"], &f.Leader, []auth.Role{auth.Leader}},
 		{UserDept, "住建委", f.Units["construction"], nil, []auth.Role{auth.Department}},
 		{UserTown1, "东湖镇用户", f.Units["town1gov"], nil, []auth.Role{auth.Town}},
 		{UserTown2, "西山镇用户", f.Units["town2gov"], nil, []auth.Role{auth.Town}},
@@ -179,6 +188,31 @@ func buildFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 			return nil, fmt.Errorf("attachment of %s: %w", username, err)
 		}
 		f.Samples[i]["attachment"] = att.ID.String()
+	}
+	// One reported hazard per town, found by the town's patroller; reporting notifies the
+	// town user, which gives each town a notification sample too.
+	for i, h := range []struct{ user, title, industry string }{
+		{UserPatrol1, "消防通道被杂物占用", "construction"},
+		{UserPatrol2, "液化气钢瓶露天存放", "fire"},
+	} {
+		p, err := a.Auth.LoadPrincipal(ctx, a.DB, f.Users[h.user])
+		if err != nil {
+			return nil, err
+		}
+		id, err := a.Hazard.Report(ctx, p, hazard.ReportInput{Title: h.title, Category: "unsafe_condition", Industry: h.industry,
+			Grade: hazard.General, GridID: f.Grids[i][1], Place: h.title[:9]})
+		if err != nil {
+			return nil, fmt.Errorf("hazard of %s: %w", h.user, err)
+		}
+		f.Hazards[i] = id
+		f.Samples[i]["hazard"] = id.String()
+		var note db.ID
+		if err := a.DB.QueryRow(ctx, `SELECT id FROM notifications WHERE user_id = ? ORDER BY id LIMIT 1`,
+			f.Users[[]string{UserTown1, UserTown2}[i]]).Scan(&note); err != nil {
+			return nil, fmt.Errorf("notification of town %d: %w", i+1, err)
+		}
+		f.Samples[i]["notification"] = note.String()
+		f.Markers[i] = append(f.Markers[i], h.title)
 	}
 	return f, nil
 }

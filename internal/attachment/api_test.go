@@ -231,8 +231,8 @@ func TestUpload_Scope(t *testing.T) {
 			want int
 		}{
 			{apptest.UserTown1, 200},   // the uploader
-			{apptest.UserAdmin, 200},   // the district contains the town
-			{apptest.UserLeader, 200},  // so does a district leader
+			{apptest.UserAdmin, 404},   // not linked to a record yet: the uploader's alone
+			{apptest.UserLeader, 404},  // (linked attachments follow the record's scope: TestLink)
 			{apptest.UserTown2, 404},   // the sibling town
 			{apptest.UserVillage, 404}, // a village below sees only its village
 			{apptest.UserPatrol2, 404},

@@ -64,9 +64,9 @@ func TestLink(t *testing.T) {
 		sees := func(user string, id db.ID) bool {
 			return e.As(user, "GET", "/api/v1/attachments/"+id.String(), nil).Status == http.StatusOK
 		}
-		// Unlinked, an upload has the uploader's town scope and no industry.
-		if sees(apptest.UserVillage, a1) || !sees(apptest.UserDept, a1) {
-			t.Fatal("an unlinked town upload is visible to a village below, or hidden from a district department")
+		// Unlinked, an upload is its uploader's alone: nobody else can see or claim it.
+		if sees(apptest.UserVillage, a1) || sees(apptest.UserDept, a1) || sees(apptest.UserAdmin, a1) || !sees(apptest.UserTown1, a1) {
+			t.Fatal("an unlinked upload is visible to someone other than its uploader, or hidden from the uploader")
 		}
 
 		got, err := e.link(apptest.UserTown1, []db.ID{a2, a1, a2}, village, &construction)
@@ -114,9 +114,12 @@ func TestLink(t *testing.T) {
 		if sees(apptest.UserVillage, fresh) {
 			t.Error("a failed Link linked part of its ids")
 		}
-		// The district may link a town's upload; an industry the department does not
-		// supervise hides it from that department.
-		if _, err := e.link(apptest.UserAdmin, []db.ID{fresh}, village, &fire); err != nil {
+		// Nobody but the uploader may claim an unlinked upload, not even the district;
+		// linked with an industry the department does not supervise, it is hidden from it.
+		if _, err := e.link(apptest.UserAdmin, []db.ID{fresh}, village, &fire); fieldRule(err) != "unknown" {
+			t.Errorf("the district claims a town's unlinked upload: %v", err)
+		}
+		if _, err := e.link(apptest.UserTown1, []db.ID{fresh}, village, &fire); err != nil {
 			t.Fatal(err)
 		}
 		if sees(apptest.UserDept, fresh) || !sees(apptest.UserVillage, fresh) || !sees(apptest.UserTown1, fresh) {

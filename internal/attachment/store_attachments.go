@@ -43,11 +43,17 @@ func scanAttachment(s scanner) (Attachment, error) {
 // ContentURL is the API address of an attachment's bytes.
 func ContentURL(id db.ID) string { return "/api/v1/attachments/" + id.String() + "/content" }
 
-// visibleCond keeps the attachments actor may see: their own uploads, and those whose
-// org_path lies in their scope (with an industry their scope allows, when one is set).
+// visibleCond keeps the attachments actor may see: their own uploads, and attachments
+// linked to a record whose place lies in their scope (with an industry their scope
+// allows, when one is set). An upload nobody has linked yet is its uploader's alone, so
+// nobody else can claim it. An enterprise user (OwnOnly scope) sees only their own.
 func visibleCond(actor *auth.Principal) (string, []any) {
 	sc := actor.Scope
+	if sc.OwnOnly {
+		return "a.uploaded_by = ?", []any{actor.UserID}
+	}
 	cond, args := sc.PathCond("a.org_path")
+	cond = "(a.linked = TRUE AND " + cond + ")"
 	if ic, iargs := sc.IndustryCond("a.industry"); ic != "" {
 		cond = "(" + cond + " AND (a.industry IS NULL OR " + ic + "))"
 		args = append(args, iargs...)

@@ -297,9 +297,9 @@ func TestPeople_MaskedUnlessRevealedAndAudited(t *testing.T) {
 			}
 			Total int
 		}
-		e.As(apptest.UserAdmin, "GET", "/api/v1/people", nil).JSON(t, &list)
+		e.As(apptest.UserAdmin, "GET", "/api/v1/people?q=巡查员", nil).JSON(t, &list)
 		if list.Total != 4 {
-			t.Errorf("people: %d, want 4", list.Total)
+			t.Errorf("patrollers: %d, want 4", list.Total)
 		}
 		for _, p := range list.Items {
 			if !strings.Contains(p.Phone, "****") || len(p.Posts) != 1 || p.Posts[0].Title != "安全巡查员" {

@@ -1,0 +1,346 @@
+package hazard
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/safeduty/safeduty/internal/platform/api"
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/audit"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
+)
+
+// ActionInput is the body of POST /api/v1/hazards/{id}/actions. Which fields an action
+// needs: assign — owner_id, supervisor_org_id, measures, deadline (and, for a major
+// hazard, responsibility, funds_yuan, contingency_plan and listing_leader_id); submit —
+// attachments (after-photos or a document); accept — on_site true and attachments
+// (on-site photos), and for a major hazard participants and conclusion; reject and
+// comment — comment.
+type ActionInput struct {
+	Action          Action  `json:"action" jsonschema:"enum=assign,enum=start,enum=submit,enum=accept,enum=reject,enum=comment"`
+	Comment         string  `json:"comment,omitempty"`
+	Attachments     []db.ID `json:"attachments,omitempty"`
+	OwnerID         *db.ID  `json:"owner_id,omitempty"`
+	SupervisorOrgID *db.ID  `json:"supervisor_org_id,omitempty"`
+	Measures        string  `json:"measures,omitempty"`
+	Deadline        string  `json:"deadline,omitempty" jsonschema:"description=a date (the end of that day, China time) or an RFC 3339 time"`
+	Responsibility  string  `json:"responsibility,omitempty"`
+	FundsYuan       *int64  `json:"funds_yuan,omitempty"`
+	ContingencyPlan string  `json:"contingency_plan,omitempty"`
+	ListingLeaderID *db.ID  `json:"listing_leader_id,omitempty"`
+	ListingDoc      string  `json:"listing_doc,omitempty"`
+	OnSite          bool    `json:"on_site,omitempty" jsonschema:"description=accept: the acceptance was done on site (三进)"`
+	Participants    string  `json:"participants,omitempty"`
+	Conclusion      string  `json:"conclusion,omitempty"`
+}
+
+// actionNames lists the message keys of actions (rendered as one localized list).
+func actionNames(as []Action) i18n.Keys {
+	out := make(i18n.Keys, len(as))
+	for i, a := range as {
+		out[i] = i18n.Key("hazard.action." + string(a))
+	}
+	return out
+}
+
+// Act applies an action to a hazard in the caller's scope.
+//
+// Errors: NotFound (out of scope), Conflict (illegal in the current status, or the
+// hazard moved meanwhile — the message says what is allowed now), Forbidden (legal, but
+// not for this caller), Invalid (the action's fields).
+func (m *Module) Act(ctx context.Context, p *auth.Principal, id db.ID, in ActionInput) (Hazard, error) {
+	known := false
+	for _, a := range Actions {
+		known = known || a == in.Action
+	}
+	if !known {
+		v := apperr.Validation{}
+		v.Add("action", "validate.one_of", apperr.E{"values": "assign, start, submit, accept, reject, comment"})
+		return Hazard{}, v.Err()
+	}
+	var out Hazard
+	err := m.DB.Tx(ctx, func(tx *db.Tx) error {
+		h, err := m.Get(ctx, tx, p, id)
+		if err != nil {
+			return err
+		}
+		t, ok := step(h.Status, in.Action)
+		if !ok {
+			return illegal(in.Action, h.Status, allowedIn(h.Status))
+		}
+		if !t.Who(p, &h) {
+			return &apperr.Error{Code: apperr.Forbidden, Key: "hazard.not_your_action",
+				Args: apperr.E{"action": i18n.Key("hazard.action." + string(in.Action))}}
+		}
+		now := m.Clock.Now()
+		var apply func() (sets []string, args []any, data map[string]any, err error)
+		kind := "evidence"
+		switch in.Action {
+		case Assign:
+			apply = func() ([]string, []any, map[string]any, error) { return m.assign(ctx, tx, p, &h, in, now) }
+		case Start:
+			apply = func() ([]string, []any, map[string]any, error) { return nil, nil, nil, nil }
+		case Submit:
+			apply = func() ([]string, []any, map[string]any, error) { return submit(in, now) }
+		case Accept:
+			kind = "acceptance"
+			apply = func() ([]string, []any, map[string]any, error) { return accept(p, &h, in, now) }
+		case Reject:
+			apply = func() ([]string, []any, map[string]any, error) { return reject(in) }
+		case Comment:
+			apply = func() ([]string, []any, map[string]any, error) { return comment(in) }
+		}
+		sets, args, data, err := apply()
+		if err != nil {
+			return err
+		}
+		sets = append([]string{"status = ?", "updated_at = ?"}, sets...)
+		args = append([]any{string(t.To), now}, args...)
+		res, err := tx.Exec(ctx, `UPDATE hazards SET `+strings.Join(sets, ", ")+` WHERE id = ? AND status = ?`,
+			append(args, id, string(h.Status))...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.Conflictf("hazard.changed", nil)
+		}
+		if err := m.record(ctx, tx, p, &h, string(in.Action), h.Status, t.To, strings.TrimSpace(in.Comment), data, in.Attachments, kind); err != nil {
+			return err
+		}
+		if err := m.Audit.Record(ctx, tx, audit.Entry{Action: "hazard." + string(in.Action), ObjectType: "hazard", ObjectID: id.String(),
+			Detail: map[string]any{"from": h.Status, "to": t.To}}); err != nil {
+			return err
+		}
+		if out, err = m.Get(ctx, tx, p, id); err != nil {
+			return err
+		}
+		return m.announce(ctx, tx, p, &out, in.Action)
+	})
+	return out, err
+}
+
+func illegal(a Action, s Status, allowed []Action) error {
+	args := apperr.E{"action": i18n.Key("hazard.action." + string(a)), "status": i18n.Key("hazard.status." + string(s))}
+	key := "hazard.illegal_action"
+	if len(allowed) == 0 {
+		key = "hazard.illegal_action_none"
+	} else {
+		args["allowed"] = actionNames(allowed)
+	}
+	return &apperr.Error{Code: apperr.Conflict, Key: key, Args: args,
+		Extra: map[string]any{"hazard_status": s, "allowed_actions": allowed}}
+}
+
+// parseDeadline reads a date (the end of that day, China time) or an RFC 3339 time.
+func parseDeadline(s string) (time.Time, error) {
+	t, err := api.ParseTime(strings.TrimSpace(s))
+	if err != nil {
+		return time.Time{}, err
+	}
+	return endOfDay(t), nil
+}
+
+func (m *Module) assign(ctx context.Context, tx *db.Tx, p *auth.Principal, h *Hazard, in ActionInput, now time.Time) ([]string, []any, map[string]any, error) {
+	v := &apperr.Validation{}
+	validText(v, "measures", in.Measures, true, 2000)
+	deadline, err := parseDeadline(in.Deadline)
+	switch {
+	case in.Deadline == "":
+		v.Add("deadline", "validate.required", nil)
+	case err != nil:
+		v.Add("deadline", "validate.date", nil)
+	case !deadline.After(now):
+		v.Add("deadline", "hazard.deadline_past", nil)
+	}
+	if in.OwnerID == nil {
+		v.Add("owner_id", "validate.required", nil)
+	} else if err := ownerOK(ctx, tx, h, *in.OwnerID, v); err != nil {
+		return nil, nil, nil, err
+	}
+	if in.SupervisorOrgID == nil {
+		v.Add("supervisor_org_id", "validate.required", nil)
+	} else if err := supervisorOK(ctx, tx, h, *in.SupervisorOrgID, v); err != nil {
+		return nil, nil, nil, err
+	}
+	major := h.Grade == Major
+	if major { // 五落实 and 挂牌督办
+		validText(v, "responsibility", in.Responsibility, true, 500)
+		validText(v, "contingency_plan", in.ContingencyPlan, true, 2000)
+		if in.FundsYuan == nil {
+			v.Add("funds_yuan", "validate.required", nil)
+		} else if *in.FundsYuan < 0 {
+			v.Add("funds_yuan", "validate.min", apperr.E{"min": 0})
+		}
+		if in.ListingLeaderID == nil {
+			v.Add("listing_leader_id", "hazard.listing_leader_required", nil)
+		} else if err := leaderOK(ctx, tx, *in.ListingLeaderID, v); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, nil, nil, err
+	}
+	sets := []string{"owner_id = ?", "supervisor_org_id = ?", "measures = ?", "deadline = ?"}
+	args := []any{*in.OwnerID, *in.SupervisorOrgID, strings.TrimSpace(in.Measures), deadline}
+	data := map[string]any{"owner_id": in.OwnerID.String(), "supervisor_org_id": in.SupervisorOrgID.String(),
+		"measures": strings.TrimSpace(in.Measures), "deadline": deadline.UTC().Format(time.RFC3339)}
+	if major {
+		sets = append(sets, "responsibility = ?", "funds_yuan = ?", "contingency_plan = ?", "listed = TRUE",
+			"listing_leader_id = ?", "listing_doc = ?", "listed_at = COALESCE(listed_at, ?)")
+		args = append(args, strings.TrimSpace(in.Responsibility), *in.FundsYuan, strings.TrimSpace(in.ContingencyPlan),
+			*in.ListingLeaderID, strings.TrimSpace(in.ListingDoc), now)
+		data["responsibility"] = strings.TrimSpace(in.Responsibility)
+		data["funds_yuan"] = *in.FundsYuan
+		data["contingency_plan"] = strings.TrimSpace(in.ContingencyPlan)
+		data["listing_leader_id"] = in.ListingLeaderID.String()
+	}
+	return sets, args, data, nil
+}
+
+// ownerOK: the owner is an enabled user who can see the hazard (so they can act on it).
+func ownerOK(ctx context.Context, tx *db.Tx, h *Hazard, owner db.ID, v *apperr.Validation) error {
+	sc, disabled, err := auth.ScopeOfUser(ctx, tx, owner)
+	if apperr.Is(err, apperr.NotFound) || (err == nil && (disabled || !sc.Contains(h.Path) || !sc.AllowsIndustry(h.Industry))) {
+		v.Add("owner_id", "hazard.owner_out_of_reach", nil)
+		return nil
+	}
+	return err
+}
+
+// supervisorOK: the supervising unit is a department supervising the hazard's industry,
+// the government of the hazard's town, or the safety office.
+func supervisorOK(ctx context.Context, tx *db.Tx, h *Hazard, orgID db.ID, v *apperr.Validation) error {
+	var kind, category, path string
+	var parent *db.ID
+	err := tx.QueryRow(ctx, `SELECT kind, category, path, parent_id FROM orgs WHERE id = ?`, orgID).Scan(&kind, &category, &path, db.NullID{P: &parent})
+	if db.IsNoRows(err) {
+		v.Add("supervisor_org_id", "validate.unknown_ref", nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case kind == "unit" && category == "department":
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM unit_industries WHERE org_id = ? AND industry = ?`, orgID, h.Industry).Scan(&n); err != nil {
+			return err
+		}
+		var office int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'safety_office' WHERE u.org_id = ?`, orgID).Scan(&office); err != nil {
+			return err
+		}
+		if n == 0 && office == 0 {
+			v.Add("supervisor_org_id", "hazard.supervisor_wrong_industry", nil)
+		}
+	case kind == "unit" && category == "town_government":
+		if parent == nil || *parent != h.TownID {
+			v.Add("supervisor_org_id", "hazard.supervisor_wrong_town", nil)
+		}
+	default:
+		v.Add("supervisor_org_id", "hazard.supervisor_kind", nil)
+	}
+	return nil
+}
+
+// leaderOK: the listing leader is a district leader: in charge of an industry, or
+// holding a post in the party committee or the government.
+func leaderOK(ctx context.Context, tx *db.Tx, person db.ID, v *apperr.Validation) error {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM people pe WHERE pe.id = ? AND (
+		EXISTS (SELECT 1 FROM in_charge ic WHERE ic.person_id = pe.id)
+		OR EXISTS (SELECT 1 FROM posts ps JOIN orgs o ON o.id = ps.org_id WHERE ps.person_id = pe.id AND o.category IN ('party_committee', 'government')))`,
+		person).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		v.Add("listing_leader_id", "hazard.not_a_leader", nil)
+	}
+	return nil
+}
+
+func submit(in ActionInput, now time.Time) ([]string, []any, map[string]any, error) {
+	v := &apperr.Validation{}
+	if len(in.Attachments) == 0 {
+		v.Add("attachments", "hazard.evidence_required", nil)
+	}
+	validText(v, "comment", in.Comment, false, 2000)
+	if err := v.Err(); err != nil {
+		return nil, nil, nil, err
+	}
+	return []string{"submitted_at = ?"}, []any{now}, nil, nil
+}
+
+// accept closes the hazard (销号). 三进: the acceptance is on site, with photos; a major
+// hazard also needs its acceptance record (participants and conclusion).
+func accept(p *auth.Principal, h *Hazard, in ActionInput, now time.Time) ([]string, []any, map[string]any, error) {
+	v := &apperr.Validation{}
+	if !in.OnSite {
+		v.Add("on_site", "hazard.on_site_required", nil)
+	}
+	if len(in.Attachments) == 0 {
+		v.Add("attachments", "hazard.on_site_photos_required", nil)
+	}
+	data := map[string]any{"on_site": in.OnSite}
+	if h.Grade == Major {
+		validText(v, "participants", in.Participants, true, 500)
+		validText(v, "conclusion", in.Conclusion, true, 2000)
+		data["participants"] = strings.TrimSpace(in.Participants)
+		data["conclusion"] = strings.TrimSpace(in.Conclusion)
+	}
+	if err := v.Err(); err != nil {
+		return nil, nil, nil, err
+	}
+	onTime := h.Deadline == nil || !now.After(*h.Deadline)
+	data["on_time"] = onTime
+	return []string{"closed_at = ?", "closed_by = ?", "closed_on_time = ?"}, []any{now, p.UserID, onTime}, data, nil
+}
+
+func reject(in ActionInput) ([]string, []any, map[string]any, error) {
+	v := &apperr.Validation{}
+	validText(v, "comment", in.Comment, true, 2000)
+	if err := v.Err(); err != nil {
+		return nil, nil, nil, err
+	}
+	return []string{"rejections = rejections + 1", "submitted_at = NULL"}, nil, nil, nil
+}
+
+func comment(in ActionInput) ([]string, []any, map[string]any, error) {
+	v := &apperr.Validation{}
+	validText(v, "comment", in.Comment, true, 2000)
+	if err := v.Err(); err != nil {
+		return nil, nil, nil, err
+	}
+	return nil, nil, nil, nil
+}
+
+// announce tells the next people in the loop what happened.
+func (m *Module) announce(ctx context.Context, tx *db.Tx, p *auth.Principal, h *Hazard, a Action) error {
+	var to []db.ID
+	var err error
+	switch a {
+	case Assign, Reject:
+		if h.OwnerID != nil {
+			to = []db.ID{*h.OwnerID}
+		}
+	case Submit:
+		if h.SupervisorOrgID != nil {
+			to, err = unitMembers(ctx, tx, *h.SupervisorOrgID)
+		}
+	case Accept:
+		to = []db.ID{h.FoundBy}
+		if h.OwnerID != nil {
+			to = append(to, *h.OwnerID)
+		}
+	default:
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return m.Notify.Send(ctx, tx, notices(to, p.UserID, "hazard."+string(a), h, "hazard.notice."+string(a), nil)...)
+}

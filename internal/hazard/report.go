@@ -1,0 +1,254 @@
+package hazard
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/safeduty/safeduty/internal/notify"
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/audit"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
+)
+
+// defaultSource is the source a role reports from when it names none.
+func defaultSource(p *auth.Principal) string {
+	switch {
+	case p.Has(auth.Enterprise) && len(p.Roles) == 1:
+		return "self_inspection"
+	case p.Has(auth.Patroller) && len(p.Roles) == 1:
+		return "grid_patrol"
+	}
+	return "department_inspection"
+}
+
+// sourceAllowed: an enterprise reports its self-inspection, a patroller their patrol;
+// others may register any source (a campaign, a supervision group, a tip-off by phone).
+func sourceAllowed(p *auth.Principal, source string) bool {
+	switch {
+	case p.Has(auth.Enterprise) && len(p.Roles) == 1:
+		return source == "self_inspection"
+	case p.Has(auth.Patroller) && len(p.Roles) == 1:
+		return source == "grid_patrol"
+	}
+	return slices.Contains(Sources, source)
+}
+
+func validText(v *apperr.Validation, field, s string, required bool, max int) {
+	s = strings.TrimSpace(s)
+	switch {
+	case required && s == "":
+		v.Add(field, "validate.required", nil)
+	case len([]rune(s)) > max:
+		v.Add(field, "validate.max_len", apperr.E{"max": max})
+	}
+}
+
+func industryExists(ctx context.Context, q db.Querier, code string) (bool, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM industries WHERE code = ?`, code).Scan(&n)
+	return n > 0, err
+}
+
+// Report registers a hazard found in the reporter's scope and tells the town that
+// assigns it. Errors: Invalid.
+func (m *Module) Report(ctx context.Context, p *auth.Principal, in ReportInput) (db.ID, error) {
+	now := m.Clock.Now()
+	v := &apperr.Validation{}
+	validText(v, "title", in.Title, true, 100)
+	validText(v, "description", in.Description, false, 2000)
+	validText(v, "place", in.Place, false, 100)
+	validText(v, "address", in.Address, false, 200)
+	if !slices.Contains(Categories, in.Category) {
+		v.Add("category", "validate.one_of", apperr.E{"values": strings.Join(Categories, ", ")})
+	}
+	if in.Grade != General && in.Grade != Major {
+		v.Add("grade", "validate.one_of", apperr.E{"values": "general, major"})
+	}
+	if in.Source == "" {
+		in.Source = defaultSource(p)
+	}
+	if !sourceAllowed(p, in.Source) {
+		v.Add("source", "hazard.source_not_yours", nil)
+	}
+	foundAt := now
+	if in.FoundAt != nil {
+		foundAt = *in.FoundAt
+		if foundAt.After(now.Add(5*time.Minute)) || foundAt.Before(now.AddDate(-1, 0, 0)) {
+			v.Add("found_at", "hazard.found_at_range", nil)
+		}
+	}
+	if in.EnterpriseID == nil && strings.TrimSpace(in.Place) == "" {
+		v.Add("place", "hazard.where_required", nil)
+	}
+	var id db.ID
+	err := m.DB.Tx(ctx, func(tx *db.Tx) error {
+		if in.Industry == "" {
+			v.Add("industry", "validate.required", nil)
+		} else if ok, err := industryExists(ctx, tx, in.Industry); err != nil {
+			return err
+		} else if !ok {
+			v.Add("industry", "validate.unknown_ref", nil)
+		}
+		var gridPath string
+		var townID db.ID
+		err := tx.QueryRow(ctx, `SELECT g.org_path, v.parent_id FROM grids g JOIN orgs v ON v.id = g.village_id WHERE g.id = ?`, in.GridID).Scan(&gridPath, &townID)
+		if db.IsNoRows(err) || (err == nil && !p.Scope.Contains(gridPath)) {
+			v.Add("grid_id", "validate.unknown_ref", nil)
+		} else if err != nil {
+			return err
+		}
+		var entName string
+		if in.EnterpriseID != nil {
+			if m.Enterprises == nil {
+				v.Add("enterprise_id", "hazard.enterprises_unavailable", nil)
+			} else if ent, err := m.Enterprises.Enterprise(ctx, tx, p.Scope, *in.EnterpriseID); apperr.Is(err, apperr.NotFound) {
+				v.Add("enterprise_id", "validate.unknown_ref", nil)
+			} else if err != nil {
+				return err
+			} else {
+				entName = ent.Name
+				if ent.GridID != in.GridID {
+					v.Add("grid_id", "hazard.grid_not_enterprises", nil)
+				}
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		tmp := make([]byte, 8)
+		_, _ = rand.Read(tmp)
+		err = tx.QueryRow(ctx, `INSERT INTO hazards (code, title, description, category, industry, grade, source, status, enterprise_id,
+			place, grid_id, org_path, town_id, address, found_by, found_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			"tmp-"+hex.EncodeToString(tmp), strings.TrimSpace(in.Title), strings.TrimSpace(in.Description), in.Category, in.Industry,
+			in.Grade, in.Source, in.EnterpriseID, strings.TrimSpace(in.Place), in.GridID, gridPath, townID, strings.TrimSpace(in.Address),
+			p.UserID, foundAt, now, now).Scan(&id)
+		if err != nil {
+			return err
+		}
+		code := Code(foundAt, id)
+		if _, err := tx.Exec(ctx, `UPDATE hazards SET code = ? WHERE id = ?`, code, id); err != nil {
+			return err
+		}
+		h := &Hazard{ID: id, Code: code, Title: in.Title, Path: gridPath, Industry: in.Industry, Status: Reported, TownID: townID}
+		if err := m.record(ctx, tx, p, h, "report", "", Reported, "", map[string]any{"grade": in.Grade, "source": in.Source, "enterprise": entName},
+			in.Photos, "found"); err != nil {
+			return err
+		}
+		if err := m.Audit.Record(ctx, tx, audit.Entry{Action: "hazard.report", ObjectType: "hazard", ObjectID: id.String(),
+			Detail: map[string]any{"code": code, "grade": in.Grade, "grid_id": in.GridID.String()}}); err != nil {
+			return err
+		}
+		recipients, err := townAssigners(ctx, tx, townID)
+		if err != nil {
+			return err
+		}
+		if in.Grade == Major {
+			office, err := safetyOffice(ctx, tx)
+			if err != nil {
+				return err
+			}
+			recipients = append(recipients, office...)
+		}
+		return m.Notify.Send(ctx, tx, notices(recipients, p.UserID, "hazard.reported", h, "hazard.notice.reported", nil)...)
+	})
+	return id, err
+}
+
+// Code is a hazard's human number: YH, the year it was found, and the id.
+func Code(found time.Time, id db.ID) string {
+	return fmt.Sprintf("YH%d%06d", found.In(chinaTime).Year(), id)
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// Update corrects a hazard that is still reported; the reporter or whoever may assign it
+// may do so. Errors: NotFound, Conflict (no longer reported), Forbidden, Invalid.
+func (m *Module) Update(ctx context.Context, p *auth.Principal, id db.ID, in UpdateInput) error {
+	return m.DB.Tx(ctx, func(tx *db.Tx) error {
+		h, err := m.Get(ctx, tx, p, id)
+		if err != nil {
+			return err
+		}
+		if h.Status != Reported {
+			return apperr.Conflictf("hazard.edit_only_reported", nil)
+		}
+		if h.FoundBy != p.UserID && !canAssign(p, &h) {
+			return apperr.Forbid()
+		}
+		v := &apperr.Validation{}
+		sets := []string{"updated_at = ?"}
+		args := []any{m.Clock.Now()}
+		changed := map[string]any{}
+		text := func(col string, val *string, required bool, max int) {
+			if val == nil {
+				return
+			}
+			validText(v, col, *val, required, max)
+			sets, args = append(sets, col+" = ?"), append(args, strings.TrimSpace(*val))
+			changed[col] = strings.TrimSpace(*val)
+		}
+		text("title", in.Title, true, 100)
+		text("description", in.Description, false, 2000)
+		text("place", in.Place, false, 100)
+		text("address", in.Address, false, 200)
+		if in.Category != nil {
+			if !slices.Contains(Categories, *in.Category) {
+				v.Add("category", "validate.one_of", apperr.E{"values": strings.Join(Categories, ", ")})
+			}
+			sets, args = append(sets, "category = ?"), append(args, *in.Category)
+			changed["category"] = *in.Category
+		}
+		if in.Grade != nil {
+			if *in.Grade != General && *in.Grade != Major {
+				v.Add("grade", "validate.one_of", apperr.E{"values": "general, major"})
+			}
+			sets, args = append(sets, "grade = ?"), append(args, *in.Grade)
+			changed["grade"] = *in.Grade
+		}
+		if in.Industry != nil {
+			if ok, err := industryExists(ctx, tx, *in.Industry); err != nil {
+				return err
+			} else if !ok {
+				v.Add("industry", "validate.unknown_ref", nil)
+			}
+			sets, args = append(sets, "industry = ?"), append(args, *in.Industry)
+			changed["industry"] = *in.Industry
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE hazards SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...); err != nil {
+			return err
+		}
+		if err := m.record(ctx, tx, p, &h, "edit", h.Status, h.Status, "", changed, nil, ""); err != nil {
+			return err
+		}
+		return m.Audit.Record(ctx, tx, audit.Entry{Action: "hazard.update", ObjectType: "hazard", ObjectID: id.String(), Detail: changed})
+	})
+}
+
+// notices addresses one notice to each recipient but the actor.
+func notices(users []db.ID, actor db.ID, kind string, h *Hazard, key string, extra map[string]any) []notify.Notice {
+	args := map[string]any{"code": h.Code, "title": h.Title}
+	for k, v := range extra {
+		args[k] = v
+	}
+	seen := map[db.ID]bool{actor: true}
+	var out []notify.Notice
+	for _, u := range users {
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		out = append(out, notify.Notice{UserID: u, Kind: kind, SubjectType: "hazard", SubjectID: h.ID.String(), Key: key, Args: args,
+			Link: "/hazards/" + h.ID.String()})
+	}
+	return out
+}

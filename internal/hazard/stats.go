@@ -1,0 +1,154 @@
+package hazard
+
+import (
+	"context"
+
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
+)
+
+// Clears are the three "clears" (三清) of a scope, as data-completeness figures, plus the
+// loop's headline numbers.
+type Clears struct {
+	// 底数清 — the baseline: every hazard registered in the scope.
+	Registered int `json:"registered"`
+	Open       int `json:"open"`
+	// 责任清 — open hazards with an owner and a supervising unit, and their share of open.
+	OpenOwned int     `json:"open_owned"`
+	OwnedRate float64 `json:"owned_rate"`
+	// 时限措施清 — open hazards with measures and a deadline, and their share of open.
+	OpenScheduled int     `json:"open_scheduled"`
+	ScheduledRate float64 `json:"scheduled_rate"`
+
+	Overdue          int            `json:"overdue"`
+	MajorOpen        int            `json:"major_open"`
+	Listed           int            `json:"listed" jsonschema:"description=open major hazards listed for supervision (挂牌督办)"`
+	Closed           int            `json:"closed"`
+	ClosedOnTime     int            `json:"closed_on_time"`
+	ClosedOnTimeRate float64        `json:"closed_on_time_rate"`
+	ByStatus         map[string]int `json:"by_status"`
+}
+
+// GroupClears are the figures of one group (a town, an industry…).
+type GroupClears struct {
+	Key  string `json:"key"`
+	Name string `json:"name"`
+	Clears
+}
+
+// StatsResult answers GET /api/v1/hazards/stats.
+type StatsResult struct {
+	Clears
+	Groups []GroupClears `json:"groups,omitempty"`
+}
+
+// StatsParams are the list filters plus an optional grouping.
+type StatsParams struct {
+	Filter
+	Group string `query:"group" enum:"town,industry,grade,source" doc:"also give the figures per town, industry, grade or source"`
+}
+
+const clearsColumns = `COUNT(*),
+	SUM(CASE WHEN h.status <> 'closed' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN h.status <> 'closed' AND h.owner_id IS NOT NULL AND h.supervisor_org_id IS NOT NULL THEN 1 ELSE 0 END),
+	SUM(CASE WHEN h.status <> 'closed' AND h.measures <> '' AND h.deadline IS NOT NULL THEN 1 ELSE 0 END),
+	SUM(CASE WHEN h.status <> 'closed' AND h.deadline < ? THEN 1 ELSE 0 END),
+	SUM(CASE WHEN h.status <> 'closed' AND h.grade = 'major' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN h.status <> 'closed' AND h.listed THEN 1 ELSE 0 END),
+	SUM(CASE WHEN h.status = 'closed' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN h.status = 'closed' AND h.closed_on_time THEN 1 ELSE 0 END),
+	SUM(CASE WHEN h.status = 'reported' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN h.status = 'assigned' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN h.status = 'rectifying' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN h.status = 'submitted' THEN 1 ELSE 0 END)`
+
+func scanClears(s scanner, extra ...any) (Clears, error) {
+	var c Clears
+	var n [12]*int64
+	dest := append(extra, &c.Registered)
+	for i := range n {
+		dest = append(dest, &n[i])
+	}
+	if err := s.Scan(dest...); err != nil {
+		return c, err
+	}
+	v := func(i int) int {
+		if n[i] == nil {
+			return 0
+		}
+		return int(*n[i])
+	}
+	c.Open, c.OpenOwned, c.OpenScheduled, c.Overdue, c.MajorOpen, c.Listed, c.Closed, c.ClosedOnTime =
+		v(0), v(1), v(2), v(3), v(4), v(5), v(6), v(7)
+	c.ByStatus = map[string]int{"reported": v(8), "assigned": v(9), "rectifying": v(10), "submitted": v(11), "closed": c.Closed}
+	c.OwnedRate = rate(c.OpenOwned, c.Open)
+	c.ScheduledRate = rate(c.OpenScheduled, c.Open)
+	c.ClosedOnTimeRate = rate(c.ClosedOnTime, c.Closed)
+	return c, nil
+}
+
+// rate is part/whole, and 1 when there is nothing to measure (nothing open is unowned).
+func rate(part, whole int) float64 {
+	if whole == 0 {
+		return 1
+	}
+	return float64(part) / float64(whole)
+}
+
+var groupBy = map[string]struct{ key, name, join string }{
+	"town":     {"h.town_id", "t.name", " JOIN orgs t ON t.id = h.town_id"},
+	"industry": {"h.industry", "i.name_zh", " JOIN industries i ON i.code = h.industry"},
+	"grade":    {"h.grade", "h.grade", ""},
+	"source":   {"h.source", "h.source", ""},
+}
+
+// Stats computes the three clears for the hazards in the caller's scope matching f,
+// optionally per group: one aggregate query each, whatever the number of hazards.
+func (m *Module) Stats(ctx context.Context, p *auth.Principal, sp StatsParams) (StatsResult, error) {
+	now := m.Clock.Now()
+	w, err := m.where(ctx, p, sp.Filter, now)
+	if err != nil {
+		return StatsResult{}, err
+	}
+	args := append([]any{now}, w.Args()...)
+	var res StatsResult
+	res.Clears, err = scanClears(m.DB.QueryRow(ctx, `SELECT `+clearsColumns+` FROM hazards h`+w.SQL(), args...))
+	if err != nil {
+		return res, err
+	}
+	g, ok := groupBy[sp.Group]
+	if !ok {
+		return res, nil
+	}
+	rows, err := m.DB.Query(ctx, `SELECT `+g.key+`, `+g.name+`, `+clearsColumns+` FROM hazards h`+g.join+w.SQL()+
+		` GROUP BY `+g.key+`, `+g.name+` ORDER BY COUNT(*) DESC, `+g.key, args...)
+	if err != nil {
+		return res, err
+	}
+	defer rows.Close()
+	res.Groups = []GroupClears{}
+	for rows.Next() {
+		var gc GroupClears
+		var key any
+		c, err := scanClears(rows, &key, &gc.Name)
+		if err != nil {
+			return res, err
+		}
+		gc.Clears = c
+		gc.Key = keyString(key)
+		res.Groups = append(res.Groups, gc)
+	}
+	return res, rows.Err()
+}
+
+func keyString(v any) string {
+	switch k := v.(type) {
+	case int64:
+		return db.ID(k).String()
+	case []byte:
+		return string(k)
+	case string:
+		return k
+	}
+	return ""
+}
