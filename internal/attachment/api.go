@@ -22,8 +22,8 @@ const formSlack = 64 << 10
 // Routes registers the capability's API routes.
 func (m *Module) Routes(r *api.Registry) {
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/attachments", ID: "createAttachment", Tag: "attachment",
-		Summary:  "Upload a photo (JPEG, PNG) or a PDF as multipart/form-data in the field file; returns its id to reference",
-		Response: Attachment{}, Status: http.StatusCreated, Handler: m.apiCreate})
+		Summary:   "Upload a photo (JPEG, PNG) or a PDF as multipart/form-data in the field file; returns its id to reference",
+		FileField: "file", Response: Attachment{}, Status: http.StatusCreated, Handler: m.apiCreate})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/attachments/{id}", ID: "getAttachment", Tag: "attachment",
 		Summary: "Get an attachment's metadata", Object: "attachment", Response: Attachment{}, Handler: m.apiGet})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/attachments/{id}/content", ID: "getAttachmentContent", Tag: "attachment",
@@ -90,7 +90,8 @@ func (m *Module) apiGet(w http.ResponseWriter, r *http.Request) error {
 
 // apiContent serves the bytes under headers that keep a browser from treating them as
 // anything but the checked type: no sniffing, a sandbox with nothing allowed, inline only
-// for images and PDFs.
+// for images. PDFs are downloaded: Chromium's PDF viewer does not run in a sandboxed
+// document, and a PDF shown without the sandbox could run its scripts on our origin.
 func (m *Module) apiContent(w http.ResponseWriter, r *http.Request) error {
 	id, err := api.PathID(r, "id", "attachment")
 	if err != nil {
@@ -138,11 +139,12 @@ func (m *Module) apiContent(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Disposition is the Content-Disposition of content of type contentType named name:
-// inline for images and PDFs (shown in the browser), attachment otherwise, with an ASCII
-// filename for old clients and the real one as an RFC 5987 filename*.
+// inline for images (shown in the browser), attachment otherwise (PDFs open in the
+// reader's own viewer), with an ASCII filename for old clients and the real one as an
+// RFC 5987 filename*.
 func Disposition(contentType, name string) string {
 	kind := "attachment"
-	if strings.HasPrefix(contentType, "image/") || contentType == "application/pdf" {
+	if strings.HasPrefix(contentType, "image/") {
 		kind = "inline"
 	}
 	ascii := strings.Map(func(r rune) rune {

@@ -143,7 +143,7 @@ func TestCleanName(t *testing.T) {
 func TestDisposition(t *testing.T) {
 	for _, tc := range []struct{ ct, name, want string }{
 		{"image/jpeg", "photo.jpg", `inline; filename="photo.jpg"; filename*=UTF-8''photo.jpg`},
-		{"application/pdf", "整改 报告.pdf", `inline; filename="__ __.pdf"; filename*=UTF-8''%E6%95%B4%E6%94%B9%20%E6%8A%A5%E5%91%8A.pdf`},
+		{"application/pdf", "整改 报告.pdf", `attachment; filename="__ __.pdf"; filename*=UTF-8''%E6%95%B4%E6%94%B9%20%E6%8A%A5%E5%91%8A.pdf`},
 		{"application/zip", `a"b'c;d.zip`, `attachment; filename="a_b'c_d.zip"; filename*=UTF-8''a%22b%27c%3Bd.zip`},
 	} {
 		if got := Disposition(tc.ct, tc.name); got != tc.want {

@@ -138,6 +138,15 @@ func (b *docBuilder) operation(rt Route) map[string]any {
 	if len(params) > 0 {
 		op["parameters"] = params
 	}
+	if rt.FileField != "" {
+		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+			"multipart/form-data": map[string]any{"schema": map[string]any{
+				"type":       "object",
+				"required":   []string{rt.FileField},
+				"properties": map[string]any{rt.FileField: map[string]any{"type": "string", "format": "binary"}},
+			}},
+		}}
+	}
 	if rt.Body != nil {
 		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 			"application/json": map[string]any{"schema": b.schema(rt.Body)},

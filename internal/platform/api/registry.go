@@ -26,12 +26,14 @@ type Route struct {
 	Public bool             // reachable without signing in
 	Perm   *auth.Permission // required permission; nil means any signed-in user
 
-	Params   any // struct whose `query`-tagged fields are the filters (docs and decoding)
-	Body     any // request body type (JSON)
-	Response any // success body type; for a List, the item type
-	Status   int // success status (default 200; 204 means no body)
-	List     bool
-	Sorts    []string // sortable fields of a List
+	Params any // struct whose `query`-tagged fields are the filters (docs and decoding)
+	Body   any // request body type (JSON)
+	// FileField, when set, makes the body multipart/form-data carrying one file in this field.
+	FileField string
+	Response  any // success body type; for a List, the item type
+	Status    int // success status (default 200; 204 means no body)
+	List      bool
+	Sorts     []string // sortable fields of a List
 	// Object names the kind of record that {id} identifies (e.g. "grid"); the scope test
 	// substitutes ids of that kind from another town.
 	Object string
