@@ -21,7 +21,7 @@ import (
 func bootstrap(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bootstrap", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbc := dbFlags(fs)
+	dbc, files := dbFlags(fs)
 	district := fs.String("district", "", "name of the district, e.g. 临江区 (required)")
 	code := fs.String("code", "", "administrative division code of the district, e.g. 330100 (required)")
 	office := fs.String("office", "区应急管理局（区安委办）", "name of the safety office unit")
@@ -32,7 +32,7 @@ func bootstrap(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if strings.TrimSpace(*district) == "" || strings.TrimSpace(*code) == "" {
 		return errors.New("bootstrap needs --district and --code")
 	}
-	a, err := app.New(ctx, app.Config{DB: *dbc})
+	a, err := app.New(ctx, app.Config{DB: *dbc, Files: filesDir(*files, dbc)})
 	if err != nil {
 		return err
 	}

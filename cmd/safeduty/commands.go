@@ -10,23 +10,35 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/safeduty/safeduty/internal/app"
+	"github.com/safeduty/safeduty/internal/backup"
 	"github.com/safeduty/safeduty/internal/demo"
 	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
-// dbFlags adds --db and --data to fs.
-func dbFlags(fs *flag.FlagSet) *db.Config {
+// dbFlags adds --db, --data and --files to fs; resolve the files folder with filesDir
+// after parsing.
+func dbFlags(fs *flag.FlagSet) (*db.Config, *string) {
 	cfg := &db.Config{}
+	files := fs.String("files", env("SAFEDUTY_FILES", ""), "folder of uploaded files (env SAFEDUTY_FILES); empty means <data>/files")
 	fs.StringVar(&cfg.URL, "db", env("SAFEDUTY_DB", ""), "PostgreSQL URL (postgres://…); empty for embedded SQLite (env SAFEDUTY_DB)")
 	fs.StringVar(&cfg.DataDir, "data", env("SAFEDUTY_DATA", "data"), "data folder for SQLite and files (env SAFEDUTY_DATA)")
-	return cfg
+	return cfg, files
+}
+
+// filesDir resolves --files against --data after parsing.
+func filesDir(files string, dbc *db.Config) string {
+	if files != "" {
+		return files
+	}
+	return filepath.Join(dbc.DataDir, "files")
 }
 
 type prefixes []netip.Prefix
@@ -58,7 +70,7 @@ func (p *prefixes) Set(s string) error {
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbc := dbFlags(fs)
+	dbc, files := dbFlags(fs)
 	addr := fs.String("addr", env("SAFEDUTY_ADDR", "127.0.0.1:8080"), "listen address (env SAFEDUTY_ADDR)")
 	withDemo := fs.Bool("demo", false, "build the demo district on first start (idempotent)")
 	insecure := fs.Bool("insecure-cookie", false, "send the session cookie without Secure, for plain-HTTP deployments on a private network")
@@ -92,7 +104,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer unlock()
 	}
 	start := time.Now()
-	a, err := app.New(ctx, app.Config{DB: *dbc, Auth: ac, InsecureCookie: *insecure, TrustedProxies: trusted, Version: version(), Log: log,
+	a, err := app.New(ctx, app.Config{DB: *dbc, Files: filesDir(*files, dbc), Auth: ac, InsecureCookie: *insecure, TrustedProxies: trusted, Version: version(), Log: log,
 		Hazards: hc, NoticeWebhook: *webhook})
 	if err != nil {
 		return err
@@ -151,7 +163,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbc := dbFlags(fs)
+	dbc, _ := dbFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -172,10 +184,10 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbc := dbFlags(fs)
+	dbc, files := dbFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -188,24 +200,26 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	defer d.Close()
 	start := time.Now()
-	if err := d.Backup(ctx, fs.Arg(0)); err != nil {
+	st, err := backup.Create(ctx, d, filesDir(*files, dbc), fs.Arg(0))
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backed up %s to %s in %s\n", d.Describe(), fs.Arg(0), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "backed up %s and %d uploaded files (%d bytes) to %s in %s\n",
+		d.Describe(), st.Files, st.Bytes, fs.Arg(0), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
-func restore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbc := dbFlags(fs)
+	dbc, files := dbFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return errors.New("usage: safeduty restore [--db URL | --data DIR] FILE (stop the server first)")
 	}
-	if err := db.Restore(ctx, *dbc, fs.Arg(0)); err != nil {
+	if err := backup.Restore(ctx, *dbc, filesDir(*files, dbc), fs.Arg(0)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "restored %s; start the server to apply any newer migrations\n", fs.Arg(0))

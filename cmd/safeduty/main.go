@@ -59,9 +59,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "migrate":
 		return migrate(ctx, rest, stdout, stderr)
 	case "backup":
-		return backup(ctx, rest, stdout, stderr)
+		return backupCmd(ctx, rest, stdout, stderr)
 	case "restore":
-		return restore(ctx, rest, stdout, stderr)
+		return restoreCmd(ctx, rest, stdout, stderr)
 	case "bootstrap":
 		return bootstrap(ctx, rest, stdout, stderr)
 	case "version":

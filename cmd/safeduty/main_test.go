@@ -27,7 +27,7 @@ func runCmd(t *testing.T, args ...string) (string, error) {
 func storeArgs(t *testing.T, e db.Engine) []string {
 	cfg := dbtest.Config(t, e)
 	if cfg.URL != "" {
-		return []string{"--db", cfg.URL}
+		return []string{"--db", cfg.URL, "--files", filepath.Join(t.TempDir(), "files")}
 	}
 	return []string{"--data", cfg.DataDir}
 }
