@@ -70,6 +70,7 @@ var steps = []step{
 	{"people", buildPeople},
 	{"grids", buildGrids},
 	{"users", buildUsers},
+	{"hazards", buildHazards},
 }
 
 // builder carries the state of one build through its steps.
