@@ -227,4 +227,7 @@ type Module struct {
 	Attachments AttachmentLinker
 	Enterprises Enterprises // optional
 	Cfg         Config
+	// Uploader stores the files sent with the page forms (pages_upload.go); without it,
+	// the forms accept only files uploaded beforehand through the attachment API.
+	Uploader Uploader
 }

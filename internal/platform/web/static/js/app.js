@@ -41,6 +41,12 @@
 
   function onReady(root) {
     initCharts(root);
+    // Filter boxes fold away on a phone unless a filter is on (the page says so).
+    if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
+      (root || document).querySelectorAll("details[data-narrow-closed]").forEach(function (d) {
+        if (!d.querySelector("summary .badge")) d.open = false;
+      });
+    }
     (root || document).querySelectorAll("form[data-autosubmit]").forEach(function (form) {
       if (form.dataset.autoReady) return;
       form.dataset.autoReady = "1";
@@ -65,6 +71,60 @@
     var msg = e.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) e.preventDefault();
   }, true);
+
+  // File inputs with data-preview show what was picked: photos as thumbnails, other
+  // files by name, in the next [data-previews] element of the same field.
+  document.addEventListener("change", function (e) {
+    var input = e.target;
+    if (!input.matches || !input.matches("input[type=file][data-preview]")) return;
+    var field = input.closest(".field");
+    var box = field && field.querySelector("[data-previews]");
+    if (!box) return;
+    box.querySelectorAll("img").forEach(function (img) { URL.revokeObjectURL(img.src); });
+    box.textContent = "";
+    Array.prototype.forEach.call(input.files || [], function (f) {
+      if (/^image\//.test(f.type)) {
+        var span = document.createElement("span");
+        span.className = "thumb";
+        var img = document.createElement("img");
+        img.alt = f.name;
+        img.src = URL.createObjectURL(f);
+        span.appendChild(img);
+        box.appendChild(span);
+      } else {
+        var chip = document.createElement("span");
+        chip.className = "doc-chip";
+        chip.textContent = f.name;
+        box.appendChild(chip);
+      }
+    });
+    box.hidden = !box.childNodes.length;
+  });
+
+  // Forms with data-busy say they are sending (uploads from a phone take a while) and
+  // are not sent twice.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (e.defaultPrevented || !form.hasAttribute("data-busy")) return;
+    if (form.dataset.sending) { e.preventDefault(); return; }
+    form.dataset.sending = "1";
+    var btn = form.querySelector("button[type=submit]");
+    if (btn) {
+      btn.setAttribute("aria-busy", "true");
+      if (btn.dataset.busyText) { btn.dataset.idleText = btn.textContent; btn.lastChild.textContent = btn.dataset.busyText; }
+    }
+  });
+  // A page restored from the back-forward cache is ready again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-sending]").forEach(function (form) {
+      delete form.dataset.sending;
+      var btn = form.querySelector("button[aria-busy]");
+      if (btn) {
+        btn.removeAttribute("aria-busy");
+        if (btn.dataset.idleText) btn.lastChild.textContent = btn.dataset.idleText.trim();
+      }
+    });
+  });
 
   document.addEventListener("DOMContentLoaded", function () { onReady(document); });
   document.addEventListener("htmx:afterSwap", function (e) { onReady(e.target); });

@@ -1,0 +1,169 @@
+package hazard
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/safeduty/safeduty/internal/platform/api"
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/web"
+)
+
+// actionForm is the form of one action on the hazard page.
+type actionForm struct {
+	Action Action
+	Open   bool              // shown unfolded: the next step, or a refused form
+	V      url.Values        // the values shown: the hazard's current ones, or as typed
+	Fields map[string]string // per-field errors of a refused form
+	// Carried are the files a refused form had already stored; the form sends them
+	// again, so nobody picks the same photos twice.
+	Carried []db.ID
+}
+
+// Files reports whether the form takes files (and so posts multipart).
+func (f actionForm) Files() bool { return f.Action == Submit || f.Action == Accept }
+
+// forms builds one form per action p may take on h, in the order of the machine. The
+// first action other than a comment is the next step and shows unfolded; a refused form
+// replaces its action's form, unfolded, and the others fold.
+func forms(p *auth.Principal, h *Hazard, refused *actionForm) []actionForm {
+	var out []actionForm
+	for _, a := range h.Actions {
+		f := actionForm{Action: a, V: url.Values{}}
+		if a == Assign && h.OwnerID != nil { // a re-assignment starts from the current one
+			f.V.Set("owner_id", h.OwnerID.String())
+			f.V.Set("supervisor_org_id", idText(h.SupervisorOrgID))
+			f.V.Set("measures", h.Measures)
+			f.V.Set("deadline", deadlineDate(h.Deadline))
+			f.V.Set("responsibility", h.Responsibility)
+			f.V.Set("funds_yuan", fundsText(h.FundsYuan))
+			f.V.Set("contingency_plan", h.ContingencyPlan)
+			f.V.Set("listing_leader_id", idText(h.ListingLeaderID))
+			f.V.Set("listing_doc", h.ListingDoc)
+		}
+		if refused != nil && refused.Action == a {
+			f = *refused
+			f.Open = true
+		}
+		out = append(out, f)
+	}
+	if refused == nil || !slices.ContainsFunc(out, func(f actionForm) bool { return f.Open }) {
+		for i := range out {
+			if out[i].Action != Comment {
+				out[i].Open = true
+				break
+			}
+		}
+	}
+	return out
+}
+
+// flashKeys are the messages shown after each action.
+var flashKeys = map[Action]string{
+	Assign: "flash.hazard_assign", Start: "flash.hazard_start", Submit: "flash.hazard_submit",
+	Accept: "flash.hazard_accept", Reject: "flash.hazard_reject", Comment: "flash.hazard_comment",
+}
+
+// actionSubmit takes an action's form: it stores the form's files, moves the hazard
+// (Act) and goes back to the hazard with a flash; a refused form comes back as typed with
+// its errors — 422 for its fields, 409 when the hazard's state does not allow it (any
+// more), 403 when the caller may not take it.
+func (m *Module) actionSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx := r.Context()
+		p := auth.FromContext(ctx)
+		id, err := api.PathID(r, "id", "hazard")
+		if err != nil {
+			return err
+		}
+		// Out of scope answers 404 before anything is read or stored.
+		if _, err := m.Get(ctx, m.DB, p, id); err != nil {
+			return err
+		}
+		form, err := m.readForm(w, r)
+		if err != nil {
+			return err
+		}
+		in, err := actionInput(form)
+		if !slices.Contains(Actions, in.Action) {
+			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
+		}
+		if err == nil && len(form.Refused) > 0 {
+			v := apperr.Validation{}
+			v.Add(attachField, "hazard.files_refused", nil)
+			err = v.Err()
+		}
+		if err == nil {
+			if _, err = m.Act(ctx, p, id, in); err == nil {
+				web.SetFlash(w, flashKeys[in.Action])
+				http.Redirect(w, r, "/hazards/"+id.String(), http.StatusSeeOther)
+				return nil
+			}
+		}
+		return m.refuseAction(w, r, s, t, id, in.Action, form, err)
+	}
+}
+
+// refuseAction shows the hazard again with the refused form.
+func (m *Module) refuseAction(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, id db.ID, a Action, form pageForm, err error) error {
+	p := auth.FromContext(r.Context())
+	h, gerr := m.Get(r.Context(), m.DB, p, id)
+	if gerr != nil {
+		return gerr
+	}
+	f := &actionForm{Action: a, V: form.Values, Carried: form.Files}
+	e := apperr.As(err)
+	status := apperr.Status(e.Code)
+	var msg string
+	switch e.Code {
+	case apperr.Invalid, apperr.BadRequest, apperr.Conflict:
+		var fields map[string]string
+		fields, msg, _ = web.FieldErrors(r, err)
+		if len(form.Refused) > 0 {
+			fields[attachField] = strings.Join(form.Refused, i18n.FromContext(r.Context()).T("hazard.list_sep"))
+		}
+		f.Fields = fields
+	case apperr.Forbidden:
+		msg = i18n.FromContext(r.Context()).TArgs(e.Key, e.Args)
+	default:
+		return err
+	}
+	return m.renderDetail(w, r, s, t, status, h, f, msg)
+}
+
+// actionInput reads an action form into the API's input.
+func actionInput(form pageForm) (ActionInput, error) {
+	vals := form.Values
+	v := apperr.Validation{}
+	in := ActionInput{
+		Action:          Action(strings.TrimSpace(vals.Get("action"))),
+		Comment:         vals.Get("comment"),
+		Attachments:     form.Files,
+		OwnerID:         idField(vals, "owner_id", &v),
+		SupervisorOrgID: idField(vals, "supervisor_org_id", &v),
+		Measures:        vals.Get("measures"),
+		Deadline:        strings.TrimSpace(vals.Get("deadline")),
+		Responsibility:  vals.Get("responsibility"),
+		ContingencyPlan: vals.Get("contingency_plan"),
+		ListingLeaderID: idField(vals, "listing_leader_id", &v),
+		ListingDoc:      vals.Get("listing_doc"),
+		OnSite:          vals.Get("on_site") != "",
+		Participants:    vals.Get("participants"),
+		Conclusion:      vals.Get("conclusion"),
+	}
+	if s := strings.TrimSpace(vals.Get("funds_yuan")); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			v.Add("funds_yuan", "validate.int", nil)
+		} else {
+			in.FundsYuan = &n
+		}
+	}
+	return in, v.Err()
+}

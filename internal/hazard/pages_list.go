@@ -1,0 +1,147 @@
+package hazard
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/web"
+)
+
+// listView is the hazard list page's data.
+type listView struct {
+	listQuery
+	Clears     Clears
+	Towns      []Choice // the towns in scope; the town filter shows when there are several
+	Villages   []Choice // the villages of the chosen town (or of the caller's only town)
+	Industries []string // industry codes the caller may filter by
+	Statuses   []Status
+	Categories []string
+	Sources    []string
+
+	// The filters as typed, for the form.
+	Status                           []string
+	TownID, VillageID, EnterpriseID  string
+	Grade, Overdue, Source, Category string
+	Industry, Mine, QText            string
+	FoundFrom, FoundTo               string
+	Chips                            []chip
+	Items                            []Hazard
+	CanReport, ShowTown, Filtered    bool
+	Now                              time.Time
+}
+
+// chip is an active filter the form has no field for (it came with a link: a panel's
+// tile, a notice); it shows with a link that removes it.
+type chip struct {
+	Label  string
+	Remove string // the list's query without this filter
+}
+
+func (m *Module) listPage(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx := r.Context()
+		p := auth.FromContext(ctx)
+		var f Filter
+		lp, l, err := parseList(r, &f)
+		if err != nil {
+			return err
+		}
+		v := listView{listQuery: l, Statuses: Statuses, Categories: Categories, Sources: Sources, Now: m.Clock.Now(),
+			Status: f.Status, Grade: f.Grade, Source: f.Source, Category: f.Category, Industry: f.Industry, QText: f.Q,
+			TownID: idText(f.TownID), VillageID: idText(f.VillageID), EnterpriseID: idText(f.EnterpriseID),
+			Overdue: boolText(f.Overdue), Mine: boolText(f.Mine), CanReport: p.Can(PermReport), Filtered: len(l.Export) > 0}
+		if f.FoundFrom != nil {
+			v.FoundFrom = f.FoundFrom.In(chinaTime).Format(time.DateOnly)
+		}
+		if f.FoundTo != nil {
+			v.FoundTo = f.FoundTo.In(chinaTime).Format(time.DateOnly)
+		}
+		if v.Towns, err = m.placeChoices(ctx, p.Scope, "town", nil); err != nil {
+			return err
+		}
+		v.ShowTown = len(v.Towns) > 1
+		switch {
+		case f.TownID != nil && v.ShowTown:
+			v.Villages, err = m.placeChoices(ctx, p.Scope, "village", f.TownID)
+		case !v.ShowTown:
+			v.Villages, err = m.placeChoices(ctx, p.Scope, "village", nil)
+		}
+		if err != nil {
+			return err
+		}
+		if v.Industries, err = m.Industries(ctx, p.Scope); err != nil {
+			return err
+		}
+		v.Chips = chips(i18n.FromContext(ctx), p, &v.listQuery, f)
+		if v.Clears, err = m.statsOf(r, p, f); err != nil {
+			return err
+		}
+		total, err := m.List(ctx, p, f, lp, func(h Hazard) error {
+			v.Items = append(v.Items, h)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		v.finish(total)
+		return s.Render(w, r, t.list, v)
+	}
+}
+
+// statsOf computes the three clears of the list's filter.
+func (m *Module) statsOf(r *http.Request, p *auth.Principal, f Filter) (Clears, error) {
+	res, err := m.Stats(r.Context(), p, StatsParams{Filter: f})
+	return res.Clears, err
+}
+
+// chips lists the active filters that have no field in the form.
+func chips(loc i18n.Localizer, p *auth.Principal, l *listQuery, f Filter) []chip {
+	var out []chip
+	add := func(param, label string) {
+		q := cloneValues(l.Export)
+		q.Del(param)
+		out = append(out, chip{Label: label, Remove: "/hazards?" + q.Encode()})
+	}
+	if f.Open != nil {
+		add("open", loc.T(map[bool]string{true: "hazard.chip.open", false: "hazard.chip.closed"}[*f.Open]))
+	}
+	if f.Listed != nil && *f.Listed {
+		add("listed", loc.T("hazard.chip.listed"))
+	}
+	if f.OwnerID != nil {
+		key := "hazard.chip.owner"
+		if *f.OwnerID == p.UserID {
+			key = "hazard.chip.owner_me"
+		}
+		add("owner_id", loc.T(key))
+	}
+	if f.SupervisorID != nil {
+		key := "hazard.chip.supervisor"
+		if *f.SupervisorID == p.OrgID {
+			key = "hazard.chip.supervisor_mine"
+		}
+		add("supervisor_org_id", loc.T(key))
+	}
+	if f.GridID != nil {
+		add("grid_id", loc.T("hazard.chip.grid"))
+	}
+	if f.EnterpriseID != nil {
+		add("enterprise_id", loc.T("hazard.chip.enterprise"))
+	}
+	if f.DeadlineTo != nil {
+		add("deadline_to", loc.T("hazard.chip.deadline_to", "date", f.DeadlineTo.In(chinaTime).Format(time.DateOnly)))
+	}
+	return out
+}
+
+func boolText(b *bool) string {
+	if b == nil {
+		return ""
+	}
+	if *b {
+		return "true"
+	}
+	return "false"
+}

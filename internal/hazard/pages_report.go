@@ -1,0 +1,147 @@
+package hazard
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/web"
+)
+
+// reportView is the data of the report form (上报隐患), made for a patroller's phone:
+// one column, big touch targets, the camera one tap away.
+type reportView struct {
+	Mine    []Choice      // the grids the reporter patrols
+	Groups  []ChoiceGroup // the other grids, by village
+	TooMany bool          // the scope has too many grids: pick a town first
+	Towns   []Choice      // the towns to pick from when TooMany (or a town was picked)
+	TownID  string
+
+	Industries   []string
+	Categories   []string
+	Sources      []string
+	ChooseSource bool // the reporter's role may register other sources than its own
+
+	// Enterprise is where the hazard is, when the form was opened for an enterprise
+	// (?enterprise_id=, e.g. from the enterprise's page): its grid is then fixed.
+	Enterprise *EnterpriseRef
+
+	V       url.Values        // the values shown
+	Fields  map[string]string // per-field errors of a refused form
+	Error   string
+	Carried []db.ID // photos a refused form had already stored
+}
+
+func (m *Module) reportPage(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p := auth.FromContext(r.Context())
+		v := url.Values{"grade": {General}, "source": {defaultSource(p)}}
+		for _, k := range []string{"town_id", "grid_id", "enterprise_id"} {
+			if s := r.URL.Query().Get(k); s != "" {
+				v.Set(k, s)
+			}
+		}
+		return m.renderReport(w, r, s, t, http.StatusOK, reportView{V: v})
+	}
+}
+
+// renderReport fills the form's choices and renders it.
+func (m *Module) renderReport(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, v reportView) error {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	var town *db.ID
+	if id, err := db.ParseID(v.V.Get("town_id")); err == nil {
+		town = &id
+		v.TownID = id.String()
+	}
+	var err error
+	if id, perr := db.ParseID(v.V.Get("enterprise_id")); perr == nil && m.Enterprises != nil {
+		ent, err := m.Enterprises.Enterprise(ctx, m.DB, p.Scope, id)
+		switch {
+		case err == nil:
+			v.Enterprise = &ent
+			v.V.Set("grid_id", ent.GridID.String())
+			if v.V.Get("industry") == "" {
+				v.V.Set("industry", ent.Industry)
+			}
+		case !apperr.Is(err, apperr.NotFound):
+			return err
+		}
+	}
+	if v.Mine, v.Groups, v.TooMany, err = m.GridChoices(ctx, p, town); err != nil {
+		return err
+	}
+	if v.TooMany || town != nil {
+		if v.Towns, err = m.placeChoices(ctx, p.Scope, "town", nil); err != nil {
+			return err
+		}
+	}
+	if v.V.Get("grid_id") == "" { // the patroller's first grid, or the only grid there is
+		switch {
+		case len(v.Mine) > 0:
+			v.V.Set("grid_id", v.Mine[0].ID.String())
+		case len(v.Groups) == 1 && len(v.Groups[0].Choices) == 1:
+			v.V.Set("grid_id", v.Groups[0].Choices[0].ID.String())
+		}
+	}
+	if v.Industries, err = m.Industries(ctx, p.Scope); err != nil {
+		return err
+	}
+	v.Categories, v.Sources = Categories, Sources
+	v.ChooseSource = sourceAllowed(p, "campaign")
+	return s.RenderStatus(w, r, status, t.report, v)
+}
+
+// reportSubmit registers the hazard and shows it; a refused form comes back as typed,
+// with the photos it had already stored.
+func (m *Module) reportSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx := r.Context()
+		p := auth.FromContext(ctx)
+		form, err := m.readForm(w, r)
+		if err != nil {
+			return err
+		}
+		vals := form.Values
+		pv := apperr.Validation{}
+		in := ReportInput{Title: vals.Get("title"), Description: vals.Get("description"), Category: vals.Get("category"),
+			Industry: vals.Get("industry"), Grade: vals.Get("grade"), Source: vals.Get("source"), Place: vals.Get("place"),
+			Address: vals.Get("address"), Photos: form.Files, EnterpriseID: idField(vals, "enterprise_id", &pv)}
+		if g := idField(vals, "grid_id", &pv); g != nil {
+			in.GridID = *g
+		}
+		if len(form.Refused) > 0 {
+			pv.Add(attachField, "hazard.files_refused", nil)
+		}
+		err = pv.Err()
+		var id db.ID
+		if err == nil {
+			id, err = m.Report(ctx, p, in)
+		}
+		if err == nil {
+			web.SetFlash(w, "flash.hazard_reported")
+			http.Redirect(w, r, "/hazards/"+id.String(), http.StatusSeeOther)
+			return nil
+		}
+		fields, msg, ok := web.FieldErrors(r, err)
+		if !ok {
+			return err
+		}
+		loc := i18n.FromContext(ctx)
+		// An empty choice is "required", not a list of codes.
+		for _, k := range []string{"grid_id", "category", "grade", "source"} {
+			if fields[k] != "" && strings.TrimSpace(vals.Get(k)) == "" {
+				fields[k] = loc.T("validate.required")
+			}
+		}
+		if len(form.Refused) > 0 {
+			fields[attachField] = strings.Join(form.Refused, loc.T("hazard.list_sep"))
+		}
+		return m.renderReport(w, r, s, t, apperr.Status(apperr.CodeOf(err)),
+			reportView{V: vals, Fields: fields, Error: msg, Carried: form.Files})
+	}
+}
