@@ -22,6 +22,7 @@ import (
 	"github.com/safeduty/safeduty/internal/account"
 	"github.com/safeduty/safeduty/internal/admin"
 	"github.com/safeduty/safeduty/internal/attachment"
+	"github.com/safeduty/safeduty/internal/enterprise"
 	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/home"
 	"github.com/safeduty/safeduty/internal/notify"
@@ -76,6 +77,7 @@ type App struct {
 	Attachments *attachment.Module
 	Notify      *notify.Service
 	Hazard      *hazard.Module
+	Enterprise  *enterprise.Module
 	// Jobs runs periodic work (escalation, notice delivery, clean-up); serve starts it.
 	Jobs *jobs.Runner
 
@@ -155,6 +157,12 @@ func Wire(d *db.DB, cfg Config) *App {
 	}
 	a.Notify = &notify.Service{DB: d, Clock: cfg.Clock, Sender: sender, Log: cfg.Log}
 	a.Hazard = &hazard.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Notify: a.Notify, Attachments: linker{a.Attachments}, Cfg: cfg.Hazards}
+	a.Enterprise = &enterprise.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Hazards: a.Hazard, Attachments: linker{a.Attachments}}
+	a.Hazard.Enterprises = a.Enterprise
+	a.Hazard.OnChange = func(ctx context.Context, tx *db.Tx, id db.ID) error {
+		_, err := a.Enterprise.Recolor(ctx, tx, "hazard", id)
+		return err
+	}
 	a.Jobs = &jobs.Runner{DB: d, Clock: cfg.Clock, Log: cfg.Log}
 	a.addJobs()
 
@@ -163,6 +171,7 @@ func Wire(d *db.DB, cfg Config) *App {
 	a.Org.Routes(a.API)
 	a.Attachments.Routes(a.API)
 	a.Hazard.Routes(a.API)
+	a.Enterprise.Routes(a.API)
 	a.Notify.Routes(a.API)
 	adm.Routes(a.API)
 	a.API.Add(api.Route{Method: "GET", Path: "/api/v1/openapi.json", ID: "openapi", Tag: "meta", Public: true,
@@ -195,8 +204,8 @@ func Wire(d *db.DB, cfg Config) *App {
 // linker adapts the attachment module to the hazard loop's AttachmentLinker.
 type linker struct{ m *attachment.Module }
 
-func (l linker) Link(ctx context.Context, tx *db.Tx, actor *auth.Principal, ids []db.ID, orgPath string, industry *string) error {
-	_, err := l.m.Link(ctx, tx, actor, ids, orgPath, industry)
+func (l linker) Link(ctx context.Context, tx *db.Tx, actor *auth.Principal, ids []db.ID, orgPath string, industry *string, enterprise *db.ID) error {
+	_, err := l.m.LinkTo(ctx, tx, actor, ids, attachment.Place{OrgPath: orgPath, Industry: industry, EnterpriseID: enterprise})
 	return err
 }
 
@@ -206,6 +215,13 @@ func (a *App) addJobs() {
 		n, err := a.Hazard.Escalate(ctx, now)
 		if n > 0 {
 			a.Cfg.Log.Info("hazards escalated", "count", n)
+		}
+		return err
+	}})
+	a.Jobs.Add(jobs.Job{Name: "enterprise.recolor", Every: 24 * time.Hour, Lease: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+		n, err := a.Enterprise.RecolorAll(ctx, "nightly")
+		if n > 0 {
+			a.Cfg.Log.Info("enterprises recolored", "count", n)
 		}
 		return err
 	}})

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/safeduty/safeduty/internal/app"
+	"github.com/safeduty/safeduty/internal/enterprise"
 	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/org"
 	"github.com/safeduty/safeduty/internal/platform/auth"
@@ -28,6 +29,9 @@ type Fixture struct {
 	Leader     db.ID // 钱分管: deputy head in charge of construction, the person of UserLeader
 	Users      map[string]db.ID
 	Hazards    [2]db.ID // one reported hazard per town (construction in 东湖镇, fire in 西山镇)
+	// Enterprises: one per town (construction), level-2 standardized so they start green;
+	// UserEnt belongs to the first.
+	Enterprises [2]db.ID
 
 	// Samples holds, per town, one record id of each object kind found in that town
 	// ("org", "grid", "person", "user", …); the scope walk requests them as the other town.
@@ -189,6 +193,32 @@ func buildFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 		}
 		f.Samples[i]["attachment"] = att.ID.String()
 	}
+	// One enterprise per town; the enterprise user belongs to the first.
+	for i, name := range []string{"东湖建工集团有限公司", "西山建材有限公司"} {
+		code := CreditCode(fmt.Sprintf("91330199MA2T0%d000", i+1))
+		ind, scale, grade := "construction", "medium", "level2"
+		gid := f.Grids[i][2]
+		id, err := a.Enterprise.Create(ctx, sys, enterprise.Input{Name: &name, CreditCode: &code, Industry: &ind, GridID: &gid,
+			Scale: &scale, StandardGrade: &grade})
+		if err != nil {
+			return nil, fmt.Errorf("enterprise %s: %w", name, err)
+		}
+		f.Enterprises[i] = id
+		f.Samples[i]["enterprise"] = id.String()
+		f.Markers[i] = append(f.Markers[i], name, code)
+		if _, err := a.Enterprise.Enforce(ctx, sys, id, enterprise.EnforcementInput{Kind: "rectification_order", Reason: "责令限期整改",
+			Deadline: Start.AddDate(0, 1, 0).Format("2006-01-02")}); err != nil {
+			return nil, fmt.Errorf("enforcement of %s: %w", name, err)
+		}
+		var eid db.ID
+		if err := a.DB.QueryRow(ctx, `SELECT id FROM enforcement_actions WHERE enterprise_id = ?`, id).Scan(&eid); err != nil {
+			return nil, err
+		}
+		f.Samples[i]["enforcement"] = eid.String()
+	}
+	if _, err := a.DB.Exec(ctx, `UPDATE users SET enterprise_id = ? WHERE id = ?`, f.Enterprises[0], f.Users[UserEnt]); err != nil {
+		return nil, err
+	}
 	// One reported hazard per town, found by the town's patroller; reporting notifies the
 	// town user, which gives each town a notification sample too.
 	for i, h := range []struct{ user, title, industry string }{
@@ -215,6 +245,16 @@ func buildFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 		f.Markers[i] = append(f.Markers[i], h.title)
 	}
 	return f, nil
+}
+
+// CreditCode completes 17 characters with the check character of a unified social
+// credit code.
+func CreditCode(first17 string) string {
+	c, err := enterprise.CreditCheckChar(first17)
+	if err != nil {
+		panic(err)
+	}
+	return first17 + string(c)
 }
 
 // samplePDF is the smallest file the attachment checks accept as a PDF.

@@ -50,6 +50,9 @@ func ContentURL(id db.ID) string { return "/api/v1/attachments/" + id.String() +
 func visibleCond(actor *auth.Principal) (string, []any) {
 	sc := actor.Scope
 	if sc.OwnOnly {
+		if sc.EnterpriseID != nil {
+			return "(a.uploaded_by = ? OR (a.linked = TRUE AND a.enterprise_id = ?))", []any{actor.UserID, *sc.EnterpriseID}
+		}
 		return "a.uploaded_by = ?", []any{actor.UserID}
 	}
 	cond, args := sc.PathCond("a.org_path")
@@ -119,6 +122,21 @@ func ByIDs(ctx context.Context, q db.Querier, ids []db.ID) (map[db.ID]Attachment
 // elsewhere, more than MaxLink); Conflict when another transaction claimed one of them
 // meanwhile.
 func Link(ctx context.Context, tx *db.Tx, actor *auth.Principal, ids []db.ID, orgPath string, industry *string) ([]Attachment, error) {
+	return LinkTo(ctx, tx, actor, ids, Place{OrgPath: orgPath, Industry: industry})
+}
+
+// Place is where a record that claims attachments lies: its territory path, its industry
+// (or none) and its enterprise (or none). An enterprise user sees the attachments of
+// their enterprise's records.
+type Place struct {
+	OrgPath      string
+	Industry     *string
+	EnterpriseID *db.ID
+}
+
+// LinkTo is Link for a record that may belong to an enterprise.
+func LinkTo(ctx context.Context, tx *db.Tx, actor *auth.Principal, ids []db.ID, place Place) ([]Attachment, error) {
+	orgPath, industry := place.OrgPath, place.Industry
 	ids = uniq(ids)
 	if len(ids) == 0 {
 		return nil, nil
@@ -173,9 +191,9 @@ func Link(ctx context.Context, tx *db.Tx, actor *auth.Principal, ids []db.ID, or
 	}
 	// The condition repeats the check, so a concurrent claim to another place is caught
 	// here (row locks on PostgreSQL, the single writer on SQLite) rather than overwritten.
-	args := append([]any{orgPath, industry}, idArgs(ids)...)
+	args := append([]any{orgPath, industry, place.EnterpriseID}, idArgs(ids)...)
 	args = append(args, orgPath, industry)
-	res, err := tx.Exec(ctx, `UPDATE attachments SET org_path = ?, industry = ?, linked = TRUE
+	res, err := tx.Exec(ctx, `UPDATE attachments SET org_path = ?, industry = ?, enterprise_id = ?, linked = TRUE
 		WHERE id IN (`+db.Placeholders(len(ids))+`)
 		AND (linked = FALSE OR (org_path = ? AND industry IS NOT DISTINCT FROM ?))`, args...)
 	if err != nil {
@@ -239,4 +257,9 @@ func insert(ctx context.Context, tx *db.Tx, a *Attachment) error {
 // small interface of its own.
 func (m *Module) Link(ctx context.Context, tx *db.Tx, actor *auth.Principal, ids []db.ID, orgPath string, industry *string) ([]Attachment, error) {
 	return Link(ctx, tx, actor, ids, orgPath, industry)
+}
+
+// LinkTo is the package's LinkTo as a method.
+func (m *Module) LinkTo(ctx context.Context, tx *db.Tx, actor *auth.Principal, ids []db.ID, place Place) ([]Attachment, error) {
+	return LinkTo(ctx, tx, actor, ids, place)
 }

@@ -114,6 +114,9 @@ func (m *Module) Act(ctx context.Context, p *auth.Principal, id db.ID, in Action
 			Detail: map[string]any{"from": h.Status, "to": t.To}}); err != nil {
 			return err
 		}
+		if err := m.changed(ctx, tx, h.EnterpriseID); err != nil {
+			return err
+		}
 		if out, err = m.Get(ctx, tx, p, id); err != nil {
 			return err
 		}

@@ -104,6 +104,11 @@ func (m *Module) escalateBatch(ctx context.Context, now time.Time, stage, status
 			if err := m.record(ctx, tx, sys, &h, "escalate", h.Status, h.Status, "", map[string]any{"stage": stage, "notices": len(ns)}, nil, ""); err != nil {
 				return err
 			}
+			if stage == StageOverdue {
+				if err := m.changed(ctx, tx, h.EnterpriseID); err != nil { // overdue counts in the enterprise's color
+					return err
+				}
+			}
 			sent++
 		}
 		return nil

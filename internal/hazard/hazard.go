@@ -77,6 +77,8 @@ type Hazard struct {
 	Overdue         bool       `json:"overdue" jsonschema:"description=not closed and past the deadline"`
 	EnterpriseID    *db.ID     `json:"enterprise_id" jsonschema:"nullable"`
 	EnterpriseName  string     `json:"enterprise_name"`
+	RiskPointID     *db.ID     `json:"risk_point_id" jsonschema:"nullable,description=the enterprise's risk point (风险点) where it was found"`
+	RiskPointName   string     `json:"risk_point_name"`
 	Place           string     `json:"place" jsonschema:"description=the public place, when not at an enterprise"`
 	GridID          db.ID      `json:"grid_id"`
 	GridCode        string     `json:"grid_code"`
@@ -146,6 +148,7 @@ type ReportInput struct {
 	Source       string     `json:"source,omitempty" jsonschema:"description=defaults by role: grid_patrol for patrollers, self_inspection for enterprises, department_inspection otherwise"`
 	GridID       db.ID      `json:"grid_id"`
 	EnterpriseID *db.ID     `json:"enterprise_id,omitempty"`
+	RiskPointID  *db.ID     `json:"risk_point_id,omitempty" jsonschema:"description=a risk point of that enterprise where the hazard was found"`
 	Place        string     `json:"place,omitempty"`
 	Address      string     `json:"address,omitempty"`
 	FoundAt      *time.Time `json:"found_at,omitempty" jsonschema:"description=defaults to now"`
@@ -189,7 +192,7 @@ type EventAttachent struct {
 // AttachmentLinker claims uploaded attachments for a hazard inside the hazard's
 // transaction (the attachment capability implements it).
 type AttachmentLinker interface {
-	Link(ctx context.Context, tx *db.Tx, actor *auth.Principal, ids []db.ID, orgPath string, industry *string) error
+	Link(ctx context.Context, tx *db.Tx, actor *auth.Principal, ids []db.ID, orgPath string, industry *string, enterprise *db.ID) error
 }
 
 // EnterpriseRef is what the hazard loop needs to know about an enterprise.
@@ -227,6 +230,9 @@ type Module struct {
 	Attachments AttachmentLinker
 	Enterprises Enterprises // optional
 	Cfg         Config
+	// OnChange, when set, is called inside the transaction of any change to a hazard of
+	// an enterprise (the enterprise capability recolors it).
+	OnChange func(ctx context.Context, tx *db.Tx, enterprise db.ID) error
 	// Uploader stores the files sent with the page forms (pages_upload.go); without it,
 	// the forms accept only files uploaded beforehand through the attachment API.
 	Uploader Uploader

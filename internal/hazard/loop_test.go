@@ -36,14 +36,15 @@ func upload(t *testing.T, e *apptest.Env, user string) string {
 	return res.Map(t)["id"].(string)
 }
 
-// report files a hazard in the first village of town01 as patrol1.
+// report files a hazard at town01's enterprise (whose user, ent1, can then own it) as
+// patrol1.
 func report(t *testing.T, e *apptest.Env, grade string) map[string]any {
 	t.Helper()
 	photo := upload(t, e, apptest.UserPatrol1)
 	res := e.As(apptest.UserPatrol1, "POST", "/api/v1/hazards", map[string]any{
 		"title": "脚手架未全封闭", "description": "东侧脚手架缺少密目网", "category": "unsafe_condition",
-		"industry": "construction", "grade": grade, "grid_id": e.F.Grids[0][0].String(),
-		"place": "东湖村安置房工地", "photos": []string{photo},
+		"industry": "construction", "grade": grade, "grid_id": e.F.Grids[0][2].String(),
+		"enterprise_id": e.F.Enterprises[0].String(), "photos": []string{photo},
 	})
 	if res.Status != http.StatusCreated {
 		t.Fatalf("report: %d %s", res.Status, res.Body)
@@ -398,8 +399,8 @@ func TestHazards_ListFiltersStatsAndExport(t *testing.T) {
 		if n := e.As(apptest.UserDept, "GET", "/api/v1/hazards", nil).Map(t)["total"]; n != float64(4) {
 			t.Errorf("department sees %v construction hazards, want 4", n)
 		}
-		if n := e.As(apptest.UserEnt, "GET", "/api/v1/hazards", nil).Map(t)["total"]; n != float64(1) {
-			t.Errorf("enterprise sees %v hazards, want the 1 it owns", n)
+		if n := e.As(apptest.UserEnt, "GET", "/api/v1/hazards", nil).Map(t)["total"]; n != float64(3) {
+			t.Errorf("enterprise sees %v hazards, want the 3 at its enterprise", n)
 		}
 		csv := e.As(apptest.UserTown1, "GET", "/api/v1/hazards?sort=code&format=csv", nil)
 		lines := strings.Split(strings.TrimSpace(string(csv.Body)), "\n")

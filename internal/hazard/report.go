@@ -58,6 +58,18 @@ func industryExists(ctx context.Context, q db.Querier, code string) (bool, error
 // Report registers a hazard found in the reporter's scope and tells the town that
 // assigns it. Errors: Invalid.
 func (m *Module) Report(ctx context.Context, p *auth.Principal, in ReportInput) (db.ID, error) {
+	var id db.ID
+	err := m.DB.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		id, err = m.ReportTx(ctx, tx, p, in)
+		return err
+	})
+	return id, err
+}
+
+// ReportTx is Report inside the caller's transaction (a self-inspection files the
+// hazards of its failed items together with the inspection).
+func (m *Module) ReportTx(ctx context.Context, tx *db.Tx, p *auth.Principal, in ReportInput) (db.ID, error) {
 	now := m.Clock.Now()
 	v := &apperr.Validation{}
 	validText(v, "title", in.Title, true, 100)
@@ -87,7 +99,7 @@ func (m *Module) Report(ctx context.Context, p *auth.Principal, in ReportInput) 
 		v.Add("place", "hazard.where_required", nil)
 	}
 	var id db.ID
-	err := m.DB.Tx(ctx, func(tx *db.Tx) error {
+	err := func() error {
 		if in.Industry == "" {
 			v.Add("industry", "validate.required", nil)
 		} else if ok, err := industryExists(ctx, tx, in.Industry); err != nil {
@@ -118,16 +130,29 @@ func (m *Module) Report(ctx context.Context, p *auth.Principal, in ReportInput) 
 				}
 			}
 		}
+		if in.RiskPointID != nil {
+			// A risk point belongs to one enterprise: the hazard must be at that enterprise.
+			var owner db.ID
+			err := tx.QueryRow(ctx, `SELECT enterprise_id FROM risk_points WHERE id = ?`, *in.RiskPointID).Scan(&owner)
+			switch {
+			case err != nil && !db.IsNoRows(err):
+				return err
+			case in.EnterpriseID == nil:
+				v.Add("enterprise_id", "validate.required", nil)
+			case db.IsNoRows(err) || owner != *in.EnterpriseID:
+				v.Add("risk_point_id", "validate.unknown_ref", nil)
+			}
+		}
 		if err := v.Err(); err != nil {
 			return err
 		}
 		tmp := make([]byte, 8)
 		_, _ = rand.Read(tmp)
 		err = tx.QueryRow(ctx, `INSERT INTO hazards (code, title, description, category, industry, grade, source, status, enterprise_id,
-			place, grid_id, org_path, town_id, address, found_by, found_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			risk_point_id, place, grid_id, org_path, town_id, address, found_by, found_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			"tmp-"+hex.EncodeToString(tmp), strings.TrimSpace(in.Title), strings.TrimSpace(in.Description), in.Category, in.Industry,
-			in.Grade, in.Source, in.EnterpriseID, strings.TrimSpace(in.Place), in.GridID, gridPath, townID, strings.TrimSpace(in.Address),
+			in.Grade, in.Source, in.EnterpriseID, in.RiskPointID, strings.TrimSpace(in.Place), in.GridID, gridPath, townID, strings.TrimSpace(in.Address),
 			p.UserID, foundAt, now, now).Scan(&id)
 		if err != nil {
 			return err
@@ -136,7 +161,7 @@ func (m *Module) Report(ctx context.Context, p *auth.Principal, in ReportInput) 
 		if _, err := tx.Exec(ctx, `UPDATE hazards SET code = ? WHERE id = ?`, code, id); err != nil {
 			return err
 		}
-		h := &Hazard{ID: id, Code: code, Title: in.Title, Path: gridPath, Industry: in.Industry, Status: Reported, TownID: townID}
+		h := &Hazard{ID: id, Code: code, Title: in.Title, Path: gridPath, Industry: in.Industry, Status: Reported, TownID: townID, EnterpriseID: in.EnterpriseID}
 		if err := m.record(ctx, tx, p, h, "report", "", Reported, "", map[string]any{"grade": in.Grade, "source": in.Source, "enterprise": entName},
 			in.Photos, "found"); err != nil {
 			return err
@@ -156,9 +181,21 @@ func (m *Module) Report(ctx context.Context, p *auth.Principal, in ReportInput) 
 			}
 			recipients = append(recipients, office...)
 		}
-		return m.Notify.Send(ctx, tx, notices(recipients, p.UserID, "hazard.reported", h, "hazard.notice.reported", nil)...)
-	})
+		if err := m.Notify.Send(ctx, tx, notices(recipients, p.UserID, "hazard.reported", h, "hazard.notice.reported", nil)...); err != nil {
+			return err
+		}
+		return m.changed(ctx, tx, in.EnterpriseID)
+	}()
 	return id, err
+}
+
+// changed tells the enterprise capability that a hazard of an enterprise changed, so
+// its color follows at once.
+func (m *Module) changed(ctx context.Context, tx *db.Tx, enterprise *db.ID) error {
+	if enterprise == nil || m.OnChange == nil {
+		return nil
+	}
+	return m.OnChange(ctx, tx, *enterprise)
 }
 
 // Code is a hazard's human number: YH, the year it was found, and the id.
@@ -228,6 +265,9 @@ func (m *Module) Update(ctx context.Context, p *auth.Principal, id db.ID, in Upd
 			return err
 		}
 		if err := m.record(ctx, tx, p, &h, "edit", h.Status, h.Status, "", changed, nil, ""); err != nil {
+			return err
+		}
+		if err := m.changed(ctx, tx, h.EnterpriseID); err != nil {
 			return err
 		}
 		return m.Audit.Record(ctx, tx, audit.Entry{Action: "hazard.update", ObjectType: "hazard", ObjectID: id.String(), Detail: changed})

@@ -24,7 +24,7 @@ var sorting = api.Sorting{
 // selectHazard reads a hazard with the names of everything it points to: one query for
 // any number of rows (joins on primary keys).
 const selectHazard = `SELECT h.id, h.code, h.title, h.description, h.category, h.industry, h.grade, h.source, h.status,
-	h.enterprise_id, h.place, h.grid_id, g.code, v.name, h.town_id, t.name, h.address, h.found_by, fu.display_name, h.found_at,
+	h.enterprise_id, h.risk_point_id, COALESCE(rp.name, ''), h.place, h.grid_id, g.code, v.name, h.town_id, t.name, h.address, h.found_by, fu.display_name, h.found_at,
 	h.owner_id, COALESCE(ou.display_name, ''), h.supervisor_org_id, COALESCE(so.name, ''), h.measures, h.deadline,
 	h.responsibility, h.funds_yuan, h.contingency_plan, h.listed, h.listing_leader_id, COALESCE(lp.name, ''), h.listed_at,
 	h.listing_doc, h.submitted_at, h.closed_at, h.closed_on_time, h.rejections, h.created_at, h.updated_at, h.org_path
@@ -35,7 +35,8 @@ const selectHazard = `SELECT h.id, h.code, h.title, h.description, h.category, h
 	JOIN users fu ON fu.id = h.found_by
 	LEFT JOIN users ou ON ou.id = h.owner_id
 	LEFT JOIN orgs so ON so.id = h.supervisor_org_id
-	LEFT JOIN people lp ON lp.id = h.listing_leader_id`
+	LEFT JOIN people lp ON lp.id = h.listing_leader_id
+	LEFT JOIN risk_points rp ON rp.id = h.risk_point_id`
 
 type scanner interface{ Scan(...any) error }
 
@@ -43,7 +44,7 @@ func (m *Module) scan(s scanner, now time.Time) (Hazard, error) {
 	var h Hazard
 	var status string
 	err := s.Scan(&h.ID, &h.Code, &h.Title, &h.Description, &h.Category, &h.Industry, &h.Grade, &h.Source, &status,
-		db.NullID{P: &h.EnterpriseID}, &h.Place, &h.GridID, &h.GridCode, &h.VillageName, &h.TownID, &h.TownName, &h.Address,
+		db.NullID{P: &h.EnterpriseID}, db.NullID{P: &h.RiskPointID}, &h.RiskPointName, &h.Place, &h.GridID, &h.GridCode, &h.VillageName, &h.TownID, &h.TownName, &h.Address,
 		&h.FoundBy, &h.FoundByName, &h.FoundAt, db.NullID{P: &h.OwnerID}, &h.OwnerName, db.NullID{P: &h.SupervisorOrgID},
 		&h.SupervisorName, &h.Measures, &h.Deadline, &h.Responsibility, &h.FundsYuan, &h.ContingencyPlan, &h.Listed,
 		db.NullID{P: &h.ListingLeaderID}, &h.ListingLeader, &h.ListedAt, &h.ListingDoc, &h.SubmittedAt, &h.ClosedAt,
@@ -58,11 +59,11 @@ func (m *Module) scan(s scanner, now time.Time) (Hazard, error) {
 func scopeWhere(w *db.Where, sc auth.Scope) {
 	w.AddCond(sc.PathCond("h.org_path"))
 	w.AddCond(sc.IndustryCond("h.industry"))
-	w.AddCond(sc.OwnCond("h.owner_id", "h.found_by"))
+	w.AddCond(sc.RecordCond("h.enterprise_id", "h.owner_id", "h.found_by"))
 }
 
 func inScope(sc auth.Scope, h *Hazard) bool {
-	return sc.Contains(h.Path) && sc.AllowsIndustry(h.Industry) && sc.Owns(h.OwnerID, &h.FoundBy)
+	return sc.Contains(h.Path) && sc.AllowsIndustry(h.Industry) && sc.OwnsRecord(h.EnterpriseID, h.OwnerID, &h.FoundBy)
 }
 
 func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now time.Time) (db.Where, error) {
@@ -275,7 +276,7 @@ func (m *Module) record(ctx context.Context, tx *db.Tx, p *auth.Principal, h *Ha
 		return nil
 	}
 	industry := h.Industry
-	if err := m.Attachments.Link(ctx, tx, p, attachments, h.Path, &industry); err != nil {
+	if err := m.Attachments.Link(ctx, tx, p, attachments, h.Path, &industry, h.EnterpriseID); err != nil {
 		return err
 	}
 	for _, a := range attachments {

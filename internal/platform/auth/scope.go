@@ -15,13 +15,43 @@ import (
 //     leadership body sits under the district, so its territory is the district.
 //   - Industries, when non-nil, limits industry-bearing records (enterprises, hazards…)
 //     to the industries the user's department supervises (行业监管).
-//   - OwnOnly (an enterprise user) limits records that have an owner or a reporter to
-//     those of UserID, so an enterprise never sees its neighbours' records.
+//   - OwnOnly (an enterprise user) limits records to the user's enterprise when the
+//     account is linked to one (EnterpriseID), otherwise to records the user owns or
+//     reported, so an enterprise never sees its neighbours' records.
 type Scope struct {
-	Path       string
-	Industries []string
-	OwnOnly    bool
-	UserID     db.ID
+	Path         string
+	Industries   []string
+	OwnOnly      bool
+	UserID       db.ID
+	EnterpriseID *db.ID
+}
+
+// RecordCond returns an SQL condition keeping, for an enterprise user, the rows of their
+// enterprise (entCol) or, when the account has no enterprise, the rows they own or
+// reported (userCols); "" for everyone else.
+func (s Scope) RecordCond(entCol string, userCols ...string) (string, []any) {
+	if !s.OwnOnly {
+		return "", nil
+	}
+	if s.EnterpriseID != nil {
+		if entCol == "" {
+			return "1 = 0", nil
+		}
+		return entCol + " = ?", []any{*s.EnterpriseID}
+	}
+	return s.OwnCond(userCols...)
+}
+
+// OwnsRecord reports whether a record of enterprise ent, with these user ids, passes
+// RecordCond.
+func (s Scope) OwnsRecord(ent *db.ID, ids ...*db.ID) bool {
+	if !s.OwnOnly {
+		return true
+	}
+	if s.EnterpriseID != nil {
+		return ent != nil && *ent == *s.EnterpriseID
+	}
+	return s.Owns(ids...)
 }
 
 // OwnCond returns an SQL condition keeping rows owned or reported by the user when the

@@ -385,6 +385,14 @@ func ScopeOf(ctx context.Context, q db.Querier, userID, orgID db.ID, orgPath str
 	var sc Scope
 	if ownOnly(roles) {
 		sc.OwnOnly, sc.UserID = true, userID
+		var ent *int64
+		if err := q.QueryRow(ctx, `SELECT enterprise_id FROM users WHERE id = ?`, userID).Scan(&ent); err != nil && !db.IsNoRows(err) {
+			return sc, err
+		}
+		if ent != nil {
+			id := db.ID(*ent)
+			sc.EnterpriseID = &id
+		}
 	}
 	ids := PathIDs(orgPath)
 	if len(ids) == 0 {

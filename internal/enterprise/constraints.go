@@ -1,0 +1,190 @@
+package enterprise
+
+import (
+	"context"
+	"time"
+
+	"github.com/safeduty/safeduty/internal/platform/api"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
+)
+
+// Constraint is one joint-constraint measure in force on a red enterprise.
+type Constraint struct {
+	Measure string    `json:"measure" jsonschema:"enum=licensing,enum=project_approval,enum=credit,enum=insurance,enum=awards"`
+	BeganAt time.Time `json:"began_at"`
+}
+
+// ConstraintRow is one red enterprise of the joint-constraint list (联合惩戒名单) other
+// agencies read: who, where, since when each measure applies, and why.
+type ConstraintRow struct {
+	EnterpriseID db.ID        `json:"enterprise_id"`
+	Name         string       `json:"name"`
+	CreditCode   string       `json:"credit_code"`
+	Industry     string       `json:"industry"`
+	TownName     string       `json:"town_name"`
+	Color        string       `json:"color"`
+	Since        time.Time    `json:"since"`
+	Measures     []Constraint `json:"measures"`
+	Reasons      []Reason     `json:"reasons"`
+	ReasonText   string       `json:"reason_text" jsonschema:"description=the reasons as one text, for files"`
+}
+
+// ConstraintFilter selects rows of the list.
+type ConstraintFilter struct {
+	Measure  string `query:"measure" enum:"licensing,project_approval,credit,insurance,awards" doc:"only enterprises under this measure"`
+	Industry string `query:"industry"`
+	TownID   *db.ID `query:"town_id"`
+	Q        string `query:"q" doc:"name or credit code contains"`
+}
+
+var constraintSorting = api.Sorting{
+	Columns:  map[string]string{"name": "e.name", "since": "e.color_since", "credit_code": "e.credit_code"},
+	Default:  "-since",
+	Tiebreak: "e.id",
+}
+
+var constraintExport = api.Export[ConstraintRow]{Name: "enterprise.export_constraints", Columns: []api.Column[ConstraintRow]{
+	{Header: "enterprise.field.name", Value: func(r ConstraintRow) any { return r.Name }, Width: 30},
+	{Header: "enterprise.field.credit_code", Value: func(r ConstraintRow) any { return r.CreditCode }, Width: 22},
+	{Header: "enterprise.field.industry", Value: func(r ConstraintRow) any { return r.Industry }, Width: 14},
+	{Header: "enterprise.field.town", Value: func(r ConstraintRow) any { return r.TownName }, Width: 12},
+	{Header: "enterprise.field.red_since", Value: func(r ConstraintRow) any { return r.Since }, Width: 17},
+	{Header: "enterprise.measure.licensing", Value: func(r ConstraintRow) any { return measureSince(r, "licensing") }, Width: 17},
+	{Header: "enterprise.measure.project_approval", Value: func(r ConstraintRow) any { return measureSince(r, "project_approval") }, Width: 17},
+	{Header: "enterprise.measure.credit", Value: func(r ConstraintRow) any { return measureSince(r, "credit") }, Width: 17},
+	{Header: "enterprise.measure.insurance", Value: func(r ConstraintRow) any { return measureSince(r, "insurance") }, Width: 17},
+	{Header: "enterprise.measure.awards", Value: func(r ConstraintRow) any { return measureSince(r, "awards") }, Width: 17},
+	{Header: "enterprise.field.reasons", Value: func(r ConstraintRow) any { return r.ReasonText }, Width: 60},
+}}
+
+func measureSince(r ConstraintRow, measure string) any {
+	for _, c := range r.Measures {
+		if c.Measure == measure {
+			return c.BeganAt
+		}
+	}
+	return nil
+}
+
+// ListConstraints calls each for the red enterprises in the caller's scope with the
+// measures in force on them. The measures of a page come in one more query.
+func (m *Module) ListConstraints(ctx context.Context, p *auth.Principal, f ConstraintFilter, lp api.ListParams, each func(ConstraintRow) error) (int, error) {
+	var w db.Where
+	m.scopeWhere(&w, p.Scope)
+	w.Add("e.color = 'red'")
+	w.Add("EXISTS (SELECT 1 FROM enterprise_constraints c WHERE c.enterprise_id = e.id AND c.ended_at IS NULL)")
+	if f.Measure != "" {
+		w.Add("EXISTS (SELECT 1 FROM enterprise_constraints c WHERE c.enterprise_id = e.id AND c.ended_at IS NULL AND c.measure = ?)", f.Measure)
+	}
+	if f.Industry != "" {
+		w.Add("e.industry = ?", f.Industry)
+	}
+	if f.TownID != nil {
+		w.Add("e.town_id = ?", *f.TownID)
+	}
+	if f.Q != "" {
+		pat := db.Contains(f.Q)
+		w.Add(`(LOWER(e.name) LIKE ? ESCAPE '\' OR LOWER(e.credit_code) LIKE ? ESCAPE '\')`, pat, pat)
+	}
+	total := 0
+	if lp.Paged() {
+		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM enterprises e`+w.SQL(), w.Args()...).Scan(&total); err != nil {
+			return 0, err
+		}
+	}
+	limit, largs := lp.Limit()
+	rows, err := m.DB.Query(ctx, `SELECT e.id, e.name, e.credit_code, e.industry, t.name, e.color, e.color_since, e.color_reasons
+		FROM enterprises e JOIN orgs t ON t.id = e.town_id`+w.SQL()+lp.OrderBy(constraintSorting)+limit, append(w.Args(), largs...)...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	loc := i18n.FromContext(ctx)
+	// Rows go out in chunks whose measures come in one query each (on another pooled
+	// connection while this cursor stays open), so an export of any length keeps bounded
+	// memory and a page is two queries.
+	chunk := make([]ConstraintRow, 0, 500)
+	flush := func() error {
+		if err := m.attachMeasures(ctx, chunk); err != nil {
+			return err
+		}
+		for _, r := range chunk {
+			if err := each(r); err != nil {
+				return err
+			}
+		}
+		chunk = chunk[:0]
+		return nil
+	}
+	for rows.Next() {
+		var r ConstraintRow
+		var reasons string
+		if err := rows.Scan(&r.EnterpriseID, &r.Name, &r.CreditCode, &r.Industry, &r.TownName, &r.Color, &r.Since, &reasons); err != nil {
+			return 0, err
+		}
+		r.Reasons = localize(loc, decodeReasons(reasons))
+		for i, rs := range r.Reasons {
+			if i > 0 {
+				r.ReasonText += "；"
+			}
+			r.ReasonText += rs.Text
+		}
+		r.Measures = []Constraint{}
+		chunk = append(chunk, r)
+		if len(chunk) == cap(chunk) {
+			if err := flush(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	return total, flush()
+}
+
+func (m *Module) attachMeasures(ctx context.Context, rows []ConstraintRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	idx := map[db.ID]int{}
+	args := make([]any, len(rows))
+	for i, r := range rows {
+		idx[r.EnterpriseID] = i
+		args[i] = r.EnterpriseID
+	}
+	rs, err := m.DB.Query(ctx, `SELECT enterprise_id, measure, began_at FROM enterprise_constraints
+		WHERE ended_at IS NULL AND enterprise_id IN (`+db.Placeholders(len(args))+`) ORDER BY id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var id db.ID
+		var c Constraint
+		if err := rs.Scan(&id, &c.Measure, &c.BeganAt); err != nil {
+			return err
+		}
+		rows[idx[id]].Measures = append(rows[idx[id]].Measures, c)
+	}
+	return rs.Err()
+}
+
+func (m *Module) activeConstraints(ctx context.Context, q db.Querier, id db.ID) ([]Constraint, error) {
+	rows, err := q.Query(ctx, `SELECT measure, began_at FROM enterprise_constraints WHERE enterprise_id = ? AND ended_at IS NULL ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Constraint{}
+	for rows.Next() {
+		var c Constraint
+		if err := rows.Scan(&c.Measure, &c.BeganAt); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

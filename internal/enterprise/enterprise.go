@@ -1,0 +1,149 @@
+// Package enterprise is the enterprise registry (一企一档) and three-color management
+// (三色管理): every enterprise has one file; explicit, versioned rules over its facts
+// (accidents, open major hazards, overdue hazards, failed rectification, penalties,
+// standardization, uncontrolled major risk points) classify it green, yellow or red, with
+// the reasons shown; red enterprises meet joint constraints (licensing, project approval,
+// credit, insurance, awards) listed for other agencies; inspections follow the color
+// (分类指导); the enforcement ladder records maximum penalties, ordered suspension and
+// closure proposals; enterprises keep their risk points (风险分级管控) and inspect
+// themselves (自查自报) from checklists whose failed items become hazards.
+package enterprise
+
+import (
+	"embed"
+	"time"
+
+	"github.com/safeduty/safeduty/internal/hazard"
+	"github.com/safeduty/safeduty/internal/platform/audit"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
+	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
+)
+
+//go:embed messages/*.json
+var messages embed.FS
+
+func init() { i18n.MustRegister(messages, "messages") }
+
+// Colors.
+const (
+	Green  = "green"
+	Yellow = "yellow"
+	Red    = "red"
+)
+
+// rank orders colors from best to worst.
+func rank(c string) int {
+	switch c {
+	case Red:
+		return 2
+	case Yellow:
+		return 1
+	}
+	return 0
+}
+
+// Scales, standardization grades and statuses.
+var (
+	Scales         = []string{"large", "medium", "small", "micro"}
+	StandardGrades = []string{"level1", "level2", "level3", "none"}
+	Statuses       = []string{"operating", "suspended", "closed"}
+	// Measures are the joint constraints a red enterprise meets (激励约束).
+	Measures = []string{"licensing", "project_approval", "credit", "insurance", "awards"}
+)
+
+// Permissions.
+var (
+	// PermWrite registers and edits enterprises (and imports them).
+	PermWrite = auth.NewPermission("enterprise.write", auth.Admin, auth.SafetyOffice, auth.Department, auth.Town)
+	// PermEnforce records enforcement steps and supervision visits.
+	PermEnforce = auth.NewPermission("enterprise.enforce", auth.SafetyOffice, auth.Department, auth.Town)
+	// PermRules changes the color rules.
+	PermRules = auth.NewPermission("enterprise.rules", auth.SafetyOffice)
+	// PermContact sees safety managers' full phone numbers (each look is audited).
+	PermContact = auth.NewPermission("enterprise.contact", auth.SafetyOffice, auth.Department, auth.Town)
+)
+
+// Enterprise is one enterprise's file.
+type Enterprise struct {
+	ID                db.ID      `json:"id"`
+	Name              string     `json:"name"`
+	CreditCode        string     `json:"credit_code"`
+	Industry          string     `json:"industry"`
+	GridID            db.ID      `json:"grid_id"`
+	GridCode          string     `json:"grid_code"`
+	VillageName       string     `json:"village_name"`
+	TownID            db.ID      `json:"town_id"`
+	TownName          string     `json:"town_name"`
+	Address           string     `json:"address"`
+	Scale             string     `json:"scale" jsonschema:"enum=large,enum=medium,enum=small,enum=micro"`
+	LegalRep          string     `json:"legal_rep"`
+	SafetyManager     string     `json:"safety_manager"`
+	SafetyPhone       string     `json:"safety_phone" jsonschema:"description=masked unless revealed"`
+	StandardGrade     string     `json:"standard_grade" jsonschema:"enum=level1,enum=level2,enum=level3,enum=none"`
+	Status            string     `json:"status" jsonschema:"enum=operating,enum=suspended,enum=closed"`
+	Color             string     `json:"color" jsonschema:"enum=green,enum=yellow,enum=red"`
+	ColorSince        time.Time  `json:"color_since"`
+	Reasons           []Reason   `json:"reasons"`
+	LastInspectedAt   *time.Time `json:"last_inspected_at" jsonschema:"nullable"`
+	NextInspectionAt  *time.Time `json:"next_inspection_at" jsonschema:"nullable"`
+	InspectionOverdue bool       `json:"inspection_overdue"`
+	ClosureFlagged    bool       `json:"closure_flagged" jsonschema:"description=failed or refused rectification after ordered suspension: flagged for a closure proposal"`
+	OpenHazards       int        `json:"open_hazards"`
+	CreatedAt         time.Time  `json:"created_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
+
+	Path string `json:"-"`
+}
+
+// Reason is one rule that fired, with its text in the reader's language.
+type Reason struct {
+	Rule string         `json:"rule"`
+	Text string         `json:"text"`
+	Key  string         `json:"-"`
+	Args map[string]any `json:"-"`
+}
+
+// Filter selects enterprises.
+type Filter struct {
+	Color         []string `query:"color" enum:"green,yellow,red" doc:"one or more colors, comma-separated"`
+	Status        string   `query:"status" enum:"operating,suspended,closed"`
+	Industry      string   `query:"industry"`
+	TownID        *db.ID   `query:"town_id"`
+	VillageID     *db.ID   `query:"village_id"`
+	GridID        *db.ID   `query:"grid_id"`
+	Scale         string   `query:"scale" enum:"large,medium,small,micro"`
+	StandardGrade string   `query:"standard_grade" enum:"level1,level2,level3,none"`
+	DueWithinDays *int     `query:"due_within_days" doc:"next inspection due within this many days (0: already overdue)"`
+	DepartmentID  *db.ID   `query:"department_id" doc:"enterprises of the industries this department supervises"`
+	Flagged       *bool    `query:"closure_flagged"`
+	Q             string   `query:"q" doc:"name or credit code contains"`
+}
+
+// Input creates an enterprise (required fields) or updates one (nil fields unchanged).
+type Input struct {
+	Name          *string `json:"name,omitempty"`
+	CreditCode    *string `json:"credit_code,omitempty"`
+	Industry      *string `json:"industry,omitempty"`
+	GridID        *db.ID  `json:"grid_id,omitempty"`
+	Address       *string `json:"address,omitempty"`
+	Scale         *string `json:"scale,omitempty"`
+	LegalRep      *string `json:"legal_rep,omitempty"`
+	SafetyManager *string `json:"safety_manager,omitempty"`
+	SafetyPhone   *string `json:"safety_phone,omitempty"`
+	StandardGrade *string `json:"standard_grade,omitempty"`
+	Status        *string `json:"status,omitempty" jsonschema:"description=closing goes through the enforcement ladder; set operating/suspended here only to correct"`
+}
+
+// Module is the enterprise capability.
+type Module struct {
+	DB      *db.DB
+	Audit   *audit.Log
+	Clock   clock.Clock
+	Hazards *hazard.Module
+	// Attachments claims uploads for enforcement steps and documents.
+	Attachments hazard.AttachmentLinker
+	// Facts from other capabilities (e.g. fatal accidents) by fact name.
+	Facts map[string]FactSource
+}
