@@ -219,6 +219,9 @@ func buildFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 	if _, err := a.DB.Exec(ctx, `UPDATE users SET enterprise_id = ? WHERE id = ?`, f.Enterprises[0], f.Users[UserEnt]); err != nil {
 		return nil, err
 	}
+	if err := enterpriseSamples(ctx, a, f); err != nil {
+		return nil, err
+	}
 	// One reported hazard per town, found by the town's patroller; reporting notifies the
 	// town user, which gives each town a notification sample too.
 	for i, h := range []struct{ user, title, industry string }{
@@ -245,6 +248,56 @@ func buildFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 		f.Markers[i] = append(f.Markers[i], h.title)
 	}
 	return f, nil
+}
+
+// enterpriseSamples gives each enterprise a risk point (general grade, controlled: no
+// color change) and a self-inspection against the general checklist with every item
+// passed (so no hazard), filed by a principal scoped to that enterprise (recorded as
+// the town's user: the second enterprise has no account of its own).
+func enterpriseSamples(ctx context.Context, a *app.App, f *Fixture) error {
+	var tpl db.ID
+	if err := a.DB.QueryRow(ctx, `SELECT id FROM checklist_templates WHERE industry IS NULL`).Scan(&tpl); err != nil {
+		return fmt.Errorf("general checklist: %w", err)
+	}
+	var items []db.ID
+	rows, err := a.DB.Query(ctx, `SELECT id FROM checklist_items WHERE template_id = ? ORDER BY position`, tpl)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id db.ID
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		items = append(items, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i, ent := range f.Enterprises {
+		name, grade := []string{"东湖项目部塔吊作业区", "西山建材窑炉车间"}[i], "general"
+		rp, err := a.Enterprise.CreateRiskPoint(ctx, auth.System(), ent, enterprise.RiskPointInput{Name: &name, Grade: &grade})
+		if err != nil {
+			return fmt.Errorf("risk point %s: %w", name, err)
+		}
+		f.Samples[i]["risk_point"] = rp.String()
+		f.Markers[i] = append(f.Markers[i], name)
+		town := f.Users[[]string{UserTown1, UserTown2}[i]]
+		p := &auth.Principal{UserID: town, DisplayName: "企业安全员", Roles: []auth.Role{auth.Enterprise},
+			Scope: auth.Scope{Path: "/", OwnOnly: true, UserID: town, EnterpriseID: &ent}}
+		in := enterprise.SelfInspectionInput{TemplateID: tpl}
+		for _, it := range items {
+			in.Results = append(in.Results, enterprise.ResultInput{ItemID: it, Result: "pass"})
+		}
+		si, err := a.Enterprise.SelfInspect(ctx, p, ent, in)
+		if err != nil {
+			return fmt.Errorf("self-inspection of enterprise %d: %w", i+1, err)
+		}
+		f.Samples[i]["self_inspection"] = si.String()
+	}
+	return nil
 }
 
 // CreditCode completes 17 characters with the check character of a unified social

@@ -97,6 +97,7 @@ func (m *Module) Routes(r *api.Registry) {
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/color-rules/preview", ID: "previewColorRules", Tag: "enterprise",
 		Summary: "What a candidate rule set would recolor in scope, without saving it", Perm: &PermRules,
 		Body: RuleSet{}, Response: PreviewResult{}, Handler: m.apiPreview})
+	m.routesMore(r)
 }
 
 type revealParams struct {

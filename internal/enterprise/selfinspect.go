@@ -1,0 +1,463 @@
+package enterprise
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/safeduty/safeduty/internal/hazard"
+	"github.com/safeduty/safeduty/internal/platform/api"
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/audit"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
+)
+
+// PermSelfInspect files self-inspections (自查自报): only an enterprise's own accounts
+// inspect it; their scope (Scope.EnterpriseID) names the enterprise.
+var PermSelfInspect = auth.NewPermission("enterprise.self_inspect", auth.Enterprise)
+
+// Results of a checklist item.
+var ItemResults = []string{"pass", "fail", "na"}
+
+// Checklist is a self-inspection template with its items, in order.
+type Checklist struct {
+	ID       db.ID           `json:"id"`
+	Industry *string         `json:"industry" jsonschema:"nullable,description=null: the general checklist every enterprise may use"`
+	Name     string          `json:"name"`
+	Items    []ChecklistItem `json:"items"`
+}
+
+// ChecklistItem is one question of a checklist; a failed answer becomes a hazard of its
+// category and grade.
+type ChecklistItem struct {
+	ID       db.ID  `json:"id"`
+	Position int    `json:"position"`
+	Text     string `json:"text"`
+	Category string `json:"category" jsonschema:"enum=unsafe_act,enum=unsafe_condition,enum=environment,enum=management"`
+	Grade    string `json:"grade" jsonschema:"enum=general,enum=major"`
+}
+
+// ChecklistFilter selects checklists.
+type ChecklistFilter struct {
+	Industry string `query:"industry" doc:"that industry's checklists and the general ones"`
+}
+
+var checklistSorting = api.Sorting{
+	Columns:  map[string]string{"industry": "COALESCE(i.sort_order, 0)", "name": "c.name"},
+	Default:  "industry",
+	Tiebreak: "c.id",
+}
+
+var checklistExport = api.Export[Checklist]{Name: "enterprise.export_checklists", Columns: []api.Column[Checklist]{
+	{Header: "enterprise.checklist.field.name", Value: func(c Checklist) any { return c.Name }, Width: 24},
+	{Header: "enterprise.field.industry", Value: func(c Checklist) any { return deref(c.Industry) }, Width: 16},
+	{Header: "enterprise.checklist.field.items", Value: func(c Checklist) any { return itemsText(c.Items) }, Width: 80},
+}}
+
+func itemsText(items []ChecklistItem) string {
+	parts := make([]string, len(items))
+	for i, it := range items {
+		parts[i] = fmt.Sprintf("%d. %s", it.Position, it.Text)
+	}
+	return strings.Join(parts, "\n")
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// ListChecklists calls each for the checklists matching f, each with its items. The
+// templates are reference data: every signed-in user may read them.
+func (m *Module) ListChecklists(ctx context.Context, f ChecklistFilter, lp api.ListParams, each func(Checklist) error) (int, error) {
+	var w db.Where
+	if f.Industry != "" {
+		w.Add("(c.industry IS NULL OR c.industry = ?)", f.Industry)
+	}
+	total := 0
+	if lp.Paged() {
+		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM checklist_templates c`+w.SQL(), w.Args()...).Scan(&total); err != nil {
+			return 0, err
+		}
+	}
+	limit, largs := lp.Limit()
+	rows, err := m.DB.Query(ctx, `SELECT c.id, c.industry, c.name FROM checklist_templates c
+		LEFT JOIN industries i ON i.code = c.industry`+w.SQL()+lp.OrderBy(checklistSorting)+limit, append(w.Args(), largs...)...)
+	if err != nil {
+		return 0, err
+	}
+	var list []Checklist
+	for rows.Next() {
+		var c Checklist
+		if err := rows.Scan(&c.ID, &c.Industry, &c.Name); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		c.Items = []ChecklistItem{}
+		list = append(list, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for i := range list {
+		if list[i].Items, err = m.checklistItems(ctx, m.DB, list[i].ID); err != nil {
+			return 0, err
+		}
+		if err := each(list[i]); err != nil {
+			return 0, err
+		}
+	}
+	return total, nil
+}
+
+func (m *Module) checklistItems(ctx context.Context, q db.Querier, template db.ID) ([]ChecklistItem, error) {
+	rows, err := q.Query(ctx, `SELECT id, position, text, category, grade FROM checklist_items WHERE template_id = ? ORDER BY position, id`, template)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ChecklistItem{}
+	for rows.Next() {
+		var it ChecklistItem
+		if err := rows.Scan(&it.ID, &it.Position, &it.Text, &it.Category, &it.Grade); err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// SelfInspection is one self-inspection of an enterprise against a checklist.
+type SelfInspection struct {
+	ID             db.ID     `json:"id"`
+	EnterpriseID   db.ID     `json:"enterprise_id"`
+	EnterpriseName string    `json:"enterprise_name"`
+	TemplateID     db.ID     `json:"template_id"`
+	TemplateName   string    `json:"template_name"`
+	DoneBy         string    `json:"done_by"`
+	DoneAt         time.Time `json:"done_at"`
+	Passed         int       `json:"passed"`
+	Failed         int       `json:"failed" jsonschema:"description=failed items; each became a hazard"`
+	NotApplicable  int       `json:"not_applicable"`
+	Note           string    `json:"note"`
+	// HazardIDs and Results come with one inspection (not in lists).
+	HazardIDs []db.ID            `json:"hazard_ids,omitempty" jsonschema:"description=the hazards its failed items became (detail only)"`
+	Results   []InspectionResult `json:"results,omitempty" jsonschema:"description=every item with its answer (detail only)"`
+
+	path     string
+	industry string
+}
+
+// InspectionResult is the answer to one item, with the hazard a failed one became.
+type InspectionResult struct {
+	ItemID       db.ID  `json:"item_id"`
+	Position     int    `json:"position"`
+	Text         string `json:"text"`
+	Category     string `json:"category"`
+	Grade        string `json:"grade" jsonschema:"enum=general,enum=major"`
+	Result       string `json:"result" jsonschema:"enum=pass,enum=fail,enum=na"`
+	Note         string `json:"note"`
+	HazardID     *db.ID `json:"hazard_id" jsonschema:"nullable"`
+	HazardCode   string `json:"hazard_code"`
+	HazardStatus string `json:"hazard_status"`
+}
+
+// SelfInspectionInput files a self-inspection: every item of the template answered.
+type SelfInspectionInput struct {
+	TemplateID db.ID         `json:"template_id" jsonschema:"description=the general checklist or the one of the enterprise's industry"`
+	Results    []ResultInput `json:"results"`
+	Note       string        `json:"note,omitempty"`
+}
+
+// ResultInput answers one item.
+type ResultInput struct {
+	ItemID db.ID   `json:"item_id"`
+	Result string  `json:"result" jsonschema:"enum=pass,enum=fail,enum=na"`
+	Note   string  `json:"note,omitempty" jsonschema:"description=for a failed item: what was found (the hazard's description)"`
+	Photos []db.ID `json:"photos,omitempty" jsonschema:"description=attachment ids of photos of a failed item (they go with its hazard)"`
+}
+
+// SelfInspectionFilter selects an enterprise's self-inspections.
+type SelfInspectionFilter struct {
+	From   *time.Time `query:"from" doc:"done on or after (date)"`
+	To     *time.Time `query:"to" doc:"done before the end of this date"`
+	Failed *bool      `query:"failed" doc:"true: with at least one failed item"`
+}
+
+var inspectionSorting = api.Sorting{
+	Columns:  map[string]string{"done_at": "s.done_at", "failed": "s.failed"},
+	Default:  "-done_at",
+	Tiebreak: "s.id",
+}
+
+var inspectionExport = api.Export[SelfInspection]{Name: "enterprise.export_self_inspections", Columns: []api.Column[SelfInspection]{
+	{Header: "enterprise.field.name", Value: func(s SelfInspection) any { return s.EnterpriseName }, Width: 30},
+	{Header: "enterprise.inspection.field.done_at", Value: func(s SelfInspection) any { return s.DoneAt }, Width: 17},
+	{Header: "enterprise.checklist.field.name", Value: func(s SelfInspection) any { return s.TemplateName }, Width: 24},
+	{Header: "enterprise.inspection.field.done_by", Value: func(s SelfInspection) any { return s.DoneBy }, Width: 12},
+	{Header: "enterprise.inspection.field.passed", Value: func(s SelfInspection) any { return s.Passed }, Width: 8},
+	{Header: "enterprise.inspection.field.failed", Value: func(s SelfInspection) any { return s.Failed }, Width: 8},
+	{Header: "enterprise.inspection.field.na", Value: func(s SelfInspection) any { return s.NotApplicable }, Width: 8},
+	{Header: "enterprise.inspection.field.note", Value: func(s SelfInspection) any { return s.Note }, Width: 40},
+}}
+
+const selectInspection = `SELECT s.id, s.enterprise_id, e.name, s.template_id, c.name, COALESCE(u.display_name, ''), s.done_at,
+	s.passed, s.failed, (SELECT COUNT(*) FROM self_inspection_results x WHERE x.inspection_id = s.id AND x.result = 'na'),
+	s.note, e.org_path, e.industry
+	FROM self_inspections s
+	JOIN enterprises e ON e.id = s.enterprise_id
+	JOIN checklist_templates c ON c.id = s.template_id
+	LEFT JOIN users u ON u.id = s.done_by`
+
+func scanInspection(sc scanner) (SelfInspection, error) {
+	var s SelfInspection
+	err := sc.Scan(&s.ID, &s.EnterpriseID, &s.EnterpriseName, &s.TemplateID, &s.TemplateName, &s.DoneBy, &s.DoneAt,
+		&s.Passed, &s.Failed, &s.NotApplicable, &s.Note, &s.path, &s.industry)
+	return s, err
+}
+
+// ListSelfInspections calls each for the self-inspections of an enterprise in the
+// caller's scope, newest first. Errors: NotFound (the enterprise).
+func (m *Module) ListSelfInspections(ctx context.Context, p *auth.Principal, entID db.ID, f SelfInspectionFilter, lp api.ListParams,
+	each func(SelfInspection) error) (int, error) {
+	if _, err := m.Get(ctx, m.DB, p, entID, false); err != nil {
+		return 0, err
+	}
+	var w db.Where
+	m.scopeWhere(&w, p.Scope)
+	w.Add("s.enterprise_id = ?", entID)
+	if f.From != nil {
+		w.Add("s.done_at >= ?", *f.From)
+	}
+	if f.To != nil {
+		w.Add("s.done_at < ?", f.To.AddDate(0, 0, 1))
+	}
+	if f.Failed != nil {
+		if *f.Failed {
+			w.Add("s.failed > 0")
+		} else {
+			w.Add("s.failed = 0")
+		}
+	}
+	total := 0
+	if lp.Paged() {
+		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM self_inspections s JOIN enterprises e ON e.id = s.enterprise_id`+w.SQL(),
+			w.Args()...).Scan(&total); err != nil {
+			return 0, err
+		}
+	}
+	limit, largs := lp.Limit()
+	rows, err := m.DB.Query(ctx, selectInspection+w.SQL()+lp.OrderBy(inspectionSorting)+limit, append(w.Args(), largs...)...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		s, err := scanInspection(rows)
+		if err != nil {
+			return 0, err
+		}
+		if err := each(s); err != nil {
+			return 0, err
+		}
+	}
+	return total, rows.Err()
+}
+
+// GetSelfInspection returns a self-inspection of an enterprise in the caller's scope
+// with every item's answer and the hazards its failed items became. Errors: NotFound.
+func (m *Module) GetSelfInspection(ctx context.Context, q db.Querier, p *auth.Principal, id db.ID) (SelfInspection, error) {
+	s, err := scanInspection(q.QueryRow(ctx, selectInspection+` WHERE s.id = ?`, id))
+	if db.IsNoRows(err) || (err == nil && !inScope(p.Scope, &Enterprise{ID: s.EnterpriseID, Path: s.path, Industry: s.industry})) {
+		return SelfInspection{}, apperr.NotFoundf("self_inspection")
+	}
+	if err != nil {
+		return s, err
+	}
+	rows, err := q.Query(ctx, `SELECT x.item_id, i.position, i.text, i.category, i.grade, x.result, x.note, x.hazard_id,
+		COALESCE(h.code, ''), COALESCE(h.status, '')
+		FROM self_inspection_results x
+		JOIN checklist_items i ON i.id = x.item_id
+		LEFT JOIN hazards h ON h.id = x.hazard_id
+		WHERE x.inspection_id = ? ORDER BY i.position, i.id`, id)
+	if err != nil {
+		return s, err
+	}
+	defer rows.Close()
+	s.HazardIDs, s.Results = []db.ID{}, []InspectionResult{}
+	for rows.Next() {
+		var r InspectionResult
+		if err := rows.Scan(&r.ItemID, &r.Position, &r.Text, &r.Category, &r.Grade, &r.Result, &r.Note, db.NullID{P: &r.HazardID},
+			&r.HazardCode, &r.HazardStatus); err != nil {
+			return s, err
+		}
+		if r.HazardID != nil {
+			s.HazardIDs = append(s.HazardIDs, *r.HazardID)
+		}
+		s.Results = append(s.Results, r)
+	}
+	return s, rows.Err()
+}
+
+// SelfInspect files a self-inspection of the caller's own enterprise. Every item of the
+// template must be answered; each failed item becomes a hazard (source self_inspection,
+// at the enterprise's grid, titled with the item, of its category and grade, with its
+// photos) in the same transaction, so either the inspection and all its hazards are
+// stored or nothing is. Errors: Forbidden (not an enterprise account), NotFound
+// (another enterprise), Conflict (a closed enterprise), Invalid.
+func (m *Module) SelfInspect(ctx context.Context, p *auth.Principal, entID db.ID, in SelfInspectionInput) (db.ID, error) {
+	if p.Scope.EnterpriseID == nil {
+		return 0, apperr.Forbid()
+	}
+	var id db.ID
+	err := m.DB.Tx(ctx, func(tx *db.Tx) error {
+		e, err := m.Get(ctx, tx, p, entID, false)
+		if err != nil {
+			return err
+		}
+		if e.Status == "closed" {
+			return apperr.Conflictf("enterprise.closed", nil)
+		}
+		items, v, err := m.checkInspection(ctx, tx, &e, &in)
+		if err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		answers := map[db.ID]ResultInput{}
+		passed, failed := 0, 0
+		for _, r := range in.Results {
+			answers[r.ItemID] = r
+			switch r.Result {
+			case "pass":
+				passed++
+			case "fail":
+				failed++
+			}
+		}
+		now := m.Clock.Now()
+		if err := tx.QueryRow(ctx, `INSERT INTO self_inspections (enterprise_id, template_id, done_by, done_at, passed, failed, note)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, entID, in.TemplateID, p.UserID, now, passed, failed, strings.TrimSpace(in.Note)).Scan(&id); err != nil {
+			return err
+		}
+		index := map[db.ID]int{}
+		for i, r := range in.Results {
+			index[r.ItemID] = i
+		}
+		hazards := []string{}
+		for _, it := range items {
+			a := answers[it.ID]
+			var hid *db.ID
+			if a.Result == "fail" {
+				h, err := m.Hazards.ReportTx(ctx, tx, p, hazard.ReportInput{Title: it.Text, Description: strings.TrimSpace(a.Note),
+					Category: it.Category, Industry: e.Industry, Grade: it.Grade, Source: "self_inspection", GridID: e.GridID,
+					EnterpriseID: &e.ID, Photos: a.Photos})
+				if err != nil {
+					return resultErr(err, index[it.ID])
+				}
+				hid = &h
+				hazards = append(hazards, h.String())
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO self_inspection_results (inspection_id, item_id, result, note, hazard_id) VALUES (?, ?, ?, ?, ?)`,
+				id, it.ID, a.Result, strings.TrimSpace(a.Note), hid); err != nil {
+				return err
+			}
+		}
+		return m.Audit.Record(ctx, tx, audit.Entry{Action: "enterprise.self_inspect", ObjectType: "self_inspection", ObjectID: id.String(),
+			Detail: map[string]any{"enterprise_id": entID.String(), "template_id": in.TemplateID.String(), "passed": passed, "failed": failed,
+				"hazards": hazards}})
+	})
+	return id, err
+}
+
+// checkInspection validates a self-inspection against its template and returns the
+// template's items.
+func (m *Module) checkInspection(ctx context.Context, tx *db.Tx, e *Enterprise, in *SelfInspectionInput) ([]ChecklistItem, *apperr.Validation, error) {
+	v := &apperr.Validation{}
+	if len([]rune(in.Note)) > 2000 {
+		v.Add("note", "validate.max_len", apperr.E{"max": 2000})
+	}
+	if in.TemplateID == 0 {
+		v.Add("template_id", "validate.required", nil)
+		return nil, v, nil
+	}
+	var industry *string
+	err := tx.QueryRow(ctx, `SELECT industry FROM checklist_templates WHERE id = ?`, in.TemplateID).Scan(&industry)
+	switch {
+	case db.IsNoRows(err):
+		v.Add("template_id", "validate.unknown_ref", nil)
+		return nil, v, nil
+	case err != nil:
+		return nil, v, err
+	case industry != nil && *industry != e.Industry:
+		v.Add("template_id", "enterprise.checklist_other_industry", nil)
+		return nil, v, nil
+	}
+	items, err := m.checklistItems(ctx, tx, in.TemplateID)
+	if err != nil {
+		return nil, v, err
+	}
+	known := map[db.ID]bool{}
+	for _, it := range items {
+		known[it.ID] = true
+	}
+	seen := map[db.ID]bool{}
+	for i, r := range in.Results {
+		f := fmt.Sprintf("results[%d]", i)
+		switch {
+		case !known[r.ItemID]:
+			v.Add(f+".item_id", "enterprise.item_not_in_checklist", nil)
+		case seen[r.ItemID]:
+			v.Add(f+".item_id", "enterprise.item_repeated", nil)
+		}
+		seen[r.ItemID] = true
+		if !slices.Contains(ItemResults, r.Result) {
+			v.Add(f+".result", "validate.one_of", apperr.E{"values": strings.Join(ItemResults, ", ")})
+		}
+		if len([]rune(r.Note)) > 2000 {
+			v.Add(f+".note", "validate.max_len", apperr.E{"max": 2000})
+		}
+		if len(r.Photos) > 0 && r.Result != "fail" {
+			v.Add(f+".photos", "enterprise.photos_fail_only", nil)
+		}
+	}
+	var missing []string
+	for _, it := range items {
+		if !seen[it.ID] {
+			missing = append(missing, fmt.Sprint(it.Position))
+		}
+	}
+	if len(missing) > 0 {
+		v.Add("results", "enterprise.items_unanswered", apperr.E{"n": len(missing), "items": strings.Join(missing, ", ")})
+	}
+	return items, v, nil
+}
+
+// resultErr places the field errors of a failed item's hazard under that item's
+// answer (its photos, chiefly), so the client knows which answer to fix.
+func resultErr(err error, i int) error {
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || len(ae.Fields) == 0 {
+		return err
+	}
+	v := apperr.Validation{}
+	for _, fe := range ae.Fields {
+		field := fe.Field
+		switch field {
+		case "attachments", "photos":
+			field = "photos"
+		case "description":
+			field = "note"
+		}
+		v.Fields = append(v.Fields, apperr.FieldError{Field: fmt.Sprintf("results[%d].%s", i, field), Key: fe.Key, Args: fe.Args})
+	}
+	return v.Err()
+}
