@@ -157,7 +157,7 @@ func Wire(d *db.DB, cfg Config) *App {
 	}
 	a.Notify = &notify.Service{DB: d, Clock: cfg.Clock, Sender: sender, Log: cfg.Log}
 	a.Hazard = &hazard.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Notify: a.Notify, Attachments: linker{a.Attachments}, Cfg: cfg.Hazards}
-	a.Enterprise = &enterprise.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Hazards: a.Hazard, Attachments: linker{a.Attachments}}
+	a.Enterprise = &enterprise.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Hazards: a.Hazard, Auth: a.Auth, Attachments: linker{a.Attachments}}
 	a.Hazard.Enterprises = a.Enterprise
 	a.Hazard.OnChange = func(ctx context.Context, tx *db.Tx, id db.ID) error {
 		_, err := a.Enterprise.Recolor(ctx, tx, "hazard", id)

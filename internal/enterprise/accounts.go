@@ -96,6 +96,9 @@ func (m *Module) ListAccounts(ctx context.Context, p *auth.Principal, entID db.I
 // users is the account service: creating a user needs only the database, the clock and
 // the audit log, which the module holds.
 func (m *Module) users() *auth.Service {
+	if m.Auth != nil {
+		return m.Auth
+	}
 	return &auth.Service{DB: m.DB, Clock: m.Clock, Audit: m.Audit}
 }
 

@@ -142,6 +142,8 @@ type Module struct {
 	Audit   *audit.Log
 	Clock   clock.Clock
 	Hazards *hazard.Module
+	// Auth creates enterprise accounts.
+	Auth *auth.Service
 	// Attachments claims uploads for enforcement steps and documents.
 	Attachments hazard.AttachmentLinker
 	// Facts from other capabilities (e.g. fatal accidents) by fact name.
