@@ -183,6 +183,7 @@ func Wire(d *db.DB, cfg Config) *App {
 	a.Notify.Pages(a.Site)
 	a.Hazard.Uploader = hazard.UploaderOf(a.Attachments.Create, func(at attachment.Attachment) db.ID { return at.ID })
 	a.Hazard.Pages(a.Site)
+	a.Enterprise.Pages(a.Site)
 	adm.Pages(a.Site)
 	hm.Pages(a.Site)
 

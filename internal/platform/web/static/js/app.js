@@ -67,8 +67,13 @@
     if (sub) sub.hidden = !open;
   });
 
+  // Buttons with data-print print the page (the rectification order).
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("[data-print]")) window.print();
+  });
+
   document.addEventListener("submit", function (e) {
-    var msg = e.target.getAttribute("data-confirm");
+    var msg = e.submitter && e.submitter.getAttribute("data-confirm") || e.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) e.preventDefault();
   }, true);
 

@@ -1,0 +1,109 @@
+package enterprise
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/web"
+)
+
+// importView is the data of the import page: the upload form and, after an upload, the
+// report — how many rows were created, updated and rejected, and why each was.
+type importView struct {
+	Report   *ImportReport
+	FileName string
+	Error    string
+	Columns  []importColumn
+}
+
+// importColumn is one column of the workbook, named in the reader's language.
+type importColumn struct {
+	Header   string
+	Required bool
+}
+
+func newImportView(r *http.Request) importView {
+	v := importView{}
+	en := i18n.FromContext(r.Context()).Lang == i18n.En
+	for _, c := range importColumns {
+		h := c.zh
+		if en {
+			h = c.en
+		}
+		v.Columns = append(v.Columns, importColumn{Header: h, Required: c.required})
+	}
+	return v
+}
+
+func (m *Module) importPage(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		return s.Render(w, r, t.imports, newImportView(r))
+	}
+}
+
+// importSubmit streams the workbook of the multipart form (field "file") into Import
+// and shows the report. A workbook that cannot be read at all answers 422 with why.
+func (m *Module) importSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx := r.Context()
+		v := newImportView(r)
+		rep, name, err := m.readImport(w, r)
+		if err == nil {
+			v.Report, v.FileName = &rep, name
+			return s.Render(w, r, t.imports, v)
+		}
+		e := apperr.As(err)
+		switch e.Code {
+		case apperr.Invalid, apperr.BadRequest, apperr.TooLarge:
+			v.Error = i18n.FromContext(ctx).TArgs(e.Key, e.Args)
+			if len(rep.Rejected) > 0 || rep.Rows > 0 {
+				v.Report = &rep
+			}
+			return s.RenderStatus(w, r, apperr.Status(e.Code), t.imports, v)
+		}
+		return err
+	}
+}
+
+// readImport finds the file part of the form and imports it.
+func (m *Module) readImport(w http.ResponseWriter, r *http.Request) (ImportReport, string, error) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "multipart/form-data" {
+		return ImportReport{}, "", apperr.New(apperr.BadRequest, "ent.import_pick_file", nil)
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxImportBytes+64<<10)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return ImportReport{}, "", apperr.New(apperr.BadRequest, "ent.import_pick_file", nil)
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return ImportReport{}, "", apperr.New(apperr.BadRequest, "ent.import_pick_file", nil)
+		}
+		if err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				return ImportReport{}, "", apperr.New(apperr.TooLarge, "error.too_large", apperr.E{"max": "10 MiB"})
+			}
+			return ImportReport{}, "", apperr.New(apperr.BadRequest, "ent.import_pick_file", nil)
+		}
+		if part.FormName() != "file" {
+			continue
+		}
+		if part.FileName() == "" {
+			return ImportReport{}, "", apperr.New(apperr.BadRequest, "ent.import_pick_file", nil)
+		}
+		rep, err := m.Import(r.Context(), auth.FromContext(r.Context()), part)
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			err = apperr.New(apperr.TooLarge, "error.too_large", apperr.E{"max": "10 MiB"})
+		}
+		return rep, part.FileName(), err
+	}
+}

@@ -1,0 +1,156 @@
+package enterprise
+
+import (
+	"net/http"
+
+	"github.com/safeduty/safeduty/internal/hazard"
+	"github.com/safeduty/safeduty/internal/platform/api"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/web"
+)
+
+// Home panels of three-color management: district users, departments and towns see the
+// colors of their enterprises (a donut), those due for inspection and the red ones; an
+// enterprise's account sees its own color with the reasons, the constraints it meets,
+// what is open and the way to its self-inspection.
+
+// panelListSize is how many enterprises a panel lists.
+const panelListSize = 10
+
+func (m *Module) panels(s *web.Site) {
+	s.AddPanel(web.Panel{Order: 7,
+		Visible: func(p *auth.Principal) bool {
+			switch scopeDepth(p) {
+			case 1:
+				return hasAny(p, auth.Leader, auth.SafetyOffice, auth.Admin, auth.Reader, auth.Department)
+			case 2:
+				return hasAny(p, auth.Town, auth.Leader, auth.Reader)
+			}
+			return false
+		},
+		Template: m.parse(s, "templates/panel_colors.html", "templates/parts.html"),
+		Data:     m.colorsPanel,
+	})
+	s.AddPanel(web.Panel{Order: 3,
+		Visible:  func(p *auth.Principal) bool { return p.Scope.EnterpriseID != nil },
+		Template: m.parse(s, "templates/panel_portal.html", "templates/parts.html"),
+		Data:     m.portalPanel,
+	})
+}
+
+// colorsPanelData is the colors of the enterprises in scope.
+type colorsPanelData struct {
+	Counts   map[string]int
+	Total    int
+	Chart    map[string]any // an ECharts option (a donut)
+	Due      []Enterprise   // overdue for inspection, the longest overdue first
+	DueTotal int
+	Red      []Enterprise // red ones, the most open hazards first
+	RedTotal int
+}
+
+func (m *Module) colorsPanel(r *http.Request) (any, error) {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	d := colorsPanelData{}
+	var err error
+	if d.Counts, err = m.colorCounts(ctx, p, Filter{}); err != nil {
+		return nil, err
+	}
+	for _, n := range d.Counts {
+		d.Total += n
+	}
+	d.Chart = colorDonut(i18n.FromContext(ctx), d.Counts, d.Total)
+	zero := 0
+	d.DueTotal, err = m.List(ctx, p, Filter{DueWithinDays: &zero}, api.ListParams{Page: 1, PerPage: panelListSize, Sort: "next_inspection_at"},
+		func(e Enterprise) error { d.Due = append(d.Due, e); return nil })
+	if err != nil {
+		return nil, err
+	}
+	d.RedTotal, err = m.List(ctx, p, Filter{Color: []string{Red}}, api.ListParams{Page: 1, PerPage: panelListSize, Sort: "-open_hazards"},
+		func(e Enterprise) error { d.Red = append(d.Red, e); return nil })
+	return d, err
+}
+
+// colorDonut is the ECharts option of the colors donut: a click on a color opens the
+// list of that color (app.js reads clickBase).
+func colorDonut(loc i18n.Localizer, counts map[string]int, total int) map[string]any {
+	colors := map[string]string{Green: "#1f9d55", Yellow: "#e0a100", Red: "#c8321f"}
+	var data []map[string]any
+	for _, c := range []string{Green, Yellow, Red} {
+		data = append(data, map[string]any{"name": loc.T("enterprise.color." + c), "value": counts[c], "id": c,
+			"itemStyle": map[string]any{"color": colors[c]}})
+	}
+	return map[string]any{
+		"tooltip": map[string]any{"trigger": "item", "formatter": "{b}：{c}（{d}%）"},
+		"title": map[string]any{"text": groupDigits(int64(total)), "subtext": loc.T("ent.panel.enterprises"), "left": "center", "top": "40%",
+			"textStyle":    map[string]any{"fontSize": 26, "fontWeight": 600, "color": "#1c2533"},
+			"subtextStyle": map[string]any{"fontSize": 13, "color": "#5f6b7c"}, "itemGap": 4},
+		"series": []any{map[string]any{
+			"type": "pie", "radius": []string{"54%", "78%"}, "center": []string{"50%", "50%"}, "avoidLabelOverlap": true,
+			"clickBase": "/enterprises?color=", "cursor": "pointer", "padAngle": 1,
+			"itemStyle": map[string]any{"borderColor": "#fff", "borderWidth": 2, "borderRadius": 4},
+			"label":     map[string]any{"show": true, "formatter": "{c}", "fontSize": 13, "color": "#1c2533"},
+			"labelLine": map[string]any{"length": 8, "length2": 6},
+			"data":      data,
+		}},
+	}
+}
+
+// portalPanelData is an enterprise account's own standing.
+type portalPanelData struct {
+	E            Enterprise
+	Measures     []Constraint
+	Open         int
+	Overdue      int
+	Nearest      *hazard.Hazard // the open hazard with the nearest deadline
+	CanSelf      bool
+	LastSelf     *SelfInspection
+	RiskTotal    int
+	Uncontrolled int
+	Months       int // months between inspections at the enterprise's color
+}
+
+func (m *Module) portalPanel(r *http.Request) (any, error) {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	e, err := m.Get(ctx, m.DB, p, *p.Scope.EnterpriseID, false)
+	if err != nil {
+		return nil, err
+	}
+	d := portalPanelData{E: e, CanSelf: p.Can(PermSelfInspect) && e.Status != "closed"}
+	rs, err := m.CurrentRules(ctx, m.DB)
+	if err != nil {
+		return nil, err
+	}
+	d.Months = rs.InspectionMonths[e.Color]
+	if d.Measures, err = m.activeConstraints(ctx, m.DB, e.ID); err != nil {
+		return nil, err
+	}
+	yes := true
+	d.Open, err = m.Hazards.List(ctx, p, hazard.Filter{EnterpriseID: &e.ID, Open: &yes}, api.ListParams{Page: 1, PerPage: 1, Sort: "deadline"},
+		func(h hazard.Hazard) error { d.Nearest = &h; return nil })
+	if err != nil {
+		return nil, err
+	}
+	d.Overdue, err = m.Hazards.List(ctx, p, hazard.Filter{EnterpriseID: &e.ID, Overdue: &yes}, api.ListParams{Page: 1, PerPage: 1, Sort: "deadline"},
+		func(hazard.Hazard) error { return nil })
+	if err != nil {
+		return nil, err
+	}
+	_, err = m.ListSelfInspections(ctx, p, e.ID, SelfInspectionFilter{}, api.ListParams{Page: 1, PerPage: 1, Sort: "-done_at"},
+		func(si SelfInspection) error { d.LastSelf = &si; return nil })
+	if err != nil {
+		return nil, err
+	}
+	_, err = m.ListRiskPoints(ctx, p, RiskPointFilter{EnterpriseID: &e.ID}, api.ListParams{Page: 1, PerPage: 0, Sort: "-grade"},
+		func(rp RiskPoint) error {
+			d.RiskTotal++
+			if rp.Grade == "major" && !rp.ControlsOK {
+				d.Uncontrolled++
+			}
+			return nil
+		})
+	return d, err
+}

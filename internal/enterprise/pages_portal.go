@@ -1,0 +1,202 @@
+package enterprise
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/safeduty/safeduty/internal/platform/api"
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/web"
+)
+
+// The enterprise portal's self-inspection (自查自报), made for the safety manager's
+// phone: pick a checklist, answer every item (pass, fail or not applicable, with a note
+// and photos for a failure), submit; each failed item becomes a hazard in the same
+// transaction, and the result page lists them.
+
+// selfInspectView is the self-inspection page's data.
+type selfInspectView struct {
+	E          Enterprise
+	Checklists []Checklist // to pick from: the general one and the industry's
+	Checklist  *Checklist  // the one being answered
+	Answers    map[string]answer
+	ItemErrors map[string]string // by item id
+	Error      string
+	Past       []SelfInspection
+	PastTotal  int
+}
+
+// answer is one item as typed.
+type answer struct {
+	Result, Note string
+	Photos       []db.ID // photos a refused submission had already stored
+}
+
+// ownEnterprise returns the caller's own enterprise named by the path: an enterprise's
+// account inspects only itself (another id answers 404).
+func (m *Module) ownEnterprise(r *http.Request) (Enterprise, error) {
+	id, err := pathID(r, "id", "enterprise")
+	if err != nil {
+		return Enterprise{}, err
+	}
+	p := auth.FromContext(r.Context())
+	e, err := m.Get(r.Context(), m.DB, p, id, false)
+	if err != nil {
+		return e, err
+	}
+	if p.Scope.EnterpriseID == nil || *p.Scope.EnterpriseID != id {
+		return e, apperr.Forbid()
+	}
+	return e, nil
+}
+
+func (m *Module) selfInspectPage(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		e, err := m.ownEnterprise(r)
+		if err != nil {
+			return err
+		}
+		v := selfInspectView{E: e, Answers: map[string]answer{}, ItemErrors: map[string]string{}}
+		var pick *db.ID
+		if id, err := db.ParseID(r.URL.Query().Get("template_id")); err == nil {
+			pick = &id // an unknown one shows the choice of checklists
+		}
+		return m.renderSelfInspect(w, r, s, t, http.StatusOK, v, pick)
+	}
+}
+
+// renderSelfInspect loads the checklists (and the picked one) and renders the page.
+func (m *Module) renderSelfInspect(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, v selfInspectView, pick *db.ID) error {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	_, err := m.ListChecklists(ctx, ChecklistFilter{Industry: v.E.Industry}, api.ListParams{Page: 1, PerPage: 0, Sort: "industry"},
+		func(c Checklist) error { v.Checklists = append(v.Checklists, c); return nil })
+	if err != nil {
+		return err
+	}
+	if pick == nil && len(v.Checklists) == 1 {
+		pick = &v.Checklists[0].ID
+	}
+	if pick != nil {
+		for i := range v.Checklists {
+			if v.Checklists[i].ID == *pick {
+				v.Checklist = &v.Checklists[i]
+			}
+		}
+	}
+	v.PastTotal, err = m.ListSelfInspections(ctx, p, v.E.ID, SelfInspectionFilter{}, api.ListParams{Page: 1, PerPage: 5, Sort: "-done_at"},
+		func(si SelfInspection) error { v.Past = append(v.Past, si); return nil })
+	if err != nil {
+		return err
+	}
+	return s.RenderStatus(w, r, status, t.selfInspect, v)
+}
+
+var resultFieldRE = regexp.MustCompile(`^results\[(\d+)\]\.(\w+)$`)
+
+// selfInspectSubmit files the self-inspection and shows its result.
+func (m *Module) selfInspectSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx := r.Context()
+		p := auth.FromContext(ctx)
+		e, err := m.ownEnterprise(r) // before any photo is stored
+		if err != nil {
+			return err
+		}
+		form, err := m.readForm(w, r)
+		if err != nil {
+			return err
+		}
+		vals := form.Values
+		loc := i18n.FromContext(ctx)
+		v := selfInspectView{E: e, Answers: map[string]answer{}, ItemErrors: map[string]string{}}
+		tid, err := db.ParseID(vals.Get("template_id"))
+		if err != nil {
+			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
+		}
+		in := SelfInspectionInput{TemplateID: tid, Note: vals.Get("note")}
+		// The items in the form's order; an item left unanswered is left out, so the
+		// service names it.
+		for _, raw := range vals["item"] {
+			item, err := db.ParseID(raw)
+			if err != nil {
+				return apperr.New(apperr.BadRequest, "error.bad_request", nil)
+			}
+			key := item.String()
+			a := answer{Result: vals.Get("res_" + key), Note: vals.Get("note_" + key), Photos: form.Files["photo_"+key]}
+			v.Answers[key] = a
+			if a.Result == "" {
+				v.ItemErrors[key] = loc.T("ent.self.answer_required")
+				continue
+			}
+			photos := a.Photos
+			if a.Result != "fail" {
+				photos = nil // photos belong to failed items only
+			}
+			in.Results = append(in.Results, ResultInput{ItemID: item, Result: a.Result, Note: a.Note, Photos: photos})
+		}
+		if len(form.Refused) > 0 {
+			v.Error = strings.Join(form.Refused, loc.T("ent.list_sep"))
+			return m.renderSelfInspect(w, r, s, t, http.StatusUnprocessableEntity, v, &tid)
+		}
+		id, err := m.SelfInspect(ctx, p, e.ID, in)
+		if err == nil {
+			web.SetFlash(w, "flash.ent_self_inspected")
+			http.Redirect(w, r, "/self-inspections/"+id.String(), http.StatusSeeOther)
+			return nil
+		}
+		ae := apperr.As(err)
+		if ae.Code != apperr.Invalid {
+			return err
+		}
+		for _, fe := range ae.Fields {
+			msg := loc.TArgs(fe.Key, fe.Args)
+			if mm := resultFieldRE.FindStringSubmatch(fe.Field); mm != nil {
+				if i, _ := strconv.Atoi(mm[1]); i < len(in.Results) {
+					v.ItemErrors[in.Results[i].ItemID.String()] = msg
+					continue
+				}
+			}
+			if v.Error == "" {
+				v.Error = msg
+			}
+		}
+		if v.Error == "" {
+			v.Error = loc.T("error.invalid_fields", "n", len(ae.Fields))
+		}
+		return m.renderSelfInspect(w, r, s, t, http.StatusUnprocessableEntity, v, &tid)
+	}
+}
+
+// inspectionView is the result of one self-inspection.
+type inspectionView struct {
+	S    SelfInspection
+	E    Enterprise
+	Self bool
+}
+
+func (m *Module) inspectionPage(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx := r.Context()
+		p := auth.FromContext(ctx)
+		id, err := pathID(r, "id", "self_inspection")
+		if err != nil {
+			return err
+		}
+		si, err := m.GetSelfInspection(ctx, m.DB, p, id)
+		if err != nil {
+			return err
+		}
+		e, err := m.Get(ctx, m.DB, p, si.EnterpriseID, false)
+		if err != nil {
+			return err
+		}
+		self := p.Scope.EnterpriseID != nil && *p.Scope.EnterpriseID == e.ID
+		return s.Render(w, r, t.inspection, inspectionView{S: si, E: e, Self: self})
+	}
+}
