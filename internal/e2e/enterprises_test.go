@@ -168,6 +168,36 @@ func TestBrowser_EnterprisePhone(t *testing.T) {
 	s.open("/enterprises/" + own + "/risk-points")
 	s.wantText("risk points", "深基坑作业区", "重大风险", "较大风险", "一般风险", "低风险")
 	s.shot("i4-risk-points-phone")
+
+	// Self-inspection on the phone: the construction checklist, one item failed with a
+	// photo from the camera input; the result names the hazard it became.
+	photo := writePhoto(t)
+	s.open("/")
+	s.do(chromedp.Click(css("a.portal-cta")), chromedp.WaitVisible(css(".self-inspect")))
+	s.shot("i5-self-pick-phone")
+	s.do(chromedp.Click(css(`.self-inspect a.hz-item[href*="template_id="]:nth-child(1)`)))
+	s.do(chromedp.WaitVisible(css(".si-form")))
+	items := value(s, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('input[name=item]')).map(i => i.value)`))
+	if len(items) < 2 {
+		t.Fatalf("the checklist shows %d items", len(items))
+	}
+	for _, it := range items[1:] {
+		s.do(chromedp.Click(css(`input[name="res_` + it + `"][value=pass] + span`)))
+	}
+	s.do(
+		chromedp.Click(css(`input[name="res_`+items[0]+`"][value=fail] + span`)),
+		chromedp.WaitVisible(css(`#note_`+items[0])),
+		chromedp.SendKeys(css(`#note_`+items[0]), "二号楼临边防护栏杆缺失"),
+		chromedp.SetUploadFiles(css(`#photo_`+items[0]), []string{photo}),
+		chromedp.WaitVisible(css(`#item-`+items[0]+` [data-previews] img`)),
+	)
+	if w := value(s, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 375 {
+		t.Errorf("the self-inspection is %dpx wide on a 375px phone", w)
+	}
+	s.shot("i6-self-form-phone")
+	s.do(chromedp.Click(css(`.si-form button[type=submit]`)), chromedp.WaitVisible(css(".si-results")))
+	s.wantText("self-inspection result", "自查结果已提交", "已生成 1 项隐患", "二号楼临边防护栏杆缺失", "YH2026")
+	s.shot("i7-self-result-phone")
 	s.noProblems()
 }
 
@@ -242,6 +272,20 @@ func TestBrowser_EnterpriseDistrictPages(t *testing.T) {
 	if d := os.Getenv(envShots); d != "" {
 		_ = os.WriteFile(filepath.Join(d, "j7-order.pdf"), pdf, 0o644)
 	}
+
+	s.open("/constraints")
+	s.do(chromedp.WaitVisible(css("table.cons-list")))
+	s.wantText("constraints", "联合惩戒名单", "东湖建工集团有限公司", "行政许可", "导出 Excel", "JSON 接口")
+	s.shot("j10-constraints")
+	s.open("/incentives")
+	s.do(chromedp.WaitVisible(css("#main h1")))
+	s.shot("j11-incentives")
+	s.open("/risk-points")
+	s.do(chromedp.WaitVisible(css(".risk-matrix")), chromedp.WaitVisible(css(".chart svg")))
+	s.shot("j12-risk-map")
+	s.open("/enterprises?lang=en")
+	s.do(chromedp.WaitVisible(css("table.ent-list")))
+	s.shot("j13-enterprises-en")
 
 	s.open("/color-rules")
 	s.do(chromedp.WaitVisible(css(".rules-editor")))

@@ -192,6 +192,16 @@ func parseList(r *http.Request, s api.Sorting, f any) (api.ListParams, listQuery
 	return lp, listQuery{Q: q, Export: ex, Sort: lp.Sort, Page: lp.Page}, nil
 }
 
+// filtered reports whether a filter is on (a sort alone is not one).
+func (l *listQuery) filtered() bool {
+	for k := range l.Export {
+		if k != "sort" {
+			return true
+		}
+	}
+	return false
+}
+
 // finish sets the total and the page count.
 func (l *listQuery) finish(total int) {
 	l.Total = total

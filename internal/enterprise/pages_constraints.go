@@ -31,7 +31,7 @@ func (m *Module) constraintsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		v := constraintsView{listQuery: l, Measures: Measures, Filtered: len(l.Export) > 0 && !(len(l.Export) == 1 && l.Export.Has("sort")),
+		v := constraintsView{listQuery: l, Measures: Measures, Filtered: l.filtered(),
 			Measure: f.Measure, Industry: f.Industry, TownID: idText(f.TownID), QText: f.Q}
 		if v.Towns, err = m.towns(ctx, p.Scope); err != nil {
 			return err
@@ -74,7 +74,7 @@ func (m *Module) incentivesPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		v := incentivesView{listQuery: l, Filtered: len(l.Export) > 0 && !(len(l.Export) == 1 && l.Export.Has("sort")),
+		v := incentivesView{listQuery: l, Filtered: l.filtered(),
 			Industry: f.Industry, TownID: idText(f.TownID), QText: f.Q}
 		if v.Towns, err = m.towns(ctx, p.Scope); err != nil {
 			return err

@@ -50,12 +50,14 @@ func (m *Module) listPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 			return nil
 		}
 		var f Filter
-		lp, l, err := parseList(r, sorting, &f)
+		worstFirst := sorting // the page opens with the red ones
+		worstFirst.Default = "-color"
+		lp, l, err := parseList(r, worstFirst, &f)
 		if err != nil {
 			return err
 		}
 		v := listView{listQuery: l, Status: f.Status, Industry: f.Industry, TownID: idText(f.TownID), Scale: f.Scale,
-			Grade: f.StandardGrade, QText: f.Q, CanWrite: p.Can(PermWrite), Filtered: len(l.Export) > 0, Now: m.Clock.Now()}
+			Grade: f.StandardGrade, QText: f.Q, CanWrite: p.Can(PermWrite), Filtered: l.filtered(), Now: m.Clock.Now()}
 		if f.DueWithinDays != nil {
 			v.Due = strings.TrimSpace(r.URL.Query().Get("due_within_days"))
 		}

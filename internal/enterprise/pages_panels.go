@@ -48,6 +48,7 @@ type colorsPanelData struct {
 	DueTotal int
 	Red      []Enterprise // red ones, the most open hazards first
 	RedTotal int
+	Flagged  int // flagged for a closure proposal
 }
 
 func (m *Module) colorsPanel(r *http.Request) (any, error) {
@@ -70,6 +71,11 @@ func (m *Module) colorsPanel(r *http.Request) (any, error) {
 	}
 	d.RedTotal, err = m.List(ctx, p, Filter{Color: []string{Red}}, api.ListParams{Page: 1, PerPage: panelListSize, Sort: "-open_hazards"},
 		func(e Enterprise) error { d.Red = append(d.Red, e); return nil })
+	if err != nil {
+		return nil, err
+	}
+	yes := true
+	d.Flagged, err = m.List(ctx, p, Filter{Flagged: &yes}, api.ListParams{Page: 1, PerPage: 1, Sort: "name"}, func(Enterprise) error { return nil })
 	return d, err
 }
 
