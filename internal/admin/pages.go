@@ -2,16 +2,10 @@ package admin
 
 import (
 	"html/template"
-	"net/http"
-	"net/url"
 
-	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
-
-// pageSize is the number of rows a list page shows.
-const pageSize = 50
 
 // pageTemplates are the parsed templates of the administration pages.
 type pageTemplates struct {
@@ -45,48 +39,4 @@ func (m *Module) Pages(s *web.Site) {
 		Template: s.MustParse(templates, "templates/panel_admin.html", "templates/audit_rows.html"),
 		Data:     m.adminPanel,
 	})
-}
-
-// listPage holds what a list page's header links, sort headers and pager need.
-type listPage struct {
-	Q      url.Values // the request's non-empty query parameters
-	Export url.Values // the same without paging, for the export links
-	Sort   string
-	Page   int
-	Pages  int
-	Total  int
-}
-
-// parseListPage decodes a list page's filters into filter (the API's own filter struct,
-// so the page's query string is also a valid API query) and its paging and sorting.
-func parseListPage(r *http.Request, s api.Sorting, filter any) (api.ListParams, listPage, error) {
-	if err := api.DecodeQuery(r, filter, true); err != nil {
-		return api.ListParams{}, listPage{}, err
-	}
-	lp, err := api.ParseList(r, s)
-	if err != nil {
-		return api.ListParams{}, listPage{}, err
-	}
-	lp.PerPage, lp.Format = pageSize, ""
-	q, ex := url.Values{}, url.Values{}
-	for k, vs := range r.URL.Query() {
-		if k == "per_page" || k == "format" || k == "lang" {
-			continue
-		}
-		for _, v := range vs {
-			if v != "" {
-				q.Add(k, v)
-				if k != "page" {
-					ex.Add(k, v)
-				}
-			}
-		}
-	}
-	return lp, listPage{Q: q, Export: ex, Sort: lp.Sort, Page: lp.Page}, nil
-}
-
-// finish sets the total and the page count.
-func (l *listPage) finish(total int) {
-	l.Total = total
-	l.Pages = (total + pageSize - 1) / pageSize
 }

@@ -66,7 +66,7 @@ func rowOf(loc i18n.Localizer, e AuditEntry) auditRow {
 
 // auditView is the audit page's data.
 type auditView struct {
-	listPage
+	web.ListPage
 	Username, Action, Result, From, To string
 	Results                            []string
 	Items                              []auditRow
@@ -78,12 +78,12 @@ var auditActions = []string{"session.", "user.", "org.", "grid.", "person."}
 func (m *Module) auditPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		var f AuditFilter
-		lp, l, err := parseListPage(r, auditSorting, &f)
+		lp, l, err := web.ParseListPage(r, auditSorting, &f)
 		if err != nil {
 			return err
 		}
 		q := r.URL.Query()
-		v := auditView{listPage: l, Username: f.Username, Action: f.Action, Result: f.Result, From: q.Get("from"), To: q.Get("to"),
+		v := auditView{ListPage: l, Username: f.Username, Action: f.Action, Result: f.Result, From: q.Get("from"), To: q.Get("to"),
 			Results: []string{"ok", "denied", "failed", "error"}}
 		loc := i18n.FromContext(r.Context())
 		total, err := m.ListAudit(r.Context(), auth.FromContext(r.Context()).Scope, f, lp, func(e AuditEntry) error {
@@ -93,7 +93,7 @@ func (m *Module) auditPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		v.finish(total)
+		v.Finish(total)
 		return s.Render(w, r, t.audit, v)
 	}
 }

@@ -15,7 +15,7 @@ import (
 
 // usersView is the user list page's data.
 type usersView struct {
-	listPage
+	web.ListPage
 	Roles    []auth.Role
 	Role     string
 	QText    string
@@ -27,11 +27,11 @@ type usersView struct {
 func (m *Module) usersPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		var f UserFilter
-		lp, l, err := parseListPage(r, userSorting, &f)
+		lp, l, err := web.ParseListPage(r, userSorting, &f)
 		if err != nil {
 			return err
 		}
-		v := usersView{listPage: l, Roles: auth.AllRoles, Role: f.Role, QText: f.Q, Locked: boolText(f.Locked), Disabled: boolText(f.Disabled)}
+		v := usersView{ListPage: l, Roles: auth.AllRoles, Role: f.Role, QText: f.Q, Locked: boolText(f.Locked), Disabled: boolText(f.Disabled)}
 		total, err := m.ListUsers(r.Context(), auth.FromContext(r.Context()).Scope, f, lp, func(u User) error {
 			v.Items = append(v.Items, u)
 			return nil
@@ -39,7 +39,7 @@ func (m *Module) usersPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		v.finish(total)
+		v.Finish(total)
 		return s.Render(w, r, t.users, v)
 	}
 }

@@ -37,9 +37,6 @@ var pageMessages embed.FS
 
 func init() { i18n.MustRegister(pageMessages, "pages_messages") }
 
-// pageSize is the number of rows a list page shows.
-const pageSize = 50
-
 // pageTemplates are the parsed templates of the enterprise pages.
 type pageTemplates struct {
 	list, detail, form, enforce, order, imports, constraints, incentives, rules *template.Template
@@ -148,64 +145,6 @@ func (m *Module) parse(s *web.Site, files ...string) *template.Template {
 		template.Must(t.New(f).Parse(string(b)))
 	}
 	return t
-}
-
-// listQuery holds what a list page's links, sort headers and pager need.
-type listQuery struct {
-	Q      url.Values // the request's non-empty query parameters
-	Export url.Values // the same without paging, for the export links and the chips
-	Sort   string
-	Page   int
-	Pages  int
-	Total  int
-}
-
-// parseList decodes a list page's filters into f (the API's own filter struct, so the
-// page's query string is also a valid API query and the export links repeat it) and its
-// paging and sorting.
-func parseList(r *http.Request, s api.Sorting, f any) (api.ListParams, listQuery, error) {
-	if err := api.DecodeQuery(r, f, true); err != nil {
-		return api.ListParams{}, listQuery{}, err
-	}
-	lp, err := api.ParseList(r, s)
-	if err != nil {
-		return api.ListParams{}, listQuery{}, err
-	}
-	lp.PerPage, lp.Format = pageSize, ""
-	q := url.Values{}
-	for k, vs := range r.URL.Query() {
-		if k == "per_page" || k == "format" || k == "lang" {
-			continue
-		}
-		for _, v := range vs {
-			if v != "" {
-				q.Add(k, v)
-			}
-		}
-	}
-	ex := url.Values{}
-	for k, vs := range q {
-		if k != "page" {
-			ex[k] = vs
-		}
-	}
-	return lp, listQuery{Q: q, Export: ex, Sort: lp.Sort, Page: lp.Page}, nil
-}
-
-// filtered reports whether a filter is on (a sort alone is not one).
-func (l *listQuery) filtered() bool {
-	for k := range l.Export {
-		if k != "sort" {
-			return true
-		}
-	}
-	return false
-}
-
-// finish sets the total and the page count.
-func (l *listQuery) finish(total int) {
-	l.Total = total
-	l.Pages = (total + pageSize - 1) / pageSize
 }
 
 // choice is one entry of a select.

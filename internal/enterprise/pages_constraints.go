@@ -11,7 +11,7 @@ import (
 // scope with the measures in force, since when, and why. Other agencies take the same
 // list as a file or as JSON (the export links).
 type constraintsView struct {
-	listQuery
+	web.ListPage
 	Items      []ConstraintRow
 	Towns      []choice
 	Industries []string
@@ -27,11 +27,11 @@ func (m *Module) constraintsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
 		var f ConstraintFilter
-		lp, l, err := parseList(r, constraintSorting, &f)
+		lp, l, err := web.ParseListPage(r, constraintSorting, &f)
 		if err != nil {
 			return err
 		}
-		v := constraintsView{listQuery: l, Measures: Measures, Filtered: l.filtered(),
+		v := constraintsView{ListPage: l, Measures: Measures, Filtered: l.Filtered(),
 			Measure: f.Measure, Industry: f.Industry, TownID: idText(f.TownID), QText: f.Q}
 		if v.Towns, err = m.towns(ctx, p.Scope); err != nil {
 			return err
@@ -47,7 +47,7 @@ func (m *Module) constraintsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		v.finish(total)
+		v.Finish(total)
 		return s.Render(w, r, t.constraints, v)
 	}
 }
@@ -55,7 +55,7 @@ func (m *Module) constraintsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 // incentivesView is the incentive list (激励名单): green, operating enterprises at
 // standardization level 1 or 2 with no penalty in the last 12 months.
 type incentivesView struct {
-	listQuery
+	web.ListPage
 	Items      []Enterprise
 	Towns      []choice
 	Industries []string
@@ -70,11 +70,11 @@ func (m *Module) incentivesPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
 		var f Filter
-		lp, l, err := parseList(r, sorting, &f)
+		lp, l, err := web.ParseListPage(r, sorting, &f)
 		if err != nil {
 			return err
 		}
-		v := incentivesView{listQuery: l, Filtered: l.filtered(),
+		v := incentivesView{ListPage: l, Filtered: l.Filtered(),
 			Industry: f.Industry, TownID: idText(f.TownID), QText: f.Q}
 		if v.Towns, err = m.towns(ctx, p.Scope); err != nil {
 			return err
@@ -90,7 +90,7 @@ func (m *Module) incentivesPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		v.finish(total)
+		v.Finish(total)
 		return s.Render(w, r, t.incentives, v)
 	}
 }

@@ -15,7 +15,7 @@ import (
 
 // listView is the enterprise list page's data.
 type listView struct {
-	listQuery
+	web.ListPage
 	Chips      []colorChip // green, yellow, red with the counts of the other filters
 	AllCount   int         // every color
 	AllURL     string      // the list with no color filter
@@ -52,12 +52,12 @@ func (m *Module) listPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		var f Filter
 		worstFirst := sorting // the page opens with the red ones
 		worstFirst.Default = "-color"
-		lp, l, err := parseList(r, worstFirst, &f)
+		lp, l, err := web.ParseListPage(r, worstFirst, &f)
 		if err != nil {
 			return err
 		}
-		v := listView{listQuery: l, Status: f.Status, Industry: f.Industry, TownID: idText(f.TownID), Scale: f.Scale,
-			Grade: f.StandardGrade, QText: f.Q, CanWrite: p.Can(PermWrite), Filtered: l.filtered(), Now: m.Clock.Now()}
+		v := listView{ListPage: l, Status: f.Status, Industry: f.Industry, TownID: idText(f.TownID), Scale: f.Scale,
+			Grade: f.StandardGrade, QText: f.Q, CanWrite: p.Can(PermWrite), Filtered: l.Filtered(), Now: m.Clock.Now()}
 		if f.DueWithinDays != nil {
 			v.Due = strings.TrimSpace(r.URL.Query().Get("due_within_days"))
 		}
@@ -81,7 +81,7 @@ func (m *Module) listPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		v.finish(total)
+		v.Finish(total)
 		return s.Render(w, r, t.list, v)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/web"
@@ -23,9 +22,6 @@ import (
 
 //go:embed templates/*.html
 var templates embed.FS
-
-// pageSize is the number of rows a list page shows.
-const pageSize = 50
 
 // pageTemplates are the parsed templates of the hazard pages.
 type pageTemplates struct {
@@ -109,54 +105,6 @@ func (m *Module) waiting(ctx context.Context, p *auth.Principal) (int, error) {
 	var n int
 	err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM hazards h`+w.SQL(), w.Args()...).Scan(&n)
 	return n, err
-}
-
-// listQuery holds what a list page's links, sort headers and pager need.
-type listQuery struct {
-	Q      url.Values // the request's non-empty query parameters
-	Export url.Values // the same without paging, for the export links and the tiles
-	Sort   string
-	Page   int
-	Pages  int
-	Total  int
-}
-
-// parseList decodes a list page's filters into f (the API's own filter, so the page's
-// query string is also a valid API query, and the export links repeat it) and its paging
-// and sorting.
-func parseList(r *http.Request, f *Filter) (api.ListParams, listQuery, error) {
-	if err := api.DecodeQuery(r, f, true); err != nil {
-		return api.ListParams{}, listQuery{}, err
-	}
-	lp, err := api.ParseList(r, sorting)
-	if err != nil {
-		return api.ListParams{}, listQuery{}, err
-	}
-	lp.PerPage, lp.Format = pageSize, ""
-	q := url.Values{}
-	for k, vs := range r.URL.Query() {
-		if k == "per_page" || k == "format" || k == "lang" {
-			continue
-		}
-		for _, v := range vs {
-			if v != "" {
-				q.Add(k, v)
-			}
-		}
-	}
-	ex := url.Values{}
-	for k, vs := range q {
-		if k != "page" {
-			ex[k] = vs
-		}
-	}
-	return lp, listQuery{Q: q, Export: ex, Sort: lp.Sort, Page: lp.Page}, nil
-}
-
-// finish sets the total and the page count.
-func (l *listQuery) finish(total int) {
-	l.Total = total
-	l.Pages = (total + pageSize - 1) / pageSize
 }
 
 // scopeDepth is 1 for a district-wide scope, 2 for a town, 3 for a village.

@@ -11,7 +11,7 @@ import (
 
 // listView is the hazard list page's data.
 type listView struct {
-	listQuery
+	web.ListPage
 	Clears     Clears
 	Towns      []Choice // the towns in scope; the town filter shows when there are several
 	Villages   []Choice // the villages of the chosen town (or of the caller's only town)
@@ -44,11 +44,11 @@ func (m *Module) listPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
 		var f Filter
-		lp, l, err := parseList(r, &f)
+		lp, l, err := web.ParseListPage(r, sorting, &f)
 		if err != nil {
 			return err
 		}
-		v := listView{listQuery: l, Statuses: Statuses, Categories: Categories, Sources: Sources, Now: m.Clock.Now(),
+		v := listView{ListPage: l, Statuses: Statuses, Categories: Categories, Sources: Sources, Now: m.Clock.Now(),
 			Status: f.Status, Grade: f.Grade, Source: f.Source, Category: f.Category, Industry: f.Industry, QText: f.Q,
 			TownID: idText(f.TownID), VillageID: idText(f.VillageID), EnterpriseID: idText(f.EnterpriseID),
 			Overdue: boolText(f.Overdue), Mine: boolText(f.Mine), CanReport: p.Can(PermReport), Filtered: len(l.Export) > 0}
@@ -74,7 +74,7 @@ func (m *Module) listPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if v.Industries, err = m.Industries(ctx, p.Scope); err != nil {
 			return err
 		}
-		v.Chips = chips(i18n.FromContext(ctx), p, &v.listQuery, f)
+		v.Chips = chips(i18n.FromContext(ctx), p, &v.ListPage, f)
 		if v.Clears, err = m.statsOf(r, p, f); err != nil {
 			return err
 		}
@@ -85,7 +85,7 @@ func (m *Module) listPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		v.finish(total)
+		v.Finish(total)
 		return s.Render(w, r, t.list, v)
 	}
 }
@@ -97,7 +97,7 @@ func (m *Module) statsOf(r *http.Request, p *auth.Principal, f Filter) (Clears, 
 }
 
 // chips lists the active filters that have no field in the form.
-func chips(loc i18n.Localizer, p *auth.Principal, l *listQuery, f Filter) []chip {
+func chips(loc i18n.Localizer, p *auth.Principal, l *web.ListPage, f Filter) []chip {
 	var out []chip
 	add := func(param, label string) {
 		q := cloneValues(l.Export)

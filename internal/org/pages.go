@@ -2,17 +2,11 @@ package org
 
 import (
 	"html/template"
-	"net/http"
-	"net/url"
 
-	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
-
-// pageSize is the number of rows a list page shows.
-const pageSize = 50
 
 // pageTemplates are the parsed templates of the organization pages.
 type pageTemplates struct {
@@ -59,53 +53,6 @@ func (m *Module) Pages(s *web.Site) {
 	s.Handle(web.Page{Method: "POST", Path: "/people/{id}/reveal", Object: "person", Perm: &PermContact, Handler: m.personRevealPage(s, t)})
 
 	m.panels(s)
-}
-
-// listPage holds what a list page's header links, sort headers and pager need.
-type listPage struct {
-	Q      url.Values // the request's non-empty query parameters
-	Export url.Values // the same without paging, for the export links
-	Sort   string
-	Page   int
-	Pages  int
-	Total  int
-}
-
-// parseListPage decodes a list page's filters into filter (the API's own filter struct,
-// so the page's query string is also a valid API query) and its paging and sorting.
-func parseListPage(r *http.Request, s api.Sorting, filter any) (api.ListParams, listPage, error) {
-	if err := api.DecodeQuery(r, filter, true); err != nil {
-		return api.ListParams{}, listPage{}, err
-	}
-	lp, err := api.ParseList(r, s)
-	if err != nil {
-		return api.ListParams{}, listPage{}, err
-	}
-	lp.PerPage, lp.Format = pageSize, ""
-	q := url.Values{}
-	for k, vs := range r.URL.Query() {
-		if k == "per_page" || k == "format" || k == "lang" {
-			continue
-		}
-		for _, v := range vs {
-			if v != "" {
-				q.Add(k, v)
-			}
-		}
-	}
-	ex := url.Values{}
-	for k, vs := range q {
-		if k != "page" {
-			ex[k] = vs
-		}
-	}
-	return lp, listPage{Q: q, Export: ex, Sort: lp.Sort, Page: lp.Page}, nil
-}
-
-// finish sets the total and the page count.
-func (l *listPage) finish(total int) {
-	l.Total = total
-	l.Pages = (total + pageSize - 1) / pageSize
 }
 
 // idOption is one entry of a select.

@@ -14,7 +14,7 @@ import (
 
 // gridsView is the grid list page's data.
 type gridsView struct {
-	listPage
+	web.ListPage
 	Towns        []idOption // the towns in scope; the town filter shows when there are several
 	Villages     []idOption // the villages of the chosen town (or of the caller's only town)
 	TownID       string
@@ -29,11 +29,11 @@ func (m *Module) gridsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		ctx := r.Context()
 		sc := auth.FromContext(ctx).Scope
 		var f GridFilter
-		lp, l, err := parseListPage(r, gridSorting, &f)
+		lp, l, err := web.ParseListPage(r, gridSorting, &f)
 		if err != nil {
 			return err
 		}
-		v := gridsView{listPage: l, QText: f.Q}
+		v := gridsView{ListPage: l, QText: f.Q}
 		if v.Towns, err = m.orgOptions(ctx, sc, OrgFilter{Kind: KindTown}); err != nil {
 			return err
 		}
@@ -71,7 +71,7 @@ func (m *Module) gridsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		v.finish(total)
+		v.Finish(total)
 		return s.Render(w, r, t.grids, v)
 	}
 }

@@ -84,7 +84,7 @@ func (m *Module) renderNode(w http.ResponseWriter, r *http.Request, s *web.Site,
 	}
 	switch o.Kind {
 	case KindVillage:
-		v.GridsTotal, err = m.ListGrids(ctx, p.Scope, GridFilter{VillageID: &id}, api.ListParams{Page: 1, PerPage: pageSize, Sort: "code"},
+		v.GridsTotal, err = m.ListGrids(ctx, p.Scope, GridFilter{VillageID: &id}, api.ListParams{Page: 1, PerPage: web.PageSize, Sort: "code"},
 			func(g Grid) error { v.Grids = append(v.Grids, g); return nil })
 		if err != nil {
 			return err

@@ -14,7 +14,7 @@ import (
 
 // peopleView is the people list page's data.
 type peopleView struct {
-	listPage
+	web.ListPage
 	QText      string
 	Industry   string
 	OrgID      string
@@ -28,11 +28,11 @@ func (m *Module) peoplePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		ctx := r.Context()
 		sc := auth.FromContext(ctx).Scope
 		var f PersonFilter
-		lp, l, err := parseListPage(r, personSorting, &f)
+		lp, l, err := web.ParseListPage(r, personSorting, &f)
 		if err != nil {
 			return err
 		}
-		v := peopleView{listPage: l, QText: f.Q, Industry: f.Industry, OrgID: selectedID(f.OrgID)}
+		v := peopleView{ListPage: l, QText: f.Q, Industry: f.Industry, OrgID: selectedID(f.OrgID)}
 		if v.Industries, err = m.ListIndustries(ctx); err != nil {
 			return err
 		}
@@ -46,7 +46,7 @@ func (m *Module) peoplePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		v.finish(total)
+		v.Finish(total)
 		return s.Render(w, r, t.people, v)
 	}
 }
@@ -110,7 +110,7 @@ func (m *Module) personPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 func (m *Module) renderPerson(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, pe Person, revealed bool) error {
 	p := auth.FromContext(r.Context())
 	v := personView{Person: pe, CanReveal: p.Can(PermContact), Revealed: revealed}
-	_, err := m.ListGrids(r.Context(), p.Scope, GridFilter{PatrollerID: &pe.ID}, api.ListParams{Page: 1, PerPage: pageSize, Sort: "code"},
+	_, err := m.ListGrids(r.Context(), p.Scope, GridFilter{PatrollerID: &pe.ID}, api.ListParams{Page: 1, PerPage: web.PageSize, Sort: "code"},
 		func(g Grid) error { v.Grids = append(v.Grids, g); return nil })
 	if err != nil {
 		return err
