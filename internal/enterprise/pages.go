@@ -35,6 +35,7 @@ var pageFiles embed.FS
 //go:embed pages_messages/*.json
 var pageMessages embed.FS
 
+// The pages' messages are their own catalog, beside the capability's.
 func init() { i18n.MustRegister(pageMessages, "pages_messages") }
 
 // pageTemplates are the parsed templates of the enterprise pages.
@@ -187,6 +188,7 @@ type formState struct {
 	Open    bool    // shown unfolded
 }
 
+// newForm is an empty form.
 func newForm() *formState { return &formState{V: url.Values{}, Fields: map[string]string{}} }
 
 // refuse fills a form's errors from err; ok is false when err is not about the input.
@@ -207,6 +209,7 @@ func idText(id *db.ID) string {
 	return id.String()
 }
 
+// contains reports whether list holds s.
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

@@ -22,6 +22,7 @@ type constraintsView struct {
 	Measure, Industry, TownID, QText string
 }
 
+// constraintsPage lists the red enterprises with the measures in force (/constraints).
 func (m *Module) constraintsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
@@ -65,6 +66,7 @@ type incentivesView struct {
 	Industry, TownID, QText string
 }
 
+// incentivesPage lists the enterprises listed for incentives (/incentives).
 func (m *Module) incentivesPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()

@@ -75,6 +75,7 @@ type riskCounts struct {
 // detailLists is how many rows each section of the file shows.
 const detailLists = 10
 
+// detailPage shows an enterprise's file (/enterprises/{id}).
 func (m *Module) detailPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id", "enterprise")

@@ -23,6 +23,7 @@ type enforceView struct {
 	Today string
 }
 
+// enforcePage shows the enforcement form, a rectification order by default.
 func (m *Module) enforcePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id", "enterprise")
@@ -42,6 +43,7 @@ func (m *Module) enforcePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	}
 }
 
+// renderEnforce renders the enforcement form with status; decided_at defaults to today.
 func (m *Module) renderEnforce(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, e Enterprise, f *formState) error {
 	today := m.Clock.Now().In(api.ChinaTime).Format(time.DateOnly)
 	if f.V.Get("decided_at") == "" {

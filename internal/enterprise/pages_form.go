@@ -29,6 +29,7 @@ type formView struct {
 	TownID     string
 }
 
+// newPage shows the registration form (/enterprises/new).
 func (m *Module) newPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		v := url.Values{"scale": {"small"}, "standard_grade": {"none"}}
@@ -39,6 +40,7 @@ func (m *Module) newPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	}
 }
 
+// editPage shows the edit form filled with the enterprise (its phone stays masked).
 func (m *Module) editPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id", "enterprise")

@@ -27,6 +27,7 @@ type importColumn struct {
 	Required bool
 }
 
+// newImportView is the import page with the workbook's columns in the reader's language.
 func newImportView(r *http.Request) importView {
 	v := importView{}
 	en := i18n.FromContext(r.Context()).Lang == i18n.En
@@ -40,6 +41,7 @@ func newImportView(r *http.Request) importView {
 	return v
 }
 
+// importPage shows the upload form (/enterprises/import).
 func (m *Module) importPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		return s.Render(w, r, t.imports, newImportView(r))

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/auth"
-	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
@@ -41,6 +40,7 @@ type colorChip struct {
 	Toggle string
 }
 
+// listPage is the registry (/enterprises); an enterprise's account goes to its own file.
 func (m *Module) listPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
@@ -144,6 +144,7 @@ func (m *Module) countBy(ctx context.Context, query string, args ...any) (map[st
 	return out, rows.Err()
 }
 
+// cloneValues copies a query.
 func cloneValues(v url.Values) url.Values {
 	out := url.Values{}
 	for k, vs := range v {
@@ -155,6 +156,7 @@ func cloneValues(v url.Values) url.Values {
 // scopeDepth is 1 for a district-wide scope, 2 for a town, 3 for a village.
 func scopeDepth(p *auth.Principal) int { return len(auth.PathIDs(p.Scope.Path)) }
 
+// hasAny reports whether p holds one of roles.
 func hasAny(p *auth.Principal, roles ...auth.Role) bool {
 	for _, r := range roles {
 		if p.Has(r) {
@@ -163,6 +165,3 @@ func hasAny(p *auth.Principal, roles ...auth.Role) bool {
 	}
 	return false
 }
-
-// ids is a helper for optional id filters.
-func idPtr(id db.ID) *db.ID { return &id }

@@ -18,6 +18,8 @@ import (
 // panelListSize is how many enterprises a panel lists.
 const panelListSize = 10
 
+// panels adds the home panels: the colors of a district, department or town, and an
+// enterprise's own standing.
 func (m *Module) panels(s *web.Site) {
 	s.AddPanel(web.Panel{Order: 7,
 		Visible: func(p *auth.Principal) bool {
@@ -51,6 +53,7 @@ type colorsPanelData struct {
 	Flagged  int // flagged for a closure proposal
 }
 
+// colorsPanel counts the colors in scope and lists the red and the overdue enterprises.
 func (m *Module) colorsPanel(r *http.Request) (any, error) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
@@ -118,6 +121,7 @@ type portalPanelData struct {
 	Months       int // months between inspections at the enterprise's color
 }
 
+// portalPanel is an enterprise account's own color, constraints, hazards and risks.
 func (m *Module) portalPanel(r *http.Request) (any, error) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)

@@ -55,6 +55,7 @@ func (m *Module) ownEnterprise(r *http.Request) (Enterprise, error) {
 	return e, nil
 }
 
+// selfInspectPage shows the checklists to pick from, or the picked one to answer.
 func (m *Module) selfInspectPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		e, err := m.ownEnterprise(r)
@@ -180,6 +181,7 @@ type inspectionView struct {
 	Self bool
 }
 
+// inspectionPage shows a self-inspection's result to whoever sees its enterprise.
 func (m *Module) inspectionPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()

@@ -27,6 +27,7 @@ type riskPointsView struct {
 	Form    *formState
 }
 
+// riskPointsPage shows an enterprise's risk points, optionally of one grade.
 func (m *Module) riskPointsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id", "enterprise")
@@ -47,6 +48,7 @@ func (m *Module) riskPointsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	}
 }
 
+// renderRiskPoints renders the risk points with the add form f.
 func (m *Module) renderRiskPoints(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, e Enterprise, grade string, f *formState) error {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
@@ -141,6 +143,8 @@ type riskMapView struct {
 	UncTotal     int
 }
 
+// riskMapPage is the four-color view of the caller's scope (/risk-points), by town
+// (district), enterprise (town) or industry.
 func (m *Module) riskMapPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()

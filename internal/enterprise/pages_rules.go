@@ -75,6 +75,7 @@ type move struct {
 	N        int
 }
 
+// rulesPage shows the color rules to the safety office (with the editor) and leaders.
 func (m *Module) rulesPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p := auth.FromContext(r.Context())
@@ -126,6 +127,7 @@ func (m *Module) renderRules(w http.ResponseWriter, r *http.Request, s *web.Site
 	return s.RenderStatus(w, r, status, t.rules, v)
 }
 
+// ruleRows says each rule in words.
 func ruleRows(loc i18n.Localizer, rules []Rule) []ruleRow {
 	out := make([]ruleRow, len(rules))
 	for i, r := range rules {
