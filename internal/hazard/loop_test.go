@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/safeduty/safeduty/internal/apptest"
 )
 
@@ -409,6 +411,47 @@ func TestHazards_ListFiltersStatsAndExport(t *testing.T) {
 		}
 		if res := e.As(apptest.UserTown1, "GET", "/api/v1/hazards?format=xlsx", nil); res.Status != http.StatusOK || len(res.Body) < 1000 {
 			t.Errorf("xlsx export: %d %d bytes", res.Status, len(res.Body))
+		}
+	})
+}
+
+// GET /api/v1/hazards?format=xlsx returns a workbook with the same rows as the list.
+func TestHazards_XLSXMatchesList(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		for range 3 {
+			report(t, e, "general")
+		}
+		var list struct {
+			Items []struct{ Code string }
+			Total int
+		}
+		e.As(apptest.UserAdmin, "GET", "/api/v1/hazards?sort=-code&per_page=2", nil).JSON(t, &list)
+		if list.Total != 5 {
+			t.Fatalf("list total %d", list.Total)
+		}
+		var all []string
+		for page := 1; page <= 3; page++ {
+			var p struct{ Items []struct{ Code string } }
+			e.As(apptest.UserAdmin, "GET", fmt.Sprintf("/api/v1/hazards?sort=-code&per_page=2&page=%d", page), nil).JSON(t, &p)
+			for _, h := range p.Items {
+				all = append(all, h.Code)
+			}
+		}
+		res := e.As(apptest.UserAdmin, "GET", "/api/v1/hazards?sort=-code&format=xlsx", nil)
+		f, err := excelize.OpenReader(bytes.NewReader(res.Body))
+		if err != nil {
+			t.Fatalf("xlsx: %v (%d)", err, res.Status)
+		}
+		rows, _ := f.GetRows(f.GetSheetName(0))
+		var got []string
+		for _, r := range rows[1:] {
+			got = append(got, r[0])
+		}
+		if strings.Join(got, ",") != strings.Join(all, ",") {
+			t.Errorf("workbook rows %v, list rows %v", got, all)
+		}
+		if rows[0][0] != "编号" || rows[0][2] != "状态" || rows[1][2] != "已上报" {
+			t.Errorf("header or translated status: %v / %v", rows[0], rows[1])
 		}
 	})
 }
