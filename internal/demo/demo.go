@@ -1,8 +1,10 @@
 // Package demo builds the demo district of SPEC.md §4 on first start: a fictional district
 // (临江区) modelled on the report, with its four leadership bodies, departments, 12 towns
 // and streets, 300 villages and communities, exactly 2,831 grids with one patroller per
-// village, the leaders and the industries they are in charge of, and demo accounts for
-// every role, all sharing one password.
+// village, the leaders and the industries they are in charge of, demo accounts for
+// every role, all sharing one password, and a year of work: 3,000 enterprises with their
+// risk points, 4,000 hazards, the enforcement steps and supervision visits, and each
+// enterprise's color as the color rules make it of those facts.
 //
 // Build runs a list of steps in one transaction, so a failure leaves nothing behind, and
 // marks the database with a meta row so later starts do nothing. Each step receives the
@@ -46,6 +48,7 @@ type Result struct {
 	Towns, Villages   int
 	Departments       int
 	People            int
+	Enterprises       int
 	// District describes what was built (nil when Built is false).
 	District *District
 }
@@ -64,17 +67,23 @@ type step struct {
 }
 
 // steps builds the district. The org tree comes first; every later step can rely on
-// the nodes, people and grids of the steps before it. Add new steps at the end.
+// the nodes, people and grids of the steps before it. Enterprises come before the
+// hazards found at them and the enforcement steps taken against them; the colors step
+// runs the color rules over all of it last. Add new steps where what they need exists.
 var steps = []step{
 	{"org tree", buildTree},
 	{"people", buildPeople},
 	{"grids", buildGrids},
 	{"users", buildUsers},
+	{"enterprises", buildEnterprises},
 	{"hazards", buildHazards},
+	{"enforcement", buildEnforcement},
+	{"colors", buildColors},
 }
 
 // builder carries the state of one build through its steps.
 type builder struct {
+	db   *db.DB
 	tx   *db.Tx
 	now  time.Time
 	hash string // the demo password's hash, shared by every demo user
@@ -122,7 +131,7 @@ func Build(ctx context.Context, d *db.DB, opts Options) (Result, error) {
 	}
 
 	now := opts.Clock.Now()
-	b := &builder{now: now, hash: hash, log: log, names: map[string]bool{}, phones: map[string]bool{}}
+	b := &builder{db: d, now: now, hash: hash, log: log, names: map[string]bool{}, phones: map[string]bool{}}
 	err = d.Tx(ctx, func(tx *db.Tx) error {
 		b.tx = tx
 		// The marker goes in first: a concurrent build (two servers on one PostgreSQL)
@@ -155,7 +164,7 @@ func Build(ctx context.Context, d *db.DB, opts Options) (Result, error) {
 		return al.Record(ctx, tx, audit.Entry{Action: "demo.build", ObjectType: "org", ObjectID: b.d.ID.String(),
 			ActorName: "system", Detail: map[string]any{
 				"towns": len(b.d.Towns), "villages": len(b.d.Villages), "grids": len(b.d.Grids),
-				"people": len(b.d.People), "users": len(b.d.Users)}})
+				"people": len(b.d.People), "users": len(b.d.Users), "enterprises": len(b.d.Enterprises)}})
 	})
 	if err != nil {
 		return Result{}, err
@@ -168,6 +177,7 @@ func Build(ctx context.Context, d *db.DB, opts Options) (Result, error) {
 	res.Grids, res.Users = len(b.d.Grids), len(b.d.Users)
 	res.Towns, res.Villages = len(b.d.Towns), len(b.d.Villages)
 	res.Departments, res.People = len(b.d.Departments), len(b.d.People)
+	res.Enterprises = len(b.d.Enterprises)
 	res.Took = time.Since(start)
 	return res, nil
 }

@@ -10,16 +10,17 @@ import (
 // their records to the right places without querying the tree again.
 type District struct {
 	Node
-	Bodies      []*Unit    // the four leadership bodies: 区委, 区政府, 区人大常委会, 区政协
-	Departments []*Unit    // district departments (区级部门), the safety office first
-	Towns       []*Town    // towns and streets in code order
-	Villages    []*Village // every village and community, in code order
-	Grids       []*Grid    // every grid, in code order
-	People      []*Person  // everyone, in creation order
-	Secretary   *Person    // 区委书记
-	Mayor       *Person    // 区长
-	Deputies    []*Person  // 常务副区长 first, then the 副区长; each in charge of industries
-	Users       []*User    // demo accounts, in creation order
+	Bodies      []*Unit       // the four leadership bodies: 区委, 区政府, 区人大常委会, 区政协
+	Departments []*Unit       // district departments (区级部门), the safety office first
+	Towns       []*Town       // towns and streets in code order
+	Villages    []*Village    // every village and community, in code order
+	Grids       []*Grid       // every grid, in code order
+	People      []*Person     // everyone, in creation order
+	Secretary   *Person       // 区委书记
+	Mayor       *Person       // 区长
+	Deputies    []*Person     // 常务副区长 first, then the 副区长; each in charge of industries
+	Users       []*User       // demo accounts, in creation order
+	Enterprises []*Enterprise // every enterprise, in id order
 	byUsername  map[string]*User
 	bodyByCat   map[string]*Unit
 	deptBySlug  map[string]*Unit

@@ -24,7 +24,8 @@ import (
 //	npc, cppcc            reader                区人大常委会 / 区政协        the chair
 //
 // A town user sits on the government unit under its town, so its scope is the town's
-// subtree. Enterprises arrive with their own capability; ent0001 can then be rebound.
+// subtree. The enterprises step binds ent0001 to a hotel in that village (江滨大酒店) and
+// adds ent0002 … ent0012, one enterprise account in each other town.
 func buildUsers(ctx context.Context, b *builder) error {
 	d := b.d
 	d.byUsername = map[string]*User{}
