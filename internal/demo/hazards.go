@@ -17,14 +17,24 @@ import (
 // district of 2,831 grids.
 const DemoHazards = 4000
 
-// The major hazards (重大隐患) among them. Every major hazard that has been assigned is
-// listed for supervision (挂牌督办) with its five implementations (五落实), as the state
-// machine requires; the open listed ones are the district's current 挂牌督办 list.
+// The major hazards (重大隐患) at public places among them. Every major hazard that has
+// been assigned is listed for supervision (挂牌督办) with its five implementations (五落实),
+// as the state machine requires; the open listed ones are the district's current 挂牌督办
+// list. The enterprises have more (entOpenMajors … in enterprises.go, and
+// entMajorsClosed).
 const (
 	majorOpen     = 10 // assigned, rectifying or submitted, within the deadline
 	majorOverdue  = 1  // open and past the deadline: escalated to the leader in charge
 	majorReported = 2  // found in the last two days, not yet assigned
 	majorClosed   = 23 // rectified and accepted on site, 销号
+)
+
+// Hazards at enterprises: their share of all hazards, the major ones closed during the
+// year, and the overdue hazards of each laggard.
+const (
+	entHazardShare  = 0.60
+	entMajorsClosed = 160
+	laggardOverdue  = 3
 )
 
 // Shares and timing of the loop in the demo year.
@@ -48,6 +58,17 @@ var hazardSources = []struct {
 }{
 	{"grid_patrol", 38}, {"self_inspection", 24}, {"department_inspection", 16},
 	{"campaign", 10}, {"tipoff", 7}, {"supervision_group", 5},
+}
+
+// entSources are the sources of hazards at enterprises with their weights: inspections
+// by the departments weigh more than at public places, and an enterprise reports its own
+// findings only when it has an account.
+var entSources = []struct {
+	source string
+	weight int
+}{
+	{"grid_patrol", 30}, {"department_inspection", 26}, {"self_inspection", 16},
+	{"campaign", 14}, {"tipoff", 8}, {"supervision_group", 6},
 }
 
 // deadlineDays are the rectification periods a town or department gives (7–60 days).
@@ -80,6 +101,8 @@ type hzPlan struct {
 	content     *industryContent
 	grade       string
 	source      string
+	ent         *Enterprise // where it was found, or nil: a public place
+	risk        *riskPoint  // the enterprise's risk point it belongs to, or nil
 	village     *Village
 	grid        *Grid
 	place       string
@@ -183,13 +206,27 @@ func (ix *hzPeople) leadersFor(industry string, listing *Person) []*User {
 	return out
 }
 
-// buildHazards creates DemoHazards hazards found over the year before the build, spread
-// over the grids (so towns with more grids have more), each with a history that the
-// state machine allows (report → assign → start → submit → (reject → submit)* → accept),
-// cut at the build time: old hazards are closed, recent ones are somewhere in the loop,
-// and about one open hazard in fifteen is past its deadline. The escalation notices that
-// the job would already have sent are recorded (hazard_escalations, the history's
-// escalate steps and the inbox), so its first run after the build sends nothing old.
+// hzSpec says which hazard to plan: its kind (general, or open, overdue, reported,
+// closed), its grade, and whether it is at an enterprise (a given one, or one drawn).
+type hzSpec struct {
+	kind  string
+	major bool
+	atEnt bool
+	ent   *Enterprise
+}
+
+// buildHazards creates DemoHazards hazards found over the year before the build, each
+// with a history that the state machine allows (report → assign → start → submit →
+// (reject → submit)* → accept), cut at the build time: old hazards are closed, recent
+// ones are somewhere in the loop, and about one open hazard in eight is past its
+// deadline. About 60% are at enterprises (place, grid and industry the enterprise's,
+// often at one of its risk points), larger and riskier ones having more; they include
+// the open, overdue and fresh major hazards and the laggards' overdue hazards that the
+// enterprises step planned, and a few for each enterprise account, which owns and
+// self-reports its enterprise's hazards. The rest are at public places, spread over the
+// grids (so towns with more grids have more). The escalation notices that the job would
+// already have sent are recorded (hazard_escalations, the history's escalate steps and
+// the inbox), so its first run after the build sends nothing old.
 func buildHazards(ctx context.Context, b *builder) error {
 	d := b.d
 	ix := indexPeople(d)
@@ -198,20 +235,55 @@ func buildHazards(ctx context.Context, b *builder) error {
 		industries.urban = append(industries.urban, c.community)
 		industries.rural = append(industries.rural, c.village)
 	}
-	plans := make([]*hzPlan, 0, DemoHazards)
-	for i := 0; i < DemoHazards; i++ {
-		kind := "general"
-		switch {
-		case i < majorOpen:
-			kind = "open"
-		case i < majorOpen+majorOverdue:
-			kind = "overdue"
-		case i < majorOpen+majorOverdue+majorReported:
-			kind = "reported"
-		case i < majorOpen+majorOverdue+majorReported+majorClosed:
-			kind = "closed"
+	var specs []hzSpec
+	add := func(n int, s hzSpec) {
+		for range n {
+			specs = append(specs, s)
 		}
-		p, err := b.planHazard(ix, kind, industries.urban, industries.rural)
+	}
+	add(majorOpen, hzSpec{kind: "open", major: true})
+	add(majorOverdue, hzSpec{kind: "overdue", major: true})
+	add(majorReported, hzSpec{kind: "reported", major: true})
+	add(majorClosed, hzSpec{kind: "closed", major: true})
+	atEnt := 0
+	for _, e := range d.Enterprises {
+		n := len(specs)
+		if e.openMajor {
+			add(1, hzSpec{kind: "open", major: true, atEnt: true, ent: e})
+		}
+		if e.majorOverdue {
+			add(1, hzSpec{kind: "overdue", major: true, atEnt: true, ent: e})
+		}
+		if e.majorFresh {
+			add(1, hzSpec{kind: "reported", major: true, atEnt: true, ent: e})
+		}
+		if e.laggard {
+			add(laggardOverdue, hzSpec{kind: "overdue", atEnt: true, ent: e})
+		}
+		if e.Account != nil { // something for the enterprise portal to show
+			add(1, hzSpec{kind: "open", atEnt: true, ent: e})
+			add(2, hzSpec{kind: "closed", atEnt: true, ent: e})
+			if e.Account.Username == "ent0001" {
+				add(1, hzSpec{kind: "open", atEnt: true, ent: e})
+				add(1, hzSpec{kind: "overdue", atEnt: true, ent: e})
+				add(1, hzSpec{kind: "closed", atEnt: true, ent: e})
+			}
+		}
+		atEnt += len(specs) - n
+	}
+	if len(d.Enterprises) > 0 {
+		add(entMajorsClosed, hzSpec{kind: "closed", major: true, atEnt: true})
+		atEnt += entMajorsClosed
+		add(int(DemoHazards*entHazardShare)-atEnt, hzSpec{kind: "general", atEnt: true})
+	}
+	add(DemoHazards-len(specs), hzSpec{kind: "general"})
+	var ents *entPicker
+	if len(d.Enterprises) > 0 {
+		ents = newEntPicker(d.Enterprises)
+	}
+	plans := make([]*hzPlan, 0, len(specs))
+	for _, s := range specs {
+		p, err := b.planHazard(ix, s, industries.urban, industries.rural, ents)
 		if err != nil {
 			return err
 		}
@@ -223,6 +295,9 @@ func buildHazards(ctx context.Context, b *builder) error {
 	for _, p := range plans {
 		p.escalate(ix, b.now)
 		p.inbox(ix, b.now)
+		if p.ent != nil {
+			p.ent.hazards = append(p.ent.hazards, p)
+		}
 	}
 	if err := b.storeHazards(ctx, plans); err != nil {
 		return err
@@ -266,50 +341,124 @@ func endOfChinaDay(t time.Time) time.Time {
 	return time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, chinaZone).Add(day).UTC()
 }
 
-// planHazard draws one hazard of kind (general, or a major one: open, overdue, reported,
-// closed) and its history up to the build time.
-func (b *builder) planHazard(ix *hzPeople, kind string, urban, rural []int) (*hzPlan, error) {
+// publicContent returns the public places' content of industry code.
+func publicContent(code string) *industryContent {
+	for i := range hazardContent {
+		if hazardContent[i].code == code {
+			return &hazardContent[i]
+		}
+	}
+	return nil
+}
+
+// planHazard draws one hazard as s says and its history up to the build time.
+func (b *builder) planHazard(ix *hzPeople, s hzSpec, urban, rural []int, ents *entPicker) (*hzPlan, error) {
 	d, now := b.d, b.now
 	p := &hzPlan{grade: hazard.General}
-	p.grid = d.Grids[b.rng.IntN(len(d.Grids))]
-	p.village = p.grid.Village
-	v, t := p.village, p.village.Town
-	weights := rural
-	if v.Community {
-		weights = urban
-	}
-	major := kind != "general"
-	for {
-		p.content = &hazardContent[b.weighted(weights)]
-		var tpls []int
-		for i, tp := range p.content.templates {
-			if !major || tp.major {
-				tpls = append(tpls, i)
-			}
-		}
-		if len(tpls) > 0 {
-			p.tpl = &p.content.templates[pick(b, tpls)]
-			break
-		}
-	}
+	major := s.major
 	if major {
 		p.grade = hazard.Major
 	}
-	places := p.content.ruralPlaces
-	if v.Community {
-		places = p.content.urbanPlaces
+	// When: found in working hours on a day of the past year.
+	var ago time.Duration
+	switch s.kind {
+	case "open":
+		ago = b.between(3*day, 55*day)
+	case "overdue":
+		ago = b.between(45*day, 120*day)
+		if major {
+			ago = b.between(75*day, 85*day)
+		}
+	case "reported":
+		ago = b.between(0, 2*day)
+	case "closed":
+		ago = b.between(95*day, 360*day)
+	default:
+		ago = b.between(0, 364*day)
 	}
-	p.place = v.Name + pick(b, places)
-	if v.Community {
-		p.address = fmt.Sprintf("%s%s%s%s%d号", districtName, t.Name, v.Name, pick(b, communityRoads), 1+b.rng.IntN(180))
+	c := now.Add(-ago).In(chinaZone)
+	p.foundAt = time.Date(c.Year(), c.Month(), c.Day(), 8, 30, 0, 0, chinaZone).Add(b.between(0, 9*time.Hour)).UTC()
+	if latest := now.Add(-3 * time.Hour); p.foundAt.After(latest) {
+		p.foundAt = latest.Add(-b.between(0, 2*time.Hour))
+	}
+
+	if s.atEnt {
+		e := s.ent
+		if e == nil {
+			if ents == nil {
+				return nil, fmt.Errorf("a hazard at an enterprise, but the district has none")
+			}
+			e = ents.draw(b, p.foundAt)
+		}
+		if !p.foundAt.After(e.Created) {
+			return nil, fmt.Errorf("a hazard at %s found before it registered", e.Name)
+		}
+		p.ent, p.grid = e, e.Grid
+		if p.content = publicContent(e.Industry); p.content == nil {
+			return nil, fmt.Errorf("no hazard content for %s", e.Industry)
+		}
+		var tpls []*entHazard
+		for i := range e.ind.hazards {
+			if e.ind.hazards[i].t.major == major {
+				tpls = append(tpls, &e.ind.hazards[i])
+			}
+		}
+		if len(tpls) == 0 {
+			return nil, fmt.Errorf("no %s hazard for enterprises of %s", p.grade, e.Industry)
+		}
+		h := pick(b, tpls)
+		p.tpl = &h.t
+		if h.risk >= 0 {
+			p.risk = e.riskPoint(h.risk)
+		}
+		p.place, p.address = e.Name, e.Address
 	} else {
-		p.address = fmt.Sprintf("%s%s%s%d组", districtName, t.Name, v.Name, 1+b.rng.IntN(12))
+		p.grid = d.Grids[b.rng.IntN(len(d.Grids))]
+		weights := rural
+		if p.grid.Village.Community {
+			weights = urban
+		}
+		for {
+			p.content = &hazardContent[b.weighted(weights)]
+			var tpls []int
+			for i, tp := range p.content.templates {
+				if !major || tp.major {
+					tpls = append(tpls, i)
+				}
+			}
+			if len(tpls) > 0 {
+				p.tpl = &p.content.templates[pick(b, tpls)]
+				break
+			}
+		}
 	}
-	srcWeights := make([]int, len(hazardSources))
-	for i, s := range hazardSources {
-		srcWeights[i] = s.weight
+	p.village = p.grid.Village
+	v, t := p.village, p.village.Town
+	if p.ent == nil {
+		places := p.content.ruralPlaces
+		if v.Community {
+			places = p.content.urbanPlaces
+		}
+		p.place = v.Name + pick(b, places)
+		if v.Community {
+			p.address = fmt.Sprintf("%s%s%s%s%d号", districtName, t.Name, v.Name, pick(b, communityRoads), 1+b.rng.IntN(180))
+		} else {
+			p.address = fmt.Sprintf("%s%s%s%d组", districtName, t.Name, v.Name, 1+b.rng.IntN(12))
+		}
+		srcWeights := make([]int, len(hazardSources))
+		for i, s := range hazardSources {
+			srcWeights[i] = s.weight
+		}
+		p.source = hazardSources[b.weighted(srcWeights)].source
+	} else {
+		srcWeights := make([]int, len(entSources))
+		for i, s := range entSources {
+			if s.source != "self_inspection" || p.ent.Account != nil {
+				srcWeights[i] = s.weight
+			}
+		}
+		p.source = entSources[b.weighted(srcWeights)].source
 	}
-	p.source = hazardSources[b.weighted(srcWeights)].source
 
 	// Who found it, who supervises, who assigns, who rectifies.
 	depts := d.DepartmentsFor(p.content.code)
@@ -320,8 +469,11 @@ func (b *builder) planHazard(ix *hzPeople, kind string, urban, rural []int) (*hz
 	switch p.source {
 	case "grid_patrol":
 		p.foundBy = ix.patroller[v]
-	case "self_inspection": // the village committee's own check of its public places
+	case "self_inspection": // the enterprise's own check, or the village committee's of its public places
 		p.foundBy = ix.villager[v]
+		if p.ent != nil {
+			p.foundBy = p.ent.Account
+		}
 	case "department_inspection", "campaign":
 		p.foundBy = ix.dept[dept]
 	case "supervision_group": // registered by the safety office
@@ -340,33 +492,16 @@ func (b *builder) planHazard(ix *hzPeople, kind string, urban, rural []int) (*hz
 		p.assigner = ix.dept[dept]
 	}
 	p.owner = ix.villager[v]
-	if !major && b.rng.Float64() < 0.25 {
+	switch {
+	case p.ent != nil && p.ent.Account != nil: // the enterprise rectifies its own hazards
+		p.owner = p.ent.Account
+	case !major && b.rng.Float64() < 0.25:
 		p.owner = ix.patroller[v]
 	}
 	if p.foundBy == nil || p.supUser == nil || p.assigner == nil || p.owner == nil {
 		return nil, fmt.Errorf("hazard at %s: a demo account is missing", p.place)
 	}
-
-	// When: found in working hours on a day of the past year.
-	var ago time.Duration
-	switch kind {
-	case "open":
-		ago = b.between(5*day, 40*day)
-	case "overdue":
-		ago = b.between(75*day, 85*day)
-	case "reported":
-		ago = b.between(0, 2*day)
-	case "closed":
-		ago = b.between(95*day, 360*day)
-	default:
-		ago = b.between(0, 364*day)
-	}
-	c := now.Add(-ago).In(chinaZone)
-	p.foundAt = time.Date(c.Year(), c.Month(), c.Day(), 8, 30, 0, 0, chinaZone).Add(b.between(0, 9*time.Hour)).UTC()
-	if latest := now.Add(-3 * time.Hour); p.foundAt.After(latest) {
-		p.foundAt = latest.Add(-b.between(0, 2*time.Hour))
-	}
-	p.plan(b, kind)
+	p.plan(b, s.kind)
 	return p, nil
 }
 
@@ -385,7 +520,11 @@ func (p *hzPlan) plan(b *builder, kind string) {
 	if report.After(now.Add(-time.Minute)) {
 		report = now.Add(-time.Minute)
 	}
-	add(report, p.foundBy, "report", "", hazard.Reported, "", map[string]any{"grade": p.grade, "source": p.source, "enterprise": ""})
+	entName := ""
+	if p.ent != nil {
+		entName = p.ent.Name
+	}
+	add(report, p.foundBy, "report", "", hazard.Reported, "", map[string]any{"grade": p.grade, "source": p.source, "enterprise": entName})
 
 	// Assignment: most within a day.
 	var assign time.Time
@@ -402,7 +541,10 @@ func (p *hzPlan) plan(b *builder, kind string) {
 	days := pick(b, deadlineDays)
 	switch kind {
 	case "open": // long enough to be open and within the deadline now
-		days = pick(b, []int{45, 60})
+		days = 60
+		if now.Sub(assign) < 40*day {
+			days = pick(b, []int{45, 60})
+		}
 	case "closed":
 		days = pick(b, []int{30, 45, 60})
 	case "overdue":
@@ -416,7 +558,7 @@ func (p *hzPlan) plan(b *builder, kind string) {
 		p.funds = int64(50+b.rng.IntN(1450)) * 1000
 		ad["responsibility"] = p.responsibility()
 		ad["funds_yuan"] = p.funds
-		ad["contingency_plan"] = p.content.contingency
+		ad["contingency_plan"] = p.contingency()
 		ad["listing_leader_id"] = p.leader.ID.String()
 	}
 	add(assign, p.assigner, "assign", hazard.Reported, hazard.Assigned, "", ad)
@@ -429,8 +571,8 @@ func (p *hzPlan) plan(b *builder, kind string) {
 	late := b.rng.Float64() < lateShare
 	var submit time.Time
 	switch {
-	case kind == "overdue":
-		submit = p.deadline.Add(60 * day)
+	case kind == "overdue": // not yet
+		submit = now.Add(b.between(day, 20*day))
 	case kind == "open":
 		submit = p.deadline.Add(-b.between(2*day, 10*day))
 	case late && kind == "general":
@@ -501,6 +643,14 @@ func (p *hzPlan) sortEvents() {
 	}
 }
 
+// contingency is the 五落实 contingency plan of a major hazard.
+func (p *hzPlan) contingency() string {
+	if p.ent != nil && p.ent.ind.contingency != "" {
+		return p.ent.ind.contingency
+	}
+	return p.content.contingency
+}
+
 // responsibility is the 五落实 responsibility: who rectifies and who supervises.
 func (p *hzPlan) responsibility() string {
 	head := ""
@@ -511,12 +661,19 @@ func (p *hzPlan) responsibility() string {
 	if p.supervisor.SafetyChief != nil {
 		chief = p.supervisor.SafetyChief.Name
 	}
+	if e := p.ent; e != nil {
+		return fmt.Sprintf("%s（主要负责人%s，安全管理人员%s）为整改责任单位，%s%s负责督导", e.Name, e.LegalRep, e.SafetyManager,
+			p.supervisor.ShortName, chief)
+	}
 	return fmt.Sprintf("%s%s为整改责任单位，%s%s负责督导", p.owner.DisplayName, head, p.supervisor.ShortName, chief)
 }
 
 // participants of a major hazard's on-site acceptance.
 func (p *hzPlan) participants() string {
 	var names []string
+	if e := p.ent; e != nil {
+		names = append(names, e.Name+e.SafetyManager)
+	}
 	if c := p.supervisor.SafetyChief; c != nil {
 		names = append(names, p.supervisor.ShortName+c.Name)
 	}
@@ -733,7 +890,7 @@ var hazardColumns = []string{"title", "description", "category", "industry", "gr
 	"place", "grid_id", "org_path", "town_id", "address", "found_by", "found_at",
 	"owner_id", "supervisor_org_id", "measures", "deadline", "responsibility", "funds_yuan", "contingency_plan",
 	"listed", "listing_leader_id", "listed_at", "listing_doc", "submitted_at", "closed_at", "closed_by", "closed_on_time",
-	"rejections", "created_at", "updated_at"}
+	"rejections", "created_at", "updated_at", "enterprise_id", "risk_point_id"}
 
 // row is the hazard's row as the loop would have left it at the build time.
 func (p *hzPlan) row() []any {
@@ -744,7 +901,7 @@ func (p *hzPlan) row() []any {
 	if a := p.last("assign"); a != nil {
 		owner, supervisor, deadline, measures = p.owner.ID, p.supervisor.ID, p.deadline, p.tpl.measures
 		if p.grade == hazard.Major {
-			responsibility, contingency, doc = a.data["responsibility"].(string), p.content.contingency, p.listingDoc
+			responsibility, contingency, doc = a.data["responsibility"].(string), p.contingency(), p.listingDoc
 			funds, leader, listedAt, listed = p.funds, p.leader.ID, a.at, true
 		}
 	}
@@ -764,11 +921,18 @@ func (p *hzPlan) row() []any {
 			updated = e.at
 		}
 	}
+	var ent, risk any
+	if p.ent != nil {
+		ent = p.ent.ID
+	}
+	if p.risk != nil {
+		risk = p.risk.id
+	}
 	return []any{p.tpl.title, p.tpl.desc, p.tpl.category, p.content.code, p.grade, p.source, string(status),
 		p.place, p.grid.ID, p.village.Path, p.village.Town.ID, p.address, p.foundBy.ID, p.foundAt,
 		owner, supervisor, measures, deadline, responsibility, funds, contingency,
 		listed, leader, listedAt, doc, submitted, closedAt, closedBy, onTime,
-		rejections, p.events[0].at, updated}
+		rejections, p.events[0].at, updated, ent, risk}
 }
 
 // storeHazardEvents writes every history step (ids in time order across the district,

@@ -82,16 +82,28 @@ func TestHazards(t *testing.T) {
 				t.Errorf("closed %d, open %d: want most closed and some hundreds open", byStatus["closed"], open)
 			}
 			overdue := count(t, d, `SELECT COUNT(*) FROM hazards WHERE status <> 'closed' AND deadline < ?`, now)
-			if share := float64(overdue) / float64(open); share < 0.04 || share > 0.10 {
-				t.Errorf("%d of %d open hazards overdue (%.1f%%), want about 5–8%%", overdue, open, 100*share)
+			if share := float64(overdue) / float64(open); share < 0.05 || share > 0.15 {
+				t.Errorf("%d of %d open hazards overdue (%.1f%%), want about one in eight", overdue, open, 100*share)
 			}
 			majors := count(t, d, `SELECT COUNT(*) FROM hazards WHERE grade = 'major'`)
-			if majors < 24 || majors > 60 {
-				t.Errorf("%d major hazards, want a few dozen", majors)
+			if majors < 200 || majors > 400 {
+				t.Errorf("%d major hazards, want a few hundred", majors)
+			}
+			if pub := count(t, d, `SELECT COUNT(*) FROM hazards WHERE grade = 'major' AND enterprise_id IS NULL`); pub < 24 || pub > 60 {
+				t.Errorf("%d major hazards at public places, want a few dozen", pub)
 			}
 			listed := count(t, d, `SELECT COUNT(*) FROM hazards WHERE status <> 'closed' AND listed`)
-			if listed < 8 || listed > 12 {
-				t.Errorf("%d open hazards listed for supervision, want 8–12", listed)
+			if listed < 110 || listed > 150 {
+				t.Errorf("%d open hazards listed for supervision, want 110–150", listed)
+			}
+			atEnt := count(t, d, `SELECT COUNT(*) FROM hazards WHERE enterprise_id IS NOT NULL`)
+			if share := float64(atEnt) / demo.DemoHazards; share < 0.55 || share > 0.65 {
+				t.Errorf("%d hazards at enterprises (%.1f%%), want about 60%%", atEnt, 100*share)
+			}
+			for _, s := range hazard.Statuses {
+				if count(t, d, `SELECT COUNT(*) FROM hazards WHERE status = ? AND enterprise_id IS NOT NULL`, string(s)) == 0 {
+					t.Errorf("no hazard at an enterprise is %s", s)
+				}
 			}
 			onTime := count(t, d, `SELECT COUNT(*) FROM hazards WHERE status = 'closed' AND closed_on_time`)
 			if share := float64(onTime) / float64(byStatus["closed"]); share < 0.8 || share > 0.97 {
@@ -103,8 +115,8 @@ func TestHazards(t *testing.T) {
 				}
 			}
 			patrols := count(t, d, `SELECT COUNT(*) FROM hazards WHERE source IN ('grid_patrol', 'self_inspection')`)
-			if patrols < demo.DemoHazards/2 {
-				t.Errorf("%d hazards from patrols and self-inspections, want most", patrols)
+			if patrols < demo.DemoHazards/3 {
+				t.Errorf("%d hazards from patrols and self-inspections, want a good share", patrols)
 			}
 			var oldest, newest time.Time
 			if err := d.QueryRow(ctx, `SELECT found_at FROM hazards ORDER BY found_at LIMIT 1`).Scan(&oldest); err != nil {
@@ -154,7 +166,20 @@ func TestHazards(t *testing.T) {
 				{"inspections not found by a department of the industry", `SELECT COUNT(*) FROM hazards h
 					WHERE h.source IN ('department_inspection', 'campaign') AND NOT EXISTS (SELECT 1 FROM users u
 						JOIN unit_industries ui ON ui.org_id = u.org_id AND ui.industry = h.industry WHERE u.id = h.found_by)`},
-				{"at an enterprise or at no place", `SELECT COUNT(*) FROM hazards WHERE enterprise_id IS NOT NULL OR place = '' OR address = ''`},
+				{"at no place", `SELECT COUNT(*) FROM hazards WHERE place = '' OR address = ''`},
+				{"at an enterprise but not at its place, grid or industry", `SELECT COUNT(*) FROM hazards h JOIN enterprises e ON e.id = h.enterprise_id
+					WHERE h.place <> e.name OR h.address <> e.address OR h.grid_id <> e.grid_id OR h.industry <> e.industry
+						OR h.org_path <> e.org_path OR h.town_id <> e.town_id`},
+				{"at an enterprise that does not exist", `SELECT COUNT(*) FROM hazards h WHERE h.enterprise_id IS NOT NULL
+					AND NOT EXISTS (SELECT 1 FROM enterprises e WHERE e.id = h.enterprise_id)`},
+				{"found at an enterprise before it registered", `SELECT COUNT(*) FROM hazards h JOIN enterprises e ON e.id = h.enterprise_id
+					WHERE h.found_at <= e.created_at`},
+				{"at a risk point of another enterprise", `SELECT COUNT(*) FROM hazards h JOIN risk_points r ON r.id = h.risk_point_id
+					WHERE h.enterprise_id IS NULL OR r.enterprise_id <> h.enterprise_id`},
+				{"self-reported by someone other than the enterprise's account", `SELECT COUNT(*) FROM hazards h JOIN users u ON u.id = h.found_by
+					WHERE h.enterprise_id IS NOT NULL AND h.source = 'self_inspection' AND (u.enterprise_id IS NULL OR u.enterprise_id <> h.enterprise_id)`},
+				{"owned by another enterprise's account", `SELECT COUNT(*) FROM hazards h JOIN users u ON u.id = h.owner_id
+					WHERE u.enterprise_id IS NOT NULL AND (h.enterprise_id IS NULL OR u.enterprise_id <> h.enterprise_id)`},
 				{"closed without closed_at, closed_by or closed_on_time", `SELECT COUNT(*) FROM hazards
 					WHERE status = 'closed' AND (closed_at IS NULL OR closed_by IS NULL OR closed_on_time IS NULL OR submitted_at IS NULL)`},
 				{"open with closing data", `SELECT COUNT(*) FROM hazards WHERE status <> 'closed' AND (closed_at IS NOT NULL OR closed_by IS NOT NULL)`},
@@ -315,7 +340,7 @@ func TestHazards(t *testing.T) {
 				t.Errorf("dept-construction sees %d hazards, want the %d construction ones", p.Total, n)
 			}
 			e.Do("GET", "/api/v1/hazards?per_page=1&listed=true&open=true", tok("admin"), nil).JSON(t, &p)
-			if p.Total < 8 || p.Total > 12 {
+			if p.Total < 110 || p.Total > 150 {
 				t.Errorf("admin sees %d open listed hazards", p.Total)
 			}
 		})
