@@ -116,7 +116,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("demo district: %w", err)
 		}
 		if res.Built {
-			log.Info("demo district built", "took", res.Took.Round(time.Millisecond), "grids", res.Grids, "users", res.Users)
+			log.Info("demo district built", "took", res.Took.Round(time.Millisecond), "grids", res.Grids, "users", res.Users, "enterprises", res.Enterprises)
 			if res.PasswordGenerated {
 				fmt.Fprintf(stdout, "\nDemo users (admin, secretary, mayor, town01, dept-construction, patrol0001, ent0001 …)\nshare the generated password:  %s\nSet SAFEDUTY_DEMO_PASSWORD to choose it. It is shown only this once.\n\n", res.Password)
 			}

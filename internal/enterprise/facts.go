@@ -29,103 +29,78 @@ func factKey(fact string, months int) string {
 	return fact
 }
 
-// factSQL is the correlated subquery counting a fact for enterprise e; "?" is the time
-// bound (now, or the start of the window).
-var factSQL = map[string]string{
-	FactOpenMajorHazard: `(SELECT COUNT(*) FROM hazards h WHERE h.enterprise_id = e.id AND h.status <> 'closed' AND h.grade = 'major')`,
-	FactOverdueHazards:  `(SELECT COUNT(*) FROM hazards h WHERE h.enterprise_id = e.id AND h.status <> 'closed' AND h.deadline < ?)`,
-	FactRejectedRectifications: `(SELECT COUNT(*) FROM hazards h JOIN hazard_events ev ON ev.hazard_id = h.id
-		WHERE h.enterprise_id = e.id AND ev.action = 'reject' AND ev.at >= ?)`,
-	FactPenalties: `(SELECT COUNT(*) FROM enforcement_actions a WHERE a.enterprise_id = e.id
-		AND a.kind IN ('penalty', 'max_penalty') AND a.decided_at >= ?)`,
-	FactSuspensionFailed: `(SELECT COUNT(*) FROM enforcement_actions a WHERE a.enterprise_id = e.id
-		AND a.kind = 'suspension' AND a.outcome IN ('failed', 'refused') AND a.outcome_at >= ?)`,
-	FactMajorRiskUncontrolled: `(SELECT COUNT(*) FROM risk_points r WHERE r.enterprise_id = e.id AND r.grade = 'major' AND r.controls_ok = FALSE)`,
+// sqlFact counts a built-in fact with one grouped query per batch of enterprises: the
+// query's %s takes the id placeholders and its ? (if any) the time bound. Grouped
+// queries on the enterprise_id indexes keep their plans simple on both engines.
+type sqlFact struct {
+	query string
+	bound bool
 }
 
-// loadFacts gathers, in one query (plus one per external fact source), the facts the
-// rule set needs for the enterprises ids.
+// Count implements FactSource.
+func (f sqlFact) Count(ctx context.Context, q db.Querier, ids []db.ID, since time.Time) (map[db.ID]int, error) {
+	args := make([]any, 0, len(ids)+1)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	if f.bound {
+		args = append(args, since)
+	}
+	rows, err := q.Query(ctx, fmt.Sprintf(f.query, db.Placeholders(len(ids))), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[db.ID]int{}
+	for rows.Next() {
+		var id db.ID
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// builtinFacts are the facts kept by SafeDuty's own tables.
+var builtinFacts = map[string]sqlFact{
+	FactOpenMajorHazard: {query: `SELECT h.enterprise_id, COUNT(*) FROM hazards h
+		WHERE h.enterprise_id IN (%s) AND h.status <> 'closed' AND h.grade = 'major' GROUP BY h.enterprise_id`},
+	FactOverdueHazards: {bound: true, query: `SELECT h.enterprise_id, COUNT(*) FROM hazards h
+		WHERE h.enterprise_id IN (%s) AND h.status <> 'closed' AND h.deadline < ? GROUP BY h.enterprise_id`},
+	FactRejectedRectifications: {bound: true, query: `SELECT h.enterprise_id, COUNT(*) FROM hazards h JOIN hazard_events ev ON ev.hazard_id = h.id
+		WHERE h.enterprise_id IN (%s) AND ev.action = 'reject' AND ev.at >= ? GROUP BY h.enterprise_id`},
+	FactPenalties: {bound: true, query: `SELECT a.enterprise_id, COUNT(*) FROM enforcement_actions a
+		WHERE a.enterprise_id IN (%s) AND a.kind IN ('penalty', 'max_penalty') AND a.decided_at >= ? GROUP BY a.enterprise_id`},
+	FactSuspensionFailed: {bound: true, query: `SELECT a.enterprise_id, COUNT(*) FROM enforcement_actions a
+		WHERE a.enterprise_id IN (%s) AND a.kind = 'suspension' AND a.outcome IN ('failed', 'refused') AND a.outcome_at >= ? GROUP BY a.enterprise_id`},
+	FactMajorRiskUncontrolled: {query: `SELECT r.enterprise_id, COUNT(*) FROM risk_points r
+		WHERE r.enterprise_id IN (%s) AND r.grade = 'major' AND r.controls_ok = FALSE GROUP BY r.enterprise_id`},
+}
+
+// loadFacts gathers the facts the rule set needs for the enterprises ids: their grades
+// in one query, then one grouped query per fact the enabled rules use (built-in, or from
+// another capability's FactSource). Facts with no source yet count 0.
 func (m *Module) loadFacts(ctx context.Context, q db.Querier, rs RuleSet, ids []db.ID, now time.Time) (map[db.ID]facts, error) {
 	out := make(map[db.ID]facts, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	type col struct {
-		key    string
-		expr   string
-		bound  *time.Time
-		source FactSource
-		since  time.Time
-	}
-	var cols []col
-	seen := map[string]bool{}
-	for _, r := range rs.Rules {
-		if !r.Enabled || r.Fact == FactStandardGrade {
-			continue
-		}
-		k := factKey(r.Fact, r.Months)
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		since := now.AddDate(0, -r.Months, 0)
-		c := col{key: k}
-		switch {
-		case factSQL[r.Fact] != "":
-			c.expr = factSQL[r.Fact]
-			if r.Fact == FactOverdueHazards {
-				c.bound = &now
-			} else if windowed(r.Fact) {
-				c.bound = &since
-			}
-		case m.Facts[r.Fact] != nil:
-			c.source, c.since = m.Facts[r.Fact], since
-		default:
-			continue // no source for this fact yet: it counts 0
-		}
-		cols = append(cols, c)
-	}
-	var sel []string
-	var args []any
-	for _, c := range cols {
-		if c.expr != "" {
-			sel = append(sel, c.expr)
-			if c.bound != nil {
-				args = append(args, *c.bound)
-			}
-		}
-	}
-	idArgs := make([]any, len(ids))
+	args := make([]any, len(ids))
 	for i, id := range ids {
-		idArgs[i] = id
+		args[i] = id
 	}
-	query := `SELECT e.id, e.standard_grade`
-	for _, s := range sel {
-		query += ", " + s
-	}
-	query += ` FROM enterprises e WHERE e.id IN (` + db.Placeholders(len(ids)) + `)`
-	rows, err := q.Query(ctx, query, append(args, idArgs...)...)
+	rows, err := q.Query(ctx, `SELECT id, standard_grade FROM enterprises WHERE id IN (`+db.Placeholders(len(ids))+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		var id db.ID
 		f := facts{count: map[string]int{}}
-		vals := make([]int, len(sel))
-		dest := []any{&id, &f.grade}
-		for i := range vals {
-			dest = append(dest, &vals[i])
-		}
-		if err := rows.Scan(dest...); err != nil {
+		if err := rows.Scan(&id, &f.grade); err != nil {
 			rows.Close()
 			return nil, err
-		}
-		i := 0
-		for _, c := range cols {
-			if c.expr != "" {
-				f.count[c.key] = vals[i]
-				i++
-			}
 		}
 		out[id] = f
 	}
@@ -133,17 +108,35 @@ func (m *Module) loadFacts(ctx context.Context, q db.Querier, rs RuleSet, ids []
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for _, c := range cols {
-		if c.source == nil {
+	done := map[string]bool{}
+	for _, r := range rs.Rules {
+		if !r.Enabled || r.Fact == FactStandardGrade {
 			continue
 		}
-		counts, err := c.source.Count(ctx, q, ids, c.since)
+		key := factKey(r.Fact, r.Months)
+		if done[key] {
+			continue
+		}
+		done[key] = true
+		var src FactSource
+		if f, ok := builtinFacts[r.Fact]; ok {
+			src = f
+		} else if m.Facts[r.Fact] != nil {
+			src = m.Facts[r.Fact]
+		} else {
+			continue
+		}
+		since := now
+		if windowed(r.Fact) {
+			since = now.AddDate(0, -r.Months, 0)
+		}
+		counts, err := src.Count(ctx, q, ids, since)
 		if err != nil {
-			return nil, fmt.Errorf("fact %s: %w", strings.Split(c.key, "/")[0], err)
+			return nil, fmt.Errorf("fact %s: %w", strings.Split(key, "/")[0], err)
 		}
 		for id, n := range counts {
 			if f, ok := out[id]; ok {
-				f.count[c.key] = n
+				f.count[key] = n
 			}
 		}
 	}
