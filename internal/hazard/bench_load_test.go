@@ -43,7 +43,7 @@ var benchNow = time.Date(2026, 6, 30, 1, 0, 0, 0, time.UTC)
 
 // loaderVersion changes when the loader writes different data, so old caches are not
 // reused.
-const loaderVersion = "hazards-bench-v1"
+const loaderVersion = "hazards-bench-v2"
 
 const benchPassword = "bench-hazards-2026"
 

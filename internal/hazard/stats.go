@@ -2,9 +2,12 @@ package hazard
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
 // Clears are the three "clears" (三清) of a scope, as data-completeness figures, plus the
@@ -48,19 +51,36 @@ type StatsParams struct {
 	Group string `query:"group" enum:"town,industry,grade,source" doc:"also give the figures per town, industry, grade or source"`
 }
 
-const clearsColumns = `COUNT(*),
-	SUM(CASE WHEN h.status <> 'closed' THEN 1 ELSE 0 END),
-	SUM(CASE WHEN h.status <> 'closed' AND h.owner_id IS NOT NULL AND h.supervisor_org_id IS NOT NULL THEN 1 ELSE 0 END),
-	SUM(CASE WHEN h.status <> 'closed' AND h.measures <> '' AND h.deadline IS NOT NULL THEN 1 ELSE 0 END),
-	SUM(CASE WHEN h.status <> 'closed' AND h.deadline < ? THEN 1 ELSE 0 END),
-	SUM(CASE WHEN h.status <> 'closed' AND h.grade = 'major' THEN 1 ELSE 0 END),
-	SUM(CASE WHEN h.status <> 'closed' AND h.listed THEN 1 ELSE 0 END),
-	SUM(CASE WHEN h.status = 'closed' THEN 1 ELSE 0 END),
-	SUM(CASE WHEN h.status = 'closed' AND h.closed_on_time THEN 1 ELSE 0 END),
-	SUM(CASE WHEN h.status = 'reported' THEN 1 ELSE 0 END),
-	SUM(CASE WHEN h.status = 'assigned' THEN 1 ELSE 0 END),
-	SUM(CASE WHEN h.status = 'rectifying' THEN 1 ELSE 0 END),
-	SUM(CASE WHEN h.status = 'submitted' THEN 1 ELSE 0 END)`
+// clearsExprs are the aggregates of Clears, in scanClears' order; "?" is now.
+var clearsExprs = []string{
+	"COUNT(*)",
+	"SUM(CASE WHEN h.status <> 'closed' THEN 1 ELSE 0 END)",
+	"SUM(CASE WHEN h.status <> 'closed' AND h.owner_id IS NOT NULL AND h.supervisor_org_id IS NOT NULL THEN 1 ELSE 0 END)",
+	"SUM(CASE WHEN h.status <> 'closed' AND h.measures <> '' AND h.deadline IS NOT NULL THEN 1 ELSE 0 END)",
+	"SUM(CASE WHEN h.status <> 'closed' AND h.deadline < ? THEN 1 ELSE 0 END)",
+	"SUM(CASE WHEN h.status <> 'closed' AND h.grade = 'major' THEN 1 ELSE 0 END)",
+	"SUM(CASE WHEN h.status <> 'closed' AND h.listed THEN 1 ELSE 0 END)",
+	"SUM(CASE WHEN h.status = 'closed' THEN 1 ELSE 0 END)",
+	"SUM(CASE WHEN h.status = 'closed' AND h.closed_on_time THEN 1 ELSE 0 END)",
+	"SUM(CASE WHEN h.status = 'reported' THEN 1 ELSE 0 END)",
+	"SUM(CASE WHEN h.status = 'assigned' THEN 1 ELSE 0 END)",
+	"SUM(CASE WHEN h.status = 'rectifying' THEN 1 ELSE 0 END)",
+	"SUM(CASE WHEN h.status = 'submitted' THEN 1 ELSE 0 END)",
+}
+
+var clearsColumns = strings.Join(clearsExprs, ",\n\t")
+
+// aliased returns the aggregates named c0, c1 … (for an aggregate-then-join query) and
+// the outer list reading them back.
+func aliased() (inner, outer string) {
+	in := make([]string, len(clearsExprs))
+	out := make([]string, len(clearsExprs))
+	for i, e := range clearsExprs {
+		in[i] = fmt.Sprintf("%s AS c%d", e, i)
+		out[i] = fmt.Sprintf("x.c%d", i)
+	}
+	return strings.Join(in, ", "), strings.Join(out, ", ")
+}
 
 func scanClears(s scanner, extra ...any) (Clears, error) {
 	var c Clears
@@ -95,11 +115,14 @@ func rate(part, whole int) float64 {
 	return float64(part) / float64(whole)
 }
 
-var groupBy = map[string]struct{ key, name, join string }{
-	"town":     {"h.town_id", "t.name", " JOIN orgs t ON t.id = h.town_id"},
-	"industry": {"h.industry", "i.name_zh", " JOIN industries i ON i.code = h.industry"},
-	"grade":    {"h.grade", "h.grade", ""},
-	"source":   {"h.source", "h.source", ""},
+// groupBy says, per grouping, the hazard column grouped on and how to name a group:
+// a join on the group's key after aggregating (so names are looked up once per group,
+// not once per hazard), and the name column per language.
+var groupBy = map[string]struct{ key, join, nameZh, nameEn string }{
+	"town":     {"h.town_id", " LEFT JOIN orgs n ON n.id = x.k", "n.name", "n.name"},
+	"industry": {"h.industry", " LEFT JOIN industries n ON n.code = x.k", "n.name_zh", "n.name_en"},
+	"grade":    {"h.grade", "", "x.k", "x.k"},
+	"source":   {"h.source", "", "x.k", "x.k"},
 }
 
 // Stats computes the three clears for the hazards in the caller's scope matching f,
@@ -120,8 +143,13 @@ func (m *Module) Stats(ctx context.Context, p *auth.Principal, sp StatsParams) (
 	if !ok {
 		return res, nil
 	}
-	rows, err := m.DB.Query(ctx, `SELECT `+g.key+`, `+g.name+`, `+clearsColumns+` FROM hazards h`+g.join+w.SQL()+
-		` GROUP BY `+g.key+`, `+g.name+` ORDER BY COUNT(*) DESC, `+g.key, args...)
+	name := g.nameZh
+	if i18n.FromContext(ctx).Lang == i18n.En {
+		name = g.nameEn
+	}
+	inner, outer := aliased()
+	rows, err := m.DB.Query(ctx, `SELECT x.k, COALESCE(`+name+`, ''), `+outer+` FROM (SELECT `+g.key+` AS k, `+inner+
+		` FROM hazards h`+w.SQL()+` GROUP BY `+g.key+`) x`+g.join+` ORDER BY x.c0 DESC, x.k`, args...)
 	if err != nil {
 		return res, err
 	}

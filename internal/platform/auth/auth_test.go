@@ -51,6 +51,9 @@ func TestScope_Conditions(t *testing.T) {
 	if cond != "(g.org_path >= ? AND g.org_path < ?)" || args[0] != "/1/5/" || args[1] != "/1/50" {
 		t.Errorf("PathCond = %s %v", cond, args)
 	}
+	if cond, args := (Scope{Path: "/1/", Whole: true}).PathCond("x"); cond != "1 = 1" || len(args) != 0 {
+		t.Errorf("the whole tree needs no path condition, got %s %v", cond, args)
+	}
 	if cond, _ := (Scope{}).PathCond("x"); cond != "1 = 0" {
 		t.Errorf("empty scope must match nothing, got %s", cond)
 	}

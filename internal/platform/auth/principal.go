@@ -69,5 +69,5 @@ func FromContext(ctx context.Context) *Principal {
 // System is the principal of work done by the platform itself (bootstrap, demo, jobs):
 // every scope, the admin role, audited as "system".
 func System() *Principal {
-	return &Principal{Username: "system", DisplayName: "system", Roles: []Role{Admin, SafetyOffice}, Scope: Scope{Path: "/"}, Lang: i18n.Zh}
+	return &Principal{Username: "system", DisplayName: "system", Roles: []Role{Admin, SafetyOffice}, Scope: Scope{Path: "/", Whole: true}, Lang: i18n.Zh}
 }

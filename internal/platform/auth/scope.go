@@ -19,7 +19,11 @@ import (
 //     account is linked to one (EnterpriseID), otherwise to records the user owns or
 //     reported, so an enterprise never sees its neighbours' records.
 type Scope struct {
-	Path         string
+	Path string
+	// Whole is set when Path is the root of the tree (a district-wide user): every record
+	// lies inside, so PathCond is a constant truth and the planner is free to use the
+	// index that serves the query's order instead of the path's.
+	Whole        bool
 	Industries   []string
 	OwnOnly      bool
 	UserID       db.ID
@@ -105,6 +109,9 @@ func (s Scope) AllowsIndustry(industry string) bool {
 func (s Scope) PathCond(col string) (string, []any) {
 	if s.Path == "" {
 		return "1 = 0", nil
+	}
+	if s.Whole {
+		return "1 = 1", nil
 	}
 	lo, hi := db.PrefixRange(s.Path)
 	return "(" + col + " >= ? AND " + col + " < ?)", []any{lo, hi}

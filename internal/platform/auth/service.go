@@ -402,13 +402,13 @@ func ScopeOf(ctx context.Context, q db.Querier, userID, orgID db.ID, orgPath str
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := q.Query(ctx, `SELECT path FROM orgs WHERE id IN (`+db.Placeholders(len(ids))+`)
+	rows, err := q.Query(ctx, `SELECT path, parent_id IS NULL FROM orgs WHERE id IN (`+db.Placeholders(len(ids))+`)
 		AND kind IN ('district', 'town', 'village') ORDER BY depth DESC LIMIT 1`, args...)
 	if err != nil {
 		return sc, err
 	}
 	for rows.Next() {
-		if err := rows.Scan(&sc.Path); err != nil {
+		if err := rows.Scan(&sc.Path, &sc.Whole); err != nil {
 			rows.Close()
 			return sc, err
 		}
