@@ -130,6 +130,19 @@ func (s *session) signIn(username, password string) {
 	)
 }
 
+// submit clicks the submit button matched by button, which sends a form and loads
+// the next page, and waits until that page shows an element matching next. The page
+// the click leaves is marked first, so an element of the same kind on it (the flash
+// of the previous action, say) cannot be taken for the answer.
+func (s *session) submit(button, next string) {
+	s.t.Helper()
+	value(s, chromedp.Evaluate[any](`document.documentElement.dataset.left = "1"`))
+	s.do(
+		chromedp.Click(css(button)),
+		chromedp.WaitVisible(css("html:not([data-left]) "+next)),
+	)
+}
+
 // text returns the visible text of the first element matching sel.
 func (s *session) text(sel string) string {
 	s.t.Helper()

@@ -250,9 +250,8 @@ func TestBrowser_EnterpriseDistrictPages(t *testing.T) {
 		chromedp.SendKeys(css("#doc_number"), "东湖应急责改〔2026〕7号"),
 		chromedp.SetValue(css("#deadline"), "2026-03-20"),
 		chromedp.SendKeys(css("#reason"), "深基坑支护结构变形超过预警值，未停止作业\n基坑监测记录缺失"),
-		chromedp.Click(css(`.enf-form button[type=submit]`)),
-		chromedp.WaitVisible(css(".flash")),
 	)
+	s.submit(`.enf-form button[type=submit]`, ".flash")
 	s.wantText("order recorded", "执法记录已保存", "东湖应急责改〔2026〕7号")
 	href := value(s, chromedp.Evaluate[string](`Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href')).find(h => /\/order$/.test(h||'') && document.querySelector('a[href="'+h+'"]').closest('.enf-step').textContent.includes('7号'))`))
 	if href == "" {

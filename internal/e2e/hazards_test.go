@@ -125,9 +125,8 @@ func TestBrowser_HazardReportAssignOverdue(t *testing.T) {
 		chromedp.SetValue(css("#supervisor_org_id"), s.e.F.Units["construction"].String()),
 		chromedp.SendKeys(css("#measures"), "立即安装柜门并加锁，设置警示标志"),
 		chromedp.SetValue(css("#deadline"), "2026-03-06"),
-		chromedp.Click(css("#act-assign button[type=submit]")),
-		chromedp.WaitVisible(css(".flash")),
 	)
+	s.submit("#act-assign button[type=submit]", ".flash")
 	s.wantText("assigned hazard", "已交办", "东湖村用户", "区住建委", "2026-03-06", "立即安装柜门并加锁")
 	if n := value(s, chromedp.Evaluate[int](`document.querySelectorAll('.timeline .tl-step').length`)); n != 2 {
 		t.Errorf("the timeline has %d steps after the assignment, want 2", n)
@@ -178,7 +177,7 @@ func TestBrowser_HazardRectifyAndAccept(t *testing.T) {
 	s.signIn(apptest.UserVillage, apptest.Password)
 	s.open("/hazards/" + id)
 	s.wantText("assigned to the village", "开始整改", "清理通道杂物")
-	s.do(chromedp.Click(css("#act-start button[type=submit]")), chromedp.WaitVisible(css("#act-submit[open]")))
+	s.submit("#act-start button[type=submit]", "#act-submit[open]")
 	s.wantText("started", "已开始整改。", "整改中")
 	s.do(
 		chromedp.SetUploadFiles(css("#files-submit"), []string{photo}),
@@ -186,7 +185,7 @@ func TestBrowser_HazardRectifyAndAccept(t *testing.T) {
 		chromedp.SendKeys(css("#comment-submit"), "杂物已清理，已设置禁止堆放标志"),
 	)
 	s.shot("g1-submit-form-phone")
-	s.do(chromedp.Click(css("#act-submit button[type=submit]")), chromedp.WaitVisible(css(".flash")))
+	s.submit("#act-submit button[type=submit]", ".flash")
 	s.wantText("submitted", "已提交验收，已通知督办单位。", "待验收", "杂物已清理")
 	s.shot("g2-submitted-phone")
 	s.noProblems()
@@ -201,7 +200,7 @@ func TestBrowser_HazardRectifyAndAccept(t *testing.T) {
 		chromedp.WaitVisible(css("#act-accept [data-previews] img")),
 	)
 	s.shot("g3-accept-form")
-	s.do(chromedp.Click(css("#act-accept button[type=submit]")), chromedp.WaitVisible(css(".hz-closed")))
+	s.submit("#act-accept button[type=submit]", ".hz-closed")
 	s.wantText("closed", "已验收销号。", "已销号", "按期销号", "隐患已销号，闭环完成。")
 	if n := value(s, chromedp.Evaluate[int](`Array.from(document.querySelectorAll('.timeline img')).filter(function(i){return i.complete && i.naturalWidth>0}).length`)); n != 2 {
 		t.Errorf("the timeline shows %d loaded photos, want 2 (after-photo and acceptance photo)", n)
