@@ -181,7 +181,7 @@ func Wire(d *db.DB, cfg Config) *App {
 	acc.Pages(a.Site)
 	a.Org.Pages(a.Site)
 	a.Notify.Pages(a.Site)
-	a.Hazard.Uploader = hazard.UploaderOf(a.Attachments.Create, func(at attachment.Attachment) db.ID { return at.ID })
+	a.Hazard.Uploader = web.UploaderOf(a.Attachments.Create, func(at attachment.Attachment) db.ID { return at.ID })
 	a.Hazard.Pages(a.Site)
 	a.Enterprise.Pages(a.Site)
 	adm.Pages(a.Site)

@@ -22,6 +22,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
 //go:embed messages/*.json
@@ -235,5 +236,5 @@ type Module struct {
 	OnChange func(ctx context.Context, tx *db.Tx, enterprise db.ID) error
 	// Uploader stores the files sent with the page forms (pages_upload.go); without it,
 	// the forms accept only files uploaded beforehand through the attachment API.
-	Uploader Uploader
+	Uploader web.Uploader
 }

@@ -111,13 +111,13 @@ func (m *Module) actionSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 }
 
 // refuseAction shows the hazard again with the refused form.
-func (m *Module) refuseAction(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, id db.ID, a Action, form pageForm, err error) error {
+func (m *Module) refuseAction(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, id db.ID, a Action, form web.Form, err error) error {
 	p := auth.FromContext(r.Context())
 	h, gerr := m.Get(r.Context(), m.DB, p, id)
 	if gerr != nil {
 		return gerr
 	}
-	f := &actionForm{Action: a, V: form.Values, Carried: form.Files}
+	f := &actionForm{Action: a, V: form.Values, Carried: form.Files[fileField]}
 	e := apperr.As(err)
 	status := apperr.Status(e.Code)
 	var msg string
@@ -138,13 +138,13 @@ func (m *Module) refuseAction(w http.ResponseWriter, r *http.Request, s *web.Sit
 }
 
 // actionInput reads an action form into the API's input.
-func actionInput(form pageForm) (ActionInput, error) {
+func actionInput(form web.Form) (ActionInput, error) {
 	vals := form.Values
 	v := apperr.Validation{}
 	in := ActionInput{
 		Action:          Action(strings.TrimSpace(vals.Get("action"))),
 		Comment:         vals.Get("comment"),
-		Attachments:     form.Files,
+		Attachments:     form.Files[fileField],
 		OwnerID:         idField(vals, "owner_id", &v),
 		SupervisorOrgID: idField(vals, "supervisor_org_id", &v),
 		Measures:        vals.Get("measures"),

@@ -110,7 +110,7 @@ func (m *Module) reportSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		pv := apperr.Validation{}
 		in := ReportInput{Title: vals.Get("title"), Description: vals.Get("description"), Category: vals.Get("category"),
 			Industry: vals.Get("industry"), Grade: vals.Get("grade"), Source: vals.Get("source"), Place: vals.Get("place"),
-			Address: vals.Get("address"), Photos: form.Files, EnterpriseID: idField(vals, "enterprise_id", &pv)}
+			Address: vals.Get("address"), Photos: form.Files[fileField], EnterpriseID: idField(vals, "enterprise_id", &pv)}
 		if g := idField(vals, "grid_id", &pv); g != nil {
 			in.GridID = *g
 		}
@@ -142,6 +142,6 @@ func (m *Module) reportSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 			fields[attachField] = strings.Join(form.Refused, loc.T("hazard.list_sep"))
 		}
 		return m.renderReport(w, r, s, t, apperr.Status(apperr.CodeOf(err)),
-			reportView{V: vals, Fields: fields, Error: msg, Carried: form.Files})
+			reportView{V: vals, Fields: fields, Error: msg, Carried: form.Files[fileField]})
 	}
 }
