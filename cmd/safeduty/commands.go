@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/safeduty/safeduty/internal/app"
+	"github.com/safeduty/safeduty/internal/attachment"
 	"github.com/safeduty/safeduty/internal/backup"
 	"github.com/safeduty/safeduty/internal/demo"
 	"github.com/safeduty/safeduty/internal/hazard"
@@ -87,6 +88,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&hc.RemindBefore, "hazard-remind-before", hc.RemindBefore, "remind a hazard's owner this long before its deadline")
 	fs.DurationVar(&hc.LeaderAfter, "hazard-leader-after", hc.LeaderAfter, "escalate an overdue hazard to the leader in charge this long after its deadline")
 	fs.DurationVar(&hc.ScanEvery, "hazard-scan-every", hc.ScanEvery, "how often overdue hazards are looked for")
+	var uploads attachment.Limits
+	fs.DurationVar(&uploads.KeepUnlinked, "uploads-keep-unclaimed", attachment.DefaultKeepUnlinked, "how long an uploaded file that no record uses is kept before it is removed")
 	webhook := fs.String("notice-webhook", env("SAFEDUTY_NOTICE_WEBHOOK", ""), "URL that receives every notice as JSON (e.g. an SMS gateway adapter); empty: notices are logged (env SAFEDUTY_NOTICE_WEBHOOK)")
 	logFormat := fs.String("log-format", env("SAFEDUTY_LOG_FORMAT", "text"), "log format: text or json")
 	logLevel := fs.String("log-level", env("SAFEDUTY_LOG_LEVEL", "info"), "log level: debug, info, warn, error")
@@ -105,7 +108,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	start := time.Now()
 	a, err := app.New(ctx, app.Config{DB: *dbc, Files: filesDir(*files, dbc), Auth: ac, InsecureCookie: *insecure, TrustedProxies: trusted, Version: version(), Log: log,
-		Hazards: hc, NoticeWebhook: *webhook})
+		Hazards: hc, NoticeWebhook: *webhook, Uploads: uploads})
 	if err != nil {
 		return err
 	}

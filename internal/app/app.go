@@ -234,6 +234,13 @@ func (a *App) addJobs() {
 			}
 		}
 	}})
+	a.Jobs.Add(jobs.Job{Name: "attachment.sweep", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+		n, err := a.Attachments.Sweep(ctx, now)
+		if n > 0 {
+			a.Cfg.Log.Info("unclaimed uploads removed", "count", n)
+		}
+		return err
+	}})
 	a.Jobs.Add(jobs.Job{Name: "sessions.cleanup", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
 		_, err := a.DB.Exec(ctx, `DELETE FROM sessions WHERE expires_at < ? OR idle_expires_at < ?`, now, now)
 		return err

@@ -22,7 +22,7 @@ const formSlack = 64 << 10
 // Routes registers the capability's API routes.
 func (m *Module) Routes(r *api.Registry) {
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/attachments", ID: "createAttachment", Tag: "attachment",
-		Summary:   "Upload a photo (JPEG, PNG) or a PDF as multipart/form-data in the field file; returns its id to reference",
+		Summary:   "Upload a photo (JPEG, PNG) or a PDF as multipart/form-data in the field file; returns its id to reference (an upload no record uses within 24 hours is removed)",
 		FileField: "file", Response: Attachment{}, Status: http.StatusCreated, Handler: m.apiCreate})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/attachments/{id}", ID: "getAttachment", Tag: "attachment",
 		Summary: "Get an attachment's metadata", Object: "attachment", Response: Attachment{}, Handler: m.apiGet})

@@ -59,13 +59,18 @@ type Limits struct {
 	MaxSide int
 	// MaxPixels caps an image's width × height (default 40 megapixels).
 	MaxPixels int64
+	// KeepUnlinked is how long an upload that no record has claimed is kept before
+	// Sweep removes it (default 24 hours): long enough to finish a form, short enough
+	// that refused or abandoned forms leave no files behind for long.
+	KeepUnlinked time.Duration
 }
 
 // Defaults of Limits.
 const (
-	DefaultMaxBytes  = 10 << 20
-	DefaultMaxSide   = 10_000
-	DefaultMaxPixels = 40_000_000
+	DefaultMaxBytes     = 10 << 20
+	DefaultMaxSide      = 10_000
+	DefaultMaxPixels    = 40_000_000
+	DefaultKeepUnlinked = 24 * time.Hour
 )
 
 // orDefaults fills zero fields with the defaults.
@@ -78,6 +83,9 @@ func (l Limits) orDefaults() Limits {
 	}
 	if l.MaxPixels <= 0 {
 		l.MaxPixels = DefaultMaxPixels
+	}
+	if l.KeepUnlinked <= 0 {
+		l.KeepUnlinked = DefaultKeepUnlinked
 	}
 	return l
 }
