@@ -35,7 +35,8 @@ type User struct {
 	DisplayName        string      `json:"display_name"`
 	OrgID              db.ID       `json:"org_id"`
 	OrgName            string      `json:"org_name"`
-	PersonID           *db.ID      `json:"person_id" jsonschema:"nullable"`
+	PersonID           *db.ID      `json:"person_id" jsonschema:"nullable,description=the person record (人员) the account belongs to; a leader's in-charge industries and escalation notices follow it"`
+	PersonName         string      `json:"person_name" jsonschema:"description=the linked person's name; empty without one"`
 	Roles              []auth.Role `json:"roles"`
 	Lang               string      `json:"lang"`
 	Disabled           bool        `json:"disabled"`

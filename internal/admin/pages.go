@@ -9,17 +9,18 @@ import (
 
 // pageTemplates are the parsed templates of the administration pages.
 type pageTemplates struct {
-	users, userNew, userEdit, audit *template.Template
+	users, userNew, userEdit, personOptions, audit *template.Template
 }
 
 // Pages registers the administration pages (users, audit log), their navigation
 // entries and the administrator's home panel.
 func (m *Module) Pages(s *web.Site) {
 	t := pageTemplates{
-		users:    s.MustParse(templates, "templates/users.html", "templates/user_fields.html"),
-		userNew:  s.MustParse(templates, "templates/user_new.html", "templates/user_fields.html"),
-		userEdit: s.MustParse(templates, "templates/user_edit.html", "templates/user_fields.html"),
-		audit:    s.MustParse(templates, "templates/audit.html", "templates/audit_rows.html"),
+		users:         s.MustParse(templates, "templates/users.html", "templates/user_fields.html"),
+		userNew:       s.MustParse(templates, "templates/user_new.html", "templates/user_fields.html"),
+		userEdit:      s.MustParse(templates, "templates/user_edit.html", "templates/user_fields.html"),
+		personOptions: s.MustParse(templates, "templates/person_options.html", "templates/user_fields.html"),
+		audit:         s.MustParse(templates, "templates/audit.html", "templates/audit_rows.html"),
 	}
 	users, audit := &auth.PermUserAdmin, &auth.PermAuditRead
 	s.AddNav(web.NavItem{Key: "admin.nav.users", Path: "/admin/users", Icon: "user", Order: 90, Perm: users})
@@ -28,6 +29,7 @@ func (m *Module) Pages(s *web.Site) {
 	s.Handle(web.Page{Path: "/admin/users", Perm: users, Handler: m.usersPage(s, t)})
 	s.Handle(web.Page{Path: "/admin/users/new", Perm: users, Handler: m.userNewPage(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/admin/users", Perm: users, Handler: m.userCreatePage(s, t)})
+	s.Handle(web.Page{Path: "/admin/users/people", Perm: users, Handler: m.userPeoplePage(s, t)})
 	s.Handle(web.Page{Path: "/admin/users/{id}", Perm: users, Object: "user", Handler: m.userEditPage(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/admin/users/{id}", Perm: users, Object: "user", Handler: m.userUpdatePage(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/admin/users/{id}/password", Perm: users, Object: "user", Handler: m.userResetPage(s, t)})

@@ -1,6 +1,7 @@
 package admin_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -8,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/safeduty/safeduty/internal/apptest"
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
 var (
@@ -189,4 +193,73 @@ func TestPages_AdminEnglish(t *testing.T) {
 	} {
 		wantPage(t, path, b.Get(path), http.StatusOK, want, nil)
 	}
+}
+
+// An account is linked to its person record on the page: the select offers the people
+// of the chosen unit (reloaded by htmx when the unit changes), the link shows on the
+// account, it can be removed again, and a person outside the administrator's scope is
+// refused as unknown.
+func TestPages_UserPersonLink(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		f := e.F
+		ctx := context.Background()
+		admin := e.SignIn(apptest.UserAdmin)
+		gov := f.Units["gov"].String()
+		wantPage(t, "new", admin.Get("/admin/users/new"), http.StatusOK,
+			[]string{`<select id="person_id" name="person_id">`, "不关联", `hx-get="/admin/users/people"`}, []string{"钱分管"})
+		wantPage(t, "options of the government", admin.Get("/admin/users/people?org_id="+gov, "HX-Request", "true", "HX-Target", "person_id"),
+			http.StatusOK, []string{`value="` + f.Leader.String() + `"`, "钱分管 · 副区长", "不关联"}, []string{"<html", "张东一"})
+		village := f.Villages[0][0].String()
+		wantPage(t, "options of a village, the chosen person kept", admin.Get("/admin/users/people?org_id="+village+"&person_id="+f.Leader.String(),
+			"HX-Request", "true", "HX-Target", "person_id"), http.StatusOK,
+			[]string{f.Patrollers[0][0].String(), `value="` + f.Leader.String() + `" selected`}, nil)
+		if res := admin.Get("/admin/users/people?org_id=" + gov); res.Status != http.StatusSeeOther {
+			t.Errorf("the options outside htmx: %d, want a redirect to the form", res.Status)
+		}
+
+		form := url.Values{"username": {"leader2"}, "display_name": {"钱分管"}, "org_id": {gov}, "person_id": {f.Leader.String()},
+			"roles": {"leader"}, "password": {"initial-pass-42"}}
+		res := admin.PostForm("/admin/users", form, true)
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("create: %d %s", res.Status, res.Body)
+		}
+		loc := res.Header.Get("Location")
+		wantPage(t, "linked", admin.Get(loc), http.StatusOK,
+			[]string{`<a href="/people/` + f.Leader.String() + `">钱分管</a>`, `value="` + f.Leader.String() + `" selected`}, nil)
+		personOf := func(username string) *db.ID {
+			var id *db.ID
+			if err := e.App.DB.QueryRow(ctx, `SELECT person_id FROM users WHERE username = ?`, username).Scan(db.NullID{P: &id}); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		if p := personOf("leader2"); p == nil || *p != f.Leader {
+			t.Fatalf("person_id = %v, want %s", p, f.Leader)
+		}
+
+		// Emptying the select removes the link; a malformed or unknown id is refused.
+		edit := url.Values{"display_name": {"钱分管"}, "org_id": {gov}, "roles": {"leader"}, "person_id": {""}}
+		if res := admin.PostForm(loc, edit, true); res.Status != http.StatusSeeOther {
+			t.Fatalf("unlink: %d %s", res.Status, res.Body)
+		}
+		if p := personOf("leader2"); p != nil {
+			t.Errorf("person_id = %s after emptying the select, want none", p)
+		}
+		edit.Set("person_id", "987654321")
+		wantPage(t, "unknown person", admin.PostForm(loc, edit, true), http.StatusUnprocessableEntity, []string{"引用的记录不存在"}, nil)
+		edit.Set("person_id", "x")
+		wantPage(t, "malformed person", admin.PostForm(loc, edit, true), http.StatusUnprocessableEntity, []string{`class="field has-error"`}, nil)
+
+		// The service refuses a person outside the actor's scope, like an org.
+		err := e.App.DB.Tx(ctx, func(tx *db.Tx) error {
+			u, p := "patrol9", "initial-pass-42"
+			name, org := "另镇巡查员", f.Villages[0][0]
+			_, err := e.App.Auth.CreateUser(ctx, tx, e.Principal(apptest.UserTown1), auth.UserInput{Username: &u, DisplayName: &name, Password: &p,
+				OrgID: &org, PersonID: &f.Patrollers[1][0], Roles: []auth.Role{auth.Patroller}})
+			return err
+		})
+		if ae := apperr.As(err); ae == nil || len(ae.Fields) != 1 || ae.Fields[0].Field != "person_id" {
+			t.Errorf("a person of another town: %v, want a refusal on person_id", err)
+		}
+	})
 }

@@ -57,9 +57,9 @@ func boolText(b *bool) string {
 // userForm is the account form as typed, so a refused form comes back unchanged. The
 // password is never sent back.
 type userForm struct {
-	Username, DisplayName, OrgID string
-	Roles                        []string
-	Disabled                     bool
+	Username, DisplayName, OrgID, PersonID string
+	Roles                                  []string
+	Disabled                               bool
 }
 
 // userFormView is the data of the new-user and edit-user pages.
@@ -67,6 +67,7 @@ type userFormView struct {
 	User      User // the account being edited (zero when creating)
 	Form      userForm
 	OrgGroups []orgGroup
+	People    personOptions
 	AllRoles  []auth.Role
 	Fields    map[string]string
 	Error     string
@@ -125,10 +126,73 @@ func (m *Module) orgGroups(ctx context.Context, sc auth.Scope) ([]orgGroup, erro
 	return groups, rows.Err()
 }
 
+// personOptions are the choices of the person select: the people of one org (their
+// home unit or a post there), and the one already chosen wherever it is.
+type personOptions struct {
+	Options  []personOption
+	Selected string
+}
+
+type personOption struct {
+	ID          db.ID
+	Name, Title string
+}
+
+// maxPersonOptions bounds the person select; a unit has far fewer people.
+const maxPersonOptions = 300
+
+// personChoices lists the people in scope belonging to the org raw names (none when raw
+// is not an id), plus selected when it is a person in scope elsewhere. The people
+// belong to the org capability; this reads only names and titles, in one query.
+func (m *Module) personChoices(ctx context.Context, sc auth.Scope, rawOrg, selected string) (personOptions, error) {
+	out := personOptions{Selected: selected}
+	org, orgErr := db.ParseID(rawOrg)
+	sel, selErr := db.ParseID(selected)
+	if orgErr != nil && selErr != nil {
+		return out, nil
+	}
+	cond, args := sc.PathCond("pe.org_path")
+	q := `SELECT pe.id, pe.name, COALESCE((SELECT MIN(ps.title) FROM posts ps WHERE ps.person_id = pe.id AND ps.org_id = ?), '')
+		FROM people pe WHERE ` + cond + ` AND (pe.org_id = ? OR pe.id = ? OR EXISTS (SELECT 1 FROM posts ps WHERE ps.person_id = pe.id AND ps.org_id = ?))
+		ORDER BY pe.id = ? DESC, pe.name, pe.id LIMIT ?`
+	rows, err := m.DB.Query(ctx, q, append(append([]any{org}, args...), org, sel, org, sel, maxPersonOptions)...)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o personOption
+		if err := rows.Scan(&o.ID, &o.Name, &o.Title); err != nil {
+			return out, err
+		}
+		out.Options = append(out.Options, o)
+	}
+	return out, rows.Err()
+}
+
+// userPeoplePage answers the person select's options for the org just picked (htmx).
+func (m *Module) userPeoplePage(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if r.Header.Get("HX-Request") != "true" {
+			http.Redirect(w, r, "/admin/users/new", http.StatusSeeOther)
+			return nil
+		}
+		q := r.URL.Query()
+		opts, err := m.personChoices(r.Context(), auth.FromContext(r.Context()).Scope, q.Get("org_id"), q.Get("person_id"))
+		if err != nil {
+			return err
+		}
+		return s.Render(w, r, t.personOptions, opts)
+	}
+}
+
 func (m *Module) renderUserForm(w http.ResponseWriter, r *http.Request, s *web.Site, status int, tpl pageTemplates, edit bool, v userFormView) error {
 	p := auth.FromContext(r.Context())
 	var err error
 	if v.OrgGroups, err = m.orgGroups(r.Context(), p.Scope); err != nil {
+		return err
+	}
+	if v.People, err = m.personChoices(r.Context(), p.Scope, v.Form.OrgID, v.Form.PersonID); err != nil {
 		return err
 	}
 	v.AllRoles = auth.AllRoles
@@ -155,14 +219,14 @@ func formRoles(r *http.Request) ([]string, []auth.Role) {
 	return raw, roles
 }
 
-// formOrg reads the org select; a malformed id is a field error.
-func formOrg(raw string, v *apperr.Validation) *db.ID {
+// formID reads the id select named field; empty is nil, a malformed id a field error.
+func formID(field, raw string, v *apperr.Validation) *db.ID {
 	if raw == "" {
 		return nil
 	}
 	id, err := db.ParseID(raw)
 	if err != nil {
-		v.Add("org_id", "validate.id", nil)
+		v.Add(field, "validate.id", nil)
 		return nil
 	}
 	return &id
@@ -175,14 +239,14 @@ func (m *Module) userCreatePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
 		}
 		f := userForm{Username: strings.TrimSpace(r.PostFormValue("username")), DisplayName: r.PostFormValue("display_name"),
-			OrgID: strings.TrimSpace(r.PostFormValue("org_id"))}
+			OrgID: strings.TrimSpace(r.PostFormValue("org_id")), PersonID: strings.TrimSpace(r.PostFormValue("person_id"))}
 		var roles []auth.Role
 		f.Roles, roles = formRoles(r)
 		password := r.PostFormValue("password")
 		must := true
 		pv := apperr.Validation{}
 		in := auth.UserInput{Username: &f.Username, DisplayName: &f.DisplayName, Password: &password,
-			OrgID: formOrg(f.OrgID, &pv), Roles: roles, MustChangePassword: &must}
+			OrgID: formID("org_id", f.OrgID, &pv), PersonID: formID("person_id", f.PersonID, &pv), Roles: roles, MustChangePassword: &must}
 		p := auth.FromContext(r.Context())
 		var id db.ID
 		err := pv.Err()
@@ -217,6 +281,9 @@ func (m *Module) loadUser(r *http.Request) (User, error) {
 
 func formOf(u User) userForm {
 	f := userForm{Username: u.Username, DisplayName: u.DisplayName, OrgID: u.OrgID.String(), Disabled: u.Disabled}
+	if u.PersonID != nil {
+		f.PersonID = u.PersonID.String()
+	}
 	for _, r := range u.Roles {
 		f.Roles = append(f.Roles, string(r))
 	}
@@ -245,12 +312,19 @@ func (m *Module) userUpdatePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
 		}
 		f := userForm{Username: u.Username, DisplayName: r.PostFormValue("display_name"), OrgID: strings.TrimSpace(r.PostFormValue("org_id")),
-			Disabled: r.PostFormValue("disabled") == "true"}
+			PersonID: strings.TrimSpace(r.PostFormValue("person_id")), Disabled: r.PostFormValue("disabled") == "true"}
 		var roles []auth.Role
 		f.Roles, roles = formRoles(r)
 		pv := apperr.Validation{}
 		in := auth.UserInput{DisplayName: &f.DisplayName, Disabled: &f.Disabled}
-		if org := formOrg(f.OrgID, &pv); org != nil && *org != u.OrgID {
+		person := formID("person_id", f.PersonID, &pv)
+		switch {
+		case person != nil && (u.PersonID == nil || *person != *u.PersonID):
+			in.PersonID = person
+		case person == nil && f.PersonID == "" && u.PersonID != nil:
+			in.UnlinkPerson = true
+		}
+		if org := formID("org_id", f.OrgID, &pv); org != nil && *org != u.OrgID {
 			in.OrgID = org
 		} else if org == nil && !pv.Has("org_id") {
 			pv.Add("org_id", "validate.required", nil)

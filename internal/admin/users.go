@@ -24,6 +24,7 @@ var userExport = api.Export[User]{Name: "admin.export.users", Columns: []api.Col
 	{Header: "admin.field.username", Value: func(u User) any { return u.Username }, Width: 16},
 	{Header: "admin.field.display_name", Value: func(u User) any { return u.DisplayName }, Width: 14},
 	{Header: "admin.field.org", Value: func(u User) any { return u.OrgName }, Width: 26},
+	{Header: "admin.field.person", Value: func(u User) any { return u.PersonName }, Width: 12},
 	{Header: "admin.field.roles", Value: func(u User) any { return rolesText(u.Roles) }, Width: 24},
 	{Header: "admin.field.disabled", Value: func(u User) any { return u.Disabled }, Width: 8},
 	{Header: "admin.field.locked_until", Value: func(u User) any { return u.LockedUntil }, Width: 18},
@@ -39,10 +40,10 @@ func rolesText(roles []auth.Role) string {
 }
 
 func userSelect(e db.Engine) string {
-	return `SELECT u.id, u.username, u.display_name, u.org_id, o.name, u.person_id, u.lang, u.disabled, u.must_change_password,
+	return `SELECT u.id, u.username, u.display_name, u.org_id, o.name, u.person_id, COALESCE(pe.name, ''), u.lang, u.disabled, u.must_change_password,
 		lt.locked_until, u.last_login_at, u.created_at, u.updated_at, u.org_path,
 		COALESCE((SELECT ` + e.StringAgg("ur.role", ",") + ` FROM user_roles ur WHERE ur.user_id = u.id), '')
-		FROM users u JOIN orgs o ON o.id = u.org_id
+		FROM users u JOIN orgs o ON o.id = u.org_id LEFT JOIN people pe ON pe.id = u.person_id
 		LEFT JOIN login_throttle lt ON lt.username = u.username AND lt.locked_until > ?`
 }
 
@@ -51,7 +52,7 @@ type scanner interface{ Scan(...any) error }
 func scanUser(s scanner) (User, error) {
 	var u User
 	var roles string
-	err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &u.OrgID, &u.OrgName, db.NullID{P: &u.PersonID}, &u.Lang, &u.Disabled,
+	err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &u.OrgID, &u.OrgName, db.NullID{P: &u.PersonID}, &u.PersonName, &u.Lang, &u.Disabled,
 		&u.MustChangePassword, &u.LockedUntil, &u.LastLoginAt, &u.CreatedAt, &u.UpdatedAt, &u.path, &roles)
 	u.Roles = []auth.Role{}
 	for _, r := range strings.Split(roles, ",") {

@@ -23,6 +23,9 @@ type UserInput struct {
 	Disabled           *bool   `json:"disabled,omitempty"`
 	MustChangePassword *bool   `json:"must_change_password,omitempty"`
 	PasswordHash       string  `json:"-"` // demo only: a precomputed hash instead of Password
+	// UnlinkPerson (update only) removes the link to a person record; the page form
+	// sets it when its person select is emptied.
+	UnlinkPerson bool `json:"-"`
 }
 
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)
@@ -90,6 +93,19 @@ func orgPathIn(ctx context.Context, q db.Querier, sc Scope, id db.ID, field stri
 	return path, err
 }
 
+// personIn checks that the person record id lies in the actor's scope; anything else is
+// an unknown reference on field, as for an org.
+func personIn(ctx context.Context, q db.Querier, sc Scope, id db.ID, field string) error {
+	var path string
+	err := q.QueryRow(ctx, `SELECT org_path FROM people WHERE id = ?`, id).Scan(&path)
+	if db.IsNoRows(err) || (err == nil && !sc.Contains(path)) {
+		v := apperr.Validation{}
+		v.Add(field, "validate.unknown_ref", nil)
+		return v.Err()
+	}
+	return err
+}
+
 // CreateUser adds a user inside the actor's scope and audits it.
 //
 // Errors: Invalid (field rules; username taken), NotFound-as-Invalid for an org outside
@@ -102,6 +118,11 @@ func (s *Service) CreateUser(ctx context.Context, tx *db.Tx, actor *Principal, i
 	path, err := orgPathIn(ctx, tx, actor.Scope, *in.OrgID, "org_id")
 	if err != nil {
 		return 0, err
+	}
+	if in.PersonID != nil {
+		if err := personIn(ctx, tx, actor.Scope, *in.PersonID, "person_id"); err != nil {
+			return 0, err
+		}
 	}
 	hash := in.PasswordHash
 	if hash == "" {
@@ -202,9 +223,16 @@ func (s *Service) UpdateUser(ctx context.Context, tx *db.Tx, actor *Principal, i
 		changed["org_id"] = in.OrgID.String()
 		endSessions = true
 	}
-	if in.PersonID != nil {
+	switch {
+	case in.PersonID != nil:
+		if err := personIn(ctx, tx, actor.Scope, *in.PersonID, "person_id"); err != nil {
+			return err
+		}
 		sets, args = append(sets, "person_id = ?"), append(args, *in.PersonID)
 		changed["person_id"] = in.PersonID.String()
+	case in.UnlinkPerson:
+		sets = append(sets, "person_id = NULL")
+		changed["person_id"] = nil
 	}
 	if in.Lang != nil {
 		sets, args = append(sets, "lang = ?"), append(args, *in.Lang)
