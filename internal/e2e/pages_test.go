@@ -34,6 +34,17 @@ func TestBrowser_AdminSignsInAndSeesTheAudit(t *testing.T) {
 	s.open("/admin/audit")
 	s.wantText("audit", "审计日志", "登录", "session.create", "admin", "成功")
 	s.shot("a3-audit")
+
+	// Picking the unit of a new account offers that unit's people to link.
+	s.open("/admin/users/new")
+	s.do( // setting the value fires "change", as choosing does
+		chromedp.SetValue(css("#org_id"), s.e.F.Units["gov"].String()),
+		chromedp.WaitReady(css(`#person_id option[value="`+s.e.F.Leader.String()+`"]`)),
+	)
+	if got := s.text("#person_id"); !strings.Contains(got, "钱分管 · 副区长") {
+		t.Errorf("the person select after picking the government: %q", got)
+	}
+	s.shot("a4-user-new-person")
 	s.noProblems()
 }
 
