@@ -118,6 +118,11 @@ var listCases = []listCase{
 		api.ListParams{Page: 1, PerPage: 50, Sort: "deadline"}},
 	{"q", func(*benchEnv) hazard.Filter { return hazard.Filter{Q: "脚手架"} },
 		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at"}},
+	// Two characters make no trigram: PostgreSQL's search indexes cannot serve it.
+	{"q_two_chars", func(*benchEnv) hazard.Filter { return hazard.Filter{Q: "护栏"} },
+		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at"}},
+	{"q_code", func(*benchEnv) hazard.Filter { return hazard.Filter{Q: "YH2026000123"} },
+		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at"}},
 }
 
 // statsCase is one Stats request.

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/safeduty/safeduty/internal/apptest"
+	"github.com/safeduty/safeduty/internal/hazard"
 )
 
 // upload stores a small PNG as user and returns its attachment id.
@@ -452,6 +454,55 @@ func TestHazards_XLSXMatchesList(t *testing.T) {
 		}
 		if rows[0][0] != "编号" || rows[0][2] != "状态" || rows[1][2] != "已上报" {
 			t.Errorf("header or translated status: %v / %v", rows[0], rows[1])
+		}
+	})
+}
+
+// A list answers the same whichever way it is fetched: matches first (few of them) or
+// along the sort order; a page past the end is empty with the right total.
+func TestHazards_ListSameEitherWay(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		for i := range 7 {
+			id := report(t, e, []string{"general", "major"}[i%2])["id"].(string)
+			if i%3 == 0 {
+				act(e, apptest.UserTown1, id, assignBody(e, fmt.Sprintf("2026-03-%02d", 10+i)))
+			}
+		}
+		ids := func(path string) (float64, []string) {
+			t.Helper()
+			res := e.As(apptest.UserTown1, "GET", path, nil)
+			if res.Status != http.StatusOK {
+				t.Fatalf("%s: %d %s", path, res.Status, res.Body)
+			}
+			var page struct {
+				Total float64
+				Items []struct{ ID string }
+			}
+			res.JSON(t, &page)
+			out := []string{}
+			for _, it := range page.Items {
+				out = append(out, it.ID)
+			}
+			return page.Total, out
+		}
+		for path, want := range map[string]int{
+			"/api/v1/hazards": 8,
+			"/api/v1/hazards?sort=deadline&per_page=3&page=2": 3,
+			"/api/v1/hazards?grade=major&sort=-code":          3,
+			"/api/v1/hazards?q=脚手&per_page=2":                 2,
+			"/api/v1/hazards?q=无此隐患":                          0,
+		} {
+			restore := hazard.SetSmallList(0)
+			total, along := ids(path)
+			restore()
+			total2, first := ids(path)
+			if total != total2 || !slices.Equal(along, first) || len(first) != want {
+				t.Errorf("%s: along the order %v of %v, matches first %v of %v; want %d items", path, along, total, first, total2, want)
+			}
+		}
+		total, items := ids("/api/v1/hazards?per_page=5&page=3")
+		if total != 8 || len(items) != 0 {
+			t.Errorf("past the end: total %v, %d items; want 8 and none", total, len(items))
 		}
 	})
 }
