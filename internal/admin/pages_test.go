@@ -250,6 +250,27 @@ func TestPages_UserPersonLink(t *testing.T) {
 		edit.Set("person_id", "x")
 		wantPage(t, "malformed person", admin.PostForm(loc, edit, true), http.StatusUnprocessableEntity, []string{`class="field has-error"`}, nil)
 
+		// Through the API: a person id links, null removes the link, unknown fields stay refused.
+		uid := strings.TrimPrefix(loc, "/admin/users/")
+		var got struct {
+			PersonID   *string `json:"person_id"`
+			PersonName string  `json:"person_name"`
+		}
+		res = e.As(apptest.UserAdmin, "PATCH", "/api/v1/users/"+uid, map[string]any{"person_id": f.Leader.String()})
+		res.JSON(t, &got)
+		if res.Status != http.StatusOK || got.PersonID == nil || *got.PersonID != f.Leader.String() || got.PersonName != "钱分管" {
+			t.Errorf("link through the API: %d %s", res.Status, res.Body)
+		}
+		res = e.As(apptest.UserAdmin, "PATCH", "/api/v1/users/"+uid, map[string]any{"display_name": "钱分管", "person_id": nil})
+		got.PersonID = nil
+		res.JSON(t, &got)
+		if res.Status != http.StatusOK || got.PersonID != nil || personOf("leader2") != nil {
+			t.Errorf("person_id null through the API: %d %s", res.Status, res.Body)
+		}
+		if res := e.As(apptest.UserAdmin, "PATCH", "/api/v1/users/"+uid, map[string]any{"UnlinkPerson": true}); res.Status != http.StatusBadRequest {
+			t.Errorf("an unknown field: %d, want 400", res.Status)
+		}
+
 		// The service refuses a person outside the actor's scope, like an org.
 		err := e.App.DB.Tx(ctx, func(tx *db.Tx) error {
 			u, p := "patrol9", "initial-pass-42"

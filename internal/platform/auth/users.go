@@ -1,7 +1,9 @@
 package auth
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"regexp"
 	"strings"
 
@@ -17,7 +19,7 @@ type UserInput struct {
 	DisplayName        *string `json:"display_name,omitempty"`
 	Password           *string `json:"password,omitempty"`
 	OrgID              *db.ID  `json:"org_id,omitempty"`
-	PersonID           *db.ID  `json:"person_id,omitempty"`
+	PersonID           *db.ID  `json:"person_id,omitempty" jsonschema:"nullable,description=the person record the account belongs to; null in an update removes the link"`
 	Roles              []Role  `json:"roles,omitempty"`
 	Lang               *string `json:"lang,omitempty"`
 	Disabled           *bool   `json:"disabled,omitempty"`
@@ -26,6 +28,24 @@ type UserInput struct {
 	// UnlinkPerson (update only) removes the link to a person record; the page form
 	// sets it when its person select is emptied.
 	UnlinkPerson bool `json:"-"`
+}
+
+// UnmarshalJSON decodes like the plain struct (unknown fields refused) and reads an
+// explicit "person_id": null as UnlinkPerson, the merge-patch way of removing a value.
+func (in *UserInput) UnmarshalJSON(b []byte) error {
+	type plain UserInput
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode((*plain)(in)); err != nil {
+		return err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return err
+	}
+	raw, ok := fields["person_id"]
+	in.UnlinkPerson = ok && string(bytes.TrimSpace(raw)) == "null"
+	return nil
 }
 
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)
