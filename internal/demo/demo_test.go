@@ -2,8 +2,6 @@ package demo
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -244,57 +242,6 @@ func TestBuild(t *testing.T) {
 			}
 		})
 	})
-}
-
-// TestBuild_GivenPassword: the chosen password signs every demo user in.
-func TestBuild_GivenPassword(t *testing.T) {
-	d := dbtest.New(t, db.SQLite)
-	res := build(t, d, "linjiang-2015")
-	if !res.Built || res.PasswordGenerated || res.Password != "linjiang-2015" {
-		t.Fatalf("build: %+v", res)
-	}
-	svc := &auth.Service{DB: d, Clock: clock.System{}, Audit: &audit.Log{}, Cfg: auth.DefaultConfig()}
-	for _, u := range []string{"admin", "patrol0001"} {
-		lr, err := svc.Login(context.Background(), u, "linjiang-2015", auth.KindBrowser)
-		if err != nil {
-			t.Fatalf("login %s: %v", u, err)
-		}
-		if u == "admin" && (lr.Principal.Scope.Path != res.District.Path || !lr.Principal.Has(auth.Admin)) {
-			t.Errorf("admin: scope %q roles %v", lr.Principal.Scope.Path, lr.Principal.Roles)
-		}
-	}
-}
-
-// TestBuild_Deterministic: two builds on fresh databases create the same district.
-func TestBuild_Deterministic(t *testing.T) {
-	digest := func() string {
-		d := dbtest.New(t, db.SQLite)
-		build(t, d, "linjiang-2015")
-		h := sha256.New()
-		for _, q := range []string{
-			`SELECT code || '|' || name || '|' || path FROM orgs ORDER BY code`,
-			`SELECT p.name || '|' || p.phone || '|' || p.gender || '|' || o.code FROM people p JOIN orgs o ON o.id = p.org_id ORDER BY p.id`,
-			`SELECT code || '|' || name FROM grids ORDER BY code`,
-			`SELECT username || '|' || display_name FROM users ORDER BY username`,
-		} {
-			rows, err := d.Query(context.Background(), q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var s string
-				if err := rows.Scan(&s); err != nil {
-					t.Fatal(err)
-				}
-				h.Write([]byte(s + "\n"))
-			}
-			rows.Close()
-		}
-		return hex.EncodeToString(h.Sum(nil))
-	}
-	if a, b := digest(), digest(); a != b {
-		t.Errorf("two builds differ: %s vs %s", a, b)
-	}
 }
 
 // TestBuild_RefusesNonEmpty: a database holding a real tree is left untouched.
