@@ -141,8 +141,8 @@ type personOption struct {
 // maxPersonOptions bounds the person select; a unit has far fewer people.
 const maxPersonOptions = 300
 
-// personChoices lists the people in scope belonging to the org raw names (none when raw
-// is not an id), plus selected when it is a person in scope elsewhere. The people
+// personChoices lists the people in scope who belong to the org rawOrg names (none when
+// it is not an id), plus the selected person when in scope elsewhere. The people
 // belong to the org capability; this reads only names and titles, in one query.
 func (m *Module) personChoices(ctx context.Context, sc auth.Scope, rawOrg, selected string) (personOptions, error) {
 	out := personOptions{Selected: selected}
