@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	adm "github.com/safeduty/safeduty/internal/admin"
 	"github.com/safeduty/safeduty/internal/apptest"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
@@ -213,6 +214,10 @@ func TestPages_UserPersonLink(t *testing.T) {
 		wantPage(t, "options of a village, the chosen person kept", admin.Get("/admin/users/people?org_id="+village+"&person_id="+f.Leader.String(),
 			"HX-Request", "true", "HX-Target", "person_id"), http.StatusOK,
 			[]string{f.Patrollers[0][0].String(), `value="` + f.Leader.String() + `" selected`}, nil)
+		restore := adm.SetMaxPersonOptions(0)
+		wantPage(t, "options cut short", admin.Get("/admin/users/people?org_id="+gov, "HX-Request", "true", "HX-Target", "person_id"),
+			http.StatusOK, []string{"仅列出前 0 人"}, []string{"钱分管"})
+		restore()
 		if res := admin.Get("/admin/users/people?org_id=" + gov); res.Status != http.StatusSeeOther {
 			t.Errorf("the options outside htmx: %d, want a redirect to the form", res.Status)
 		}

@@ -131,6 +131,7 @@ func (m *Module) orgGroups(ctx context.Context, sc auth.Scope) ([]orgGroup, erro
 type personOptions struct {
 	Options  []personOption
 	Selected string
+	More     bool // the unit has more people than the select shows
 }
 
 type personOption struct {
@@ -138,8 +139,9 @@ type personOption struct {
 	Name, Title string
 }
 
-// maxPersonOptions bounds the person select; a unit has far fewer people.
-const maxPersonOptions = 300
+// maxPersonOptions bounds the person select; a unit has far fewer people (a variable
+// for the tests).
+var maxPersonOptions = 300
 
 // personChoices lists the people in scope who belong to the org rawOrg names (none when
 // it is not an id), plus the selected person when in scope elsewhere. The people
@@ -155,7 +157,7 @@ func (m *Module) personChoices(ctx context.Context, sc auth.Scope, rawOrg, selec
 	q := `SELECT pe.id, pe.name, COALESCE((SELECT MIN(ps.title) FROM posts ps WHERE ps.person_id = pe.id AND ps.org_id = ?), '')
 		FROM people pe WHERE ` + cond + ` AND (pe.org_id = ? OR pe.id = ? OR EXISTS (SELECT 1 FROM posts ps WHERE ps.person_id = pe.id AND ps.org_id = ?))
 		ORDER BY pe.id = ? DESC, pe.name, pe.id LIMIT ?`
-	rows, err := m.DB.Query(ctx, q, append(append([]any{org}, args...), org, sel, org, sel, maxPersonOptions)...)
+	rows, err := m.DB.Query(ctx, q, append(append([]any{org}, args...), org, sel, org, sel, maxPersonOptions+1)...)
 	if err != nil {
 		return out, err
 	}
@@ -166,6 +168,9 @@ func (m *Module) personChoices(ctx context.Context, sc auth.Scope, rawOrg, selec
 			return out, err
 		}
 		out.Options = append(out.Options, o)
+	}
+	if len(out.Options) > maxPersonOptions {
+		out.Options, out.More = out.Options[:maxPersonOptions], true
 	}
 	return out, rows.Err()
 }
