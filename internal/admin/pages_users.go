@@ -240,8 +240,8 @@ func formID(field, raw string, v *apperr.Validation) *db.ID {
 // userCreatePage creates an account that must change its password at first sign-in.
 func (m *Module) userCreatePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if err := r.ParseForm(); err != nil {
-			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
+		if err := web.ParseForm(r); err != nil {
+			return err
 		}
 		f := userForm{Username: strings.TrimSpace(r.PostFormValue("username")), DisplayName: r.PostFormValue("display_name"),
 			OrgID: strings.TrimSpace(r.PostFormValue("org_id")), PersonID: strings.TrimSpace(r.PostFormValue("person_id"))}
@@ -313,8 +313,8 @@ func (m *Module) userUpdatePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := r.ParseForm(); err != nil {
-			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
+		if err := web.ParseForm(r); err != nil {
+			return err
 		}
 		f := userForm{Username: u.Username, DisplayName: r.PostFormValue("display_name"), OrgID: strings.TrimSpace(r.PostFormValue("org_id")),
 			PersonID: strings.TrimSpace(r.PostFormValue("person_id")), Disabled: r.PostFormValue("disabled") == "true"}

@@ -191,6 +191,16 @@ type formState struct {
 // newForm is an empty form.
 func newForm() *formState { return &formState{V: url.Values{}, Fields: map[string]string{}} }
 
+// postedForm parses a submitted url-encoded form into a new formState.
+func postedForm(r *http.Request) (*formState, error) {
+	if err := web.ParseForm(r); err != nil {
+		return nil, err
+	}
+	f := newForm()
+	f.V = r.PostForm
+	return f, nil
+}
+
 // refuse fills a form's errors from err; ok is false when err is not about the input.
 func (f *formState) refuse(r *http.Request, err error) (status int, ok bool) {
 	fields, msg, ok := web.FieldErrors(r, err)

@@ -48,11 +48,10 @@ func (m *Module) visitSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := r.ParseForm(); err != nil {
-			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
+		f, err := postedForm(r)
+		if err != nil {
+			return err
 		}
-		f := newForm()
-		f.V = r.PostForm
 		in := VisitInput{VisitedAt: strings.TrimSpace(f.V.Get("visited_at")), Kind: f.V.Get("kind"), Note: f.V.Get("note")}
 		if raw := strings.TrimSpace(f.V.Get("findings")); raw != "" {
 			n, perr := strconv.Atoi(raw)
@@ -83,11 +82,10 @@ func (m *Module) outcomeSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := r.ParseForm(); err != nil {
-			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
+		f, err := postedForm(r)
+		if err != nil {
+			return err
 		}
-		f := newForm()
-		f.V = r.PostForm
 		in := OutcomeInput{Outcome: strings.TrimSpace(f.V.Get("outcome")), Note: f.V.Get("note")}
 		if in.Outcome == "" {
 			v := apperr.Validation{}
@@ -122,11 +120,10 @@ func (m *Module) accountSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if !canManageAccounts(p) {
 			return apperr.Forbid()
 		}
-		if err := r.ParseForm(); err != nil {
-			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
+		f, err := postedForm(r)
+		if err != nil {
+			return err
 		}
-		f := newForm()
-		f.V = r.PostForm
 		in := AccountInput{Username: strings.TrimSpace(f.V.Get("username")), DisplayName: strings.TrimSpace(f.V.Get("display_name")),
 			Password: f.V.Get("password"), Lang: string(i18n.FromContext(r.Context()).Lang)}
 		if _, err := m.CreateAccount(r.Context(), p, id, in); err != nil {

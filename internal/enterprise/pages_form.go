@@ -139,8 +139,8 @@ func formInput(vals url.Values, e *Enterprise, v *apperr.Validation) Input {
 // createSubmit registers an enterprise and shows its file.
 func (m *Module) createSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if err := r.ParseForm(); err != nil {
-			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
+		if err := web.ParseForm(r); err != nil {
+			return err
 		}
 		pv := apperr.Validation{}
 		in := formInput(r.PostForm, nil, &pv)
@@ -171,8 +171,8 @@ func (m *Module) updateSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := r.ParseForm(); err != nil {
-			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
+		if err := web.ParseForm(r); err != nil {
+			return err
 		}
 		pv := apperr.Validation{}
 		in := formInput(r.PostForm, &e, &pv)

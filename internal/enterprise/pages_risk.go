@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/safeduty/safeduty/internal/platform/api"
-	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/web"
@@ -82,11 +81,10 @@ func (m *Module) riskPointSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := r.ParseForm(); err != nil {
-			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
+		f, err := postedForm(r)
+		if err != nil {
+			return err
 		}
-		f := newForm()
-		f.V = r.PostForm
 		ok := f.V.Get("controls_ok") != "false"
 		in := RiskPointInput{Name: ptr(f.V, "name"), Place: ptr(f.V, "place"), HazardFactors: ptr(f.V, "hazard_factors"),
 			AccidentTypes: ptr(f.V, "accident_types"), ControlMeasures: ptr(f.V, "control_measures"), Responsible: ptr(f.V, "responsible"),
@@ -121,8 +119,8 @@ func (m *Module) riskControlsSubmit(s *web.Site, t pageTemplates) web.HandlerFun
 		if err != nil {
 			return err
 		}
-		if err := r.ParseForm(); err != nil {
-			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
+		if err := web.ParseForm(r); err != nil {
+			return err
 		}
 		ok := r.PostForm.Get("controls_ok") == "true"
 		if err := m.UpdateRiskPoint(ctx, p, id, RiskPointInput{ControlsOK: &ok}); err != nil {

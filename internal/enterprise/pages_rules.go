@@ -258,8 +258,8 @@ func (m *Module) rulesSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		if err := r.ParseForm(); err != nil {
-			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
+		if err := web.ParseForm(r); err != nil {
+			return err
 		}
 		loc := i18n.FromContext(ctx)
 		f, rs, index := readRulesForm(r.PostForm, loc)

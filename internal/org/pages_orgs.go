@@ -194,8 +194,8 @@ func (m *Module) orgUpdatePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := r.ParseForm(); err != nil {
-			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
+		if err := web.ParseForm(r); err != nil {
+			return err
 		}
 		f := orgForm{Name: r.PostFormValue("name"), ShortName: r.PostFormValue("short_name"), Code: r.PostFormValue("code"),
 			SortOrder: strings.TrimSpace(r.PostFormValue("sort_order")), Phone: r.PostFormValue("phone"),

@@ -63,6 +63,15 @@ type Form struct {
 	Refused []string
 }
 
+// ParseForm parses an url-encoded page form into r.PostForm; a malformed body is
+// BadRequest.
+func ParseForm(r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return apperr.New(apperr.BadRequest, "error.bad_request", nil)
+	}
+	return nil
+}
+
 // ReadForm reads a page form, url-encoded or multipart (with the CSRF token in the
 // query). Files stream into up one by one as they arrive (nothing is buffered twice); a
 // file up refuses (too large, not a photo or PDF) is reported in Refused, not as an
@@ -72,8 +81,8 @@ func ReadForm(w http.ResponseWriter, r *http.Request, up Uploader, isFile func(i
 	f := Form{Values: url.Values{}, Files: map[string][]db.ID{}}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
-		if err := r.ParseForm(); err != nil {
-			return f, apperr.New(apperr.BadRequest, "error.bad_request", nil)
+		if err := ParseForm(r); err != nil {
+			return f, err
 		}
 		f.Values = r.PostForm
 		return f, f.carried()

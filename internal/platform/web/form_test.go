@@ -147,6 +147,19 @@ func TestReadForm_Errors(t *testing.T) {
 			t.Fatalf("err = %#v, want a validation error on attachments", err)
 		}
 	})
+	t.Run("a malformed url-encoded body is a bad request", func(t *testing.T) {
+		bad := func() *http.Request {
+			r := httptest.NewRequest("POST", "/x", strings.NewReader("name=%zz"))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			return r
+		}
+		if err := ParseForm(bad()); !apperr.Is(err, apperr.BadRequest) {
+			t.Fatalf("ParseForm: %v, want BadRequest", err)
+		}
+		if _, err := ReadForm(httptest.NewRecorder(), bad(), &recorder{}, isFileInput); !apperr.Is(err, apperr.BadRequest) {
+			t.Fatalf("ReadForm: %v, want BadRequest", err)
+		}
+	})
 	t.Run("a truncated body is a bad request", func(t *testing.T) {
 		r := multipartRequest(t, part{field: "comment", body: "x"})
 		body, _ := io.ReadAll(r.Body)
