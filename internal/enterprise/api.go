@@ -50,7 +50,7 @@ func (m *Module) Routes(r *api.Registry) {
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises", ID: "createEnterprise", Tag: "enterprise", Summary: "Register an enterprise",
 		Perm: &PermWrite, Body: Input{}, Response: Enterprise{}, Status: http.StatusCreated, Handler: m.apiCreate})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/import", ID: "importEnterprises", Tag: "enterprise",
-		Summary: "Import enterprises from an .xlsx (field file): upserts by credit code; reports created, updated and rejected rows with reasons",
+		Summary: "Import enterprises from an .xlsx or CSV file (field file): upserts by credit code; reports created, updated and rejected rows with reasons",
 		Perm:    &PermWrite, FileField: "file", Response: ImportReport{}, Handler: m.apiImport})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/import/template", ID: "enterpriseImportTemplate", Tag: "enterprise",
 		Summary: "The import workbook template", Perm: &PermWrite,

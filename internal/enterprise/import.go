@@ -17,13 +17,33 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/input"
 )
 
-// Import limits.
+// Import limits: the page and the API read files through Import with these.
 const (
 	MaxImportBytes = 10 << 20
 	MaxImportRows  = 20000
 )
+
+// ImportLimits bound an import file (xlsx or CSV) before anything is parsed: its size
+// and, uncompressed, its parts, rows, columns and cells (see input.Limits).
+func ImportLimits() input.Limits {
+	l := input.DefaultLimits()
+	l.Bytes = MaxImportBytes
+	l.Rows = MaxImportRows + 1 // and the header
+	l.Columns = 32
+	l.Strings = MaxImportRows * len(importColumns)
+	return l
+}
+
+// importBodyLimit caps the multipart body carrying the file: the file and its envelope.
+const importBodyLimit = MaxImportBytes + 64<<10
+
+// importTooLarge is the refusal of a body over importBodyLimit.
+func importTooLarge() error {
+	return apperr.New(apperr.TooLarge, "error.too_large", apperr.E{"max": input.Size(MaxImportBytes)})
+}
 
 // importColumns are the workbook's columns: the field, its Chinese and English headers,
 // and whether a value is required.
@@ -112,25 +132,17 @@ func (m *Module) lookups(ctx context.Context, sc auth.Scope) (lookups, error) {
 	return l, rows.Err()
 }
 
-// Import reads an .xlsx (the first sheet; a header row naming the columns in Chinese or
-// English, in any order) and upserts enterprises by credit code: new codes are created,
-// codes already registered in the caller's scope are updated. Every bad row is reported
-// with its row number and reasons and does not block the good ones; the good rows are
-// written in one transaction, so a failure writes none of them.
+// Import reads an .xlsx (the first sheet) or a CSV file, with a header row naming the
+// columns in Chinese or English, in any order, and upserts enterprises by credit code:
+// new codes are created, codes already registered in the caller's scope are updated.
+// Every bad row is reported with its row number and reasons and does not block the good
+// ones; the good rows are written in one transaction, so a failure writes none of them.
+// A file beyond ImportLimits is refused (Invalid, naming the limit) before it is parsed.
 func (m *Module) Import(ctx context.Context, p *auth.Principal, r io.Reader) (ImportReport, error) {
 	rep := ImportReport{Rejected: []RejectedRow{}}
-	f, err := excelize.OpenReader(io.LimitReader(r, MaxImportBytes+1))
+	rows, err := input.Open(r, ImportLimits())
 	if err != nil {
-		return rep, apperr.Wrap(err, apperr.Invalid, "enterprise.import_not_xlsx")
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return rep, apperr.New(apperr.Invalid, "enterprise.import_empty", nil)
-	}
-	rows, err := f.Rows(sheets[0])
-	if err != nil {
-		return rep, apperr.Wrap(err, apperr.Invalid, "enterprise.import_not_xlsx")
+		return rep, err
 	}
 	defer rows.Close()
 	loc := i18n.FromContext(ctx)
@@ -145,13 +157,8 @@ func (m *Module) Import(ctx context.Context, p *auth.Principal, r io.Reader) (Im
 	}
 	var goods []good
 	seen := map[string]int{} // credit code → row
-	rowNum := 0
 	for rows.Next() {
-		rowNum++
-		cells, err := rows.Columns()
-		if err != nil {
-			return rep, apperr.Wrap(err, apperr.Invalid, "enterprise.import_not_xlsx")
-		}
+		rowNum, cells := rows.Row(), rows.Cells()
 		if header == nil {
 			if header, err = readHeader(cells); err != nil {
 				return rep, err
@@ -184,6 +191,9 @@ func (m *Module) Import(ctx context.Context, p *auth.Principal, r io.Reader) (Im
 			continue
 		}
 		goods = append(goods, good{row: rowNum, in: in})
+	}
+	if err := rows.Err(); err != nil {
+		return rep, err
 	}
 	if header == nil {
 		return rep, apperr.New(apperr.Invalid, "enterprise.import_empty", nil)
@@ -263,6 +273,11 @@ func rowInput(p *auth.Principal, lk lookups, val func(string) string) (Input, *a
 	legal, manager, phone := val("legal_rep"), val("safety_manager"), val("safety_phone")
 	in := Input{Name: &name, CreditCode: &code, Address: &addr, LegalRep: &legal, SafetyManager: &manager, SafetyPhone: &phone}
 	v := apperr.Validation{}
+	for _, col := range importColumns {
+		if rule := input.Text(val(col.field)); rule != "" {
+			v.Add(col.field, rule, nil)
+		}
+	}
 	if ind, ok := lk.industries[val("industry")]; ok {
 		in.Industry = &ind
 	} else if ind, ok := lk.industries[strings.ToLower(val("industry"))]; ok {
@@ -366,11 +381,11 @@ func colName(i int) string {
 }
 
 func (m *Module) apiImport(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxImportBytes+64<<10)
+	r.Body = http.MaxBytesReader(w, r.Body, importBodyLimit)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return apperr.New(apperr.TooLarge, "error.too_large", apperr.E{"max": "10 MiB"})
+			return importTooLarge()
 		}
 		return apperr.New(apperr.BadRequest, "enterprise.import_no_file", nil)
 	}

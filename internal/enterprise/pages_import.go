@@ -9,6 +9,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/input"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
@@ -19,6 +20,9 @@ type importView struct {
 	FileName string
 	Error    string
 	Columns  []importColumn
+	// MaxSize and MaxRows state the limits of ImportLimits.
+	MaxSize string
+	MaxRows int
 }
 
 // importColumn is one column of the workbook, named in the reader's language.
@@ -29,7 +33,7 @@ type importColumn struct {
 
 // newImportView is the import page with the workbook's columns in the reader's language.
 func newImportView(r *http.Request) importView {
-	v := importView{}
+	v := importView{MaxSize: input.Size(MaxImportBytes), MaxRows: MaxImportRows}
 	en := i18n.FromContext(r.Context()).Lang == i18n.En
 	for _, c := range importColumns {
 		h := c.zh
@@ -78,7 +82,7 @@ func (m *Module) readImport(w http.ResponseWriter, r *http.Request) (ImportRepor
 	if ct != "multipart/form-data" {
 		return ImportReport{}, "", apperr.New(apperr.BadRequest, "ent.import_pick_file", nil)
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, MaxImportBytes+64<<10)
+	r.Body = http.MaxBytesReader(w, r.Body, importBodyLimit)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return ImportReport{}, "", apperr.New(apperr.BadRequest, "ent.import_pick_file", nil)
@@ -91,7 +95,7 @@ func (m *Module) readImport(w http.ResponseWriter, r *http.Request) (ImportRepor
 		if err != nil {
 			var tooLarge *http.MaxBytesError
 			if errors.As(err, &tooLarge) {
-				return ImportReport{}, "", apperr.New(apperr.TooLarge, "error.too_large", apperr.E{"max": "10 MiB"})
+				return ImportReport{}, "", importTooLarge()
 			}
 			return ImportReport{}, "", apperr.New(apperr.BadRequest, "ent.import_pick_file", nil)
 		}
@@ -104,7 +108,7 @@ func (m *Module) readImport(w http.ResponseWriter, r *http.Request) (ImportRepor
 		rep, err := m.Import(r.Context(), auth.FromContext(r.Context()), part)
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			err = apperr.New(apperr.TooLarge, "error.too_large", apperr.E{"max": "10 MiB"})
+			err = importTooLarge()
 		}
 		return rep, part.FileName(), err
 	}

@@ -129,10 +129,10 @@ func TestPages_EnterpriseImport(t *testing.T) {
 		pgWant(t, "report", res, http.StatusOK, []string{"导入结果", "名录.xlsx", "第 3 行", "第 4 行", "须为以下之一：大型、中型、小型、微型",
 			"网格编码“T02001-01”不存在或不在您的辖区", "企业名称"}, []string{"第 2 行"})
 		pgWant(t, "imported", town.Get("/enterprises?q=砂石"), http.StatusOK, []string{"东湖砂石料场", "共 1 条"}, nil)
-		res = pgMultipart(t, e, town, "/enterprises/import", nil, []pgFile{{"file", "x.xlsx", []byte("not a workbook")}}, true)
-		pgWant(t, "not a workbook", res, http.StatusUnprocessableEntity, []string{"文件不是有效的 Excel 工作簿（.xlsx）。"}, nil)
+		res = pgMultipart(t, e, town, "/enterprises/import", nil, []pgFile{{"file", "x.xlsx", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")}}, true)
+		pgWant(t, "not a workbook", res, http.StatusUnprocessableEntity, []string{"文件不是有效的 Excel 工作簿（.xlsx）或 CSV 文件。"}, nil)
 		res = pgMultipart(t, e, town, "/enterprises/import", url.Values{"x": {"1"}}, nil, true)
-		pgWant(t, "no file", res, http.StatusBadRequest, []string{"请选择要导入的 .xlsx 文件。"}, nil)
+		pgWant(t, "no file", res, http.StatusBadRequest, []string{"请选择要导入的 .xlsx 或 .csv 文件。"}, nil)
 		ent := e.SignIn(apptest.UserEnt)
 		if res := pgMultipart(t, e, ent, "/enterprises/import", nil, files, true); res.Status != http.StatusForbidden {
 			t.Errorf("an enterprise imports: %d, want 403", res.Status)
