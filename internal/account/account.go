@@ -140,9 +140,13 @@ func (m *Module) Pages(s *web.Site) {
 	}})
 	s.Handle(web.Page{Method: "POST", Path: "/login", Public: true, Handler: func(w http.ResponseWriter, r *http.Request) error {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		err := web.ParseForm(r) // refuses text that is not text before anything looks it up
 		username, password := r.PostFormValue("username"), r.PostFormValue("password")
 		next := safeNext(r.PostFormValue("next"))
-		res, err := m.Auth.Login(r.Context(), username, password, auth.KindBrowser)
+		var res *auth.LoginResult
+		if err == nil {
+			res, err = m.Auth.Login(r.Context(), username, password, auth.KindBrowser)
+		}
 		if err != nil {
 			fields, msg, ok := web.FieldErrors(r, err)
 			if !ok {

@@ -4,6 +4,7 @@
 package api
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -39,16 +40,31 @@ func NoContent(w http.ResponseWriter) error {
 	return nil
 }
 
-// Decode reads a JSON body into dst. Unknown fields, wrong types, bodies over MaxJSONBody
-// and other media types are refused with errors that name the field.
+// Decode reads a JSON body into dst. Unknown fields, wrong types, values a field's type
+// refuses (a date that does not exist), text that is not text (a NUL character, invalid
+// UTF-8, which encoding/json would silently replace: see badText), bodies over
+// MaxJSONBody and other media types are refused with errors that name the field.
 func Decode(r *http.Request, dst any) error {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "application/json" {
 		return apperr.New(apperr.Unsupported, "error.want_json", nil)
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, MaxJSONBody))
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxJSONBody))
+	if err != nil {
+		return jsonError(err)
+	}
+	if err := badText(body); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if !errors.As(err, &typeErr) { // that one names its field already
+			if ferr := failingField(body, dst); ferr != nil {
+				return ferr
+			}
+		}
 		return jsonError(err)
 	}
 	if dec.More() {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -11,10 +12,13 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/auth"
 )
 
-// Paging limits (API.md: per_page max 500).
+// Paging limits (API.md: per_page max 500). MaxPage keeps the offset, (page-1) ×
+// per_page, far from overflowing: a page beyond it is refused naming page, where it
+// would otherwise fail on PostgreSQL and wrap to the wrong page on SQLite.
 const (
 	DefaultPerPage = 50
 	MaxPerPage     = 500
+	MaxPage        = 1_000_000
 )
 
 // ListParams are a list request's paging, sorting and output format.
@@ -50,7 +54,10 @@ func ParseList(r *http.Request, s Sorting) (ListParams, error) {
 	v := apperr.Validation{}
 	if p := q.Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 {
+		switch {
+		case errors.Is(err, strconv.ErrRange) || (err == nil && n > MaxPage):
+			v.Add("page", "validate.between", apperr.E{"min": 1, "max": MaxPage})
+		case err != nil || n < 1:
 			v.Add("page", "validate.min", apperr.E{"min": 1})
 		}
 		lp.Page = n

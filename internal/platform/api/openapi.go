@@ -123,7 +123,7 @@ func (b *docBuilder) operation(rt Route) map[string]any {
 	params = append(params, queryParams(rt.Params)...)
 	if rt.List {
 		params = append(params,
-			map[string]any{"name": "page", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "default": 1}},
+			map[string]any{"name": "page", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": MaxPage, "default": 1}},
 			map[string]any{"name": "per_page", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": MaxPerPage, "default": DefaultPerPage}},
 			map[string]any{"name": "format", "in": "query", "description": "json (default), or the whole list as a file", "schema": map[string]any{"type": "string", "enum": []string{"json", "xlsx", "csv"}}},
 		)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/input"
 )
 
 // Query parameters every list understands, beside its filters.
@@ -22,9 +23,14 @@ var commonParams = []string{"lang"}
 // string. Supported field types: string, []string (comma-separated or repeated), int,
 // bool, db.ID, time.Time (a date 2006-01-02 or RFC 3339) and pointers to them (nil when
 // absent). `enum:"a,b"` restricts a string's values. Unknown parameters are refused,
-// so a misspelt filter never silently widens a list.
+// so a misspelt filter never silently widens a list; so is any parameter that is not
+// text (a NUL character or invalid UTF-8, see input.Text), before anything reads it.
 func DecodeQuery(r *http.Request, dst any, list bool) error {
 	q := r.URL.Query()
+	var notText apperr.Validation
+	if input.CheckValues(q, &notText); len(notText.Fields) > 0 {
+		return badRequest(notText)
+	}
 	known := map[string]bool{}
 	for _, k := range commonParams {
 		known[k] = true

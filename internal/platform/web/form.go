@@ -13,6 +13,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/input"
 )
 
 // Uploader stores one file sent with a page form for actor and returns its attachment
@@ -64,19 +65,33 @@ type Form struct {
 }
 
 // ParseForm parses an url-encoded page form into r.PostForm; a malformed body is
-// BadRequest.
+// BadRequest, and so is a field (or query parameter) that is not text: a NUL character
+// or invalid UTF-8 (input.Text), named.
 func ParseForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return apperr.New(apperr.BadRequest, "error.bad_request", nil)
 	}
-	return nil
+	return notText(r.Form)
+}
+
+// notText refuses the fields of vals that are not text, naming them; a page that shows
+// the error alone (no form to mark) says what is wrong in words.
+func notText(vals url.Values) error {
+	v := apperr.Validation{}
+	if input.CheckValues(vals, &v); len(v.Fields) == 0 {
+		return nil
+	}
+	e := apperr.As(v.Err())
+	e.Code, e.Key = apperr.BadRequest, "input.form_not_text"
+	return e
 }
 
 // ReadForm reads a page form, url-encoded or multipart (with the CSRF token in the
 // query). Files stream into up one by one as they arrive (nothing is buffered twice); a
 // file up refuses (too large, not a photo or PDF) is reported in Refused, not as an
 // error, so the person keeps what they typed. isFile says which inputs are file inputs.
-// A malformed body is BadRequest; more than MaxFormBytes is TooLarge.
+// A malformed body is BadRequest, and so is a field or a file name that is not text
+// (named); more than MaxFormBytes is TooLarge.
 func ReadForm(w http.ResponseWriter, r *http.Request, up Uploader, isFile func(input string) bool) (Form, error) {
 	f := Form{Values: url.Values{}, Files: map[string][]db.ID{}}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -86,6 +101,9 @@ func ReadForm(w http.ResponseWriter, r *http.Request, up Uploader, isFile func(i
 		}
 		f.Values = r.PostForm
 		return f, f.carried()
+	}
+	if err := notText(r.URL.Query()); err != nil {
+		return f, err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
 	mr, err := r.MultipartReader()
@@ -114,6 +132,9 @@ func ReadForm(w http.ResponseWriter, r *http.Request, up Uploader, isFile func(i
 			if files++; files > MaxFormFiles {
 				return f, apperr.New(apperr.TooLarge, "form.too_many_files", apperr.E{"max": MaxFormFiles})
 			}
+			if err := notText(url.Values{input: {part.FileName()}}); err != nil {
+				return f, err
+			}
 			if err := storeFile(r.Context(), up, p, loc, input, part.FileName(), part, &f); err != nil {
 				return f, err
 			}
@@ -128,6 +149,9 @@ func ReadForm(w http.ResponseWriter, r *http.Request, up Uploader, isFile func(i
 		}
 		if len(b) > maxFieldBytes {
 			return f, apperr.New(apperr.TooLarge, "error.too_large", apperr.E{"max": "64 KiB"})
+		}
+		if err := notText(url.Values{input: {string(b)}}); err != nil {
+			return f, err
 		}
 		f.Values.Add(input, string(b))
 	}
