@@ -22,6 +22,7 @@ import (
 	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/httpx"
 )
 
 // dbFlags adds --db, --data and --files to fs; resolve the files folder with filesDir
@@ -136,19 +137,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           a.Handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute,
-		WriteTimeout:      10 * time.Minute, // long exports stream
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := a.Server()
 	log.Info("SafeDuty serving", "url", "http://"+ln.Addr().String(), "db", a.DB.Describe(), "ready_in", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "SafeDuty is serving on http://%s\n", ln.Addr())
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(httpx.ProblemListener(ln, a.Cfg.MaxHeaderBytes)) }()
 	select {
 	case err := <-errc:
 		return err

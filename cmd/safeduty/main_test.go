@@ -125,6 +125,17 @@ func TestCLI_ServeAndStop(t *testing.T) {
 			t.Errorf("%s: %d", p, res.StatusCode)
 		}
 	}
+	// Even the refusal net/http writes by itself is a problem document.
+	req, _ := http.NewRequest("GET", url+"/api/v1/me", nil)
+	req.Header.Set("X-Padding", strings.Repeat("a", 100<<10))
+	if res, err := http.DefaultClient.Do(req); err != nil {
+		t.Error(err)
+	} else {
+		res.Body.Close()
+		if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
+			t.Errorf("large headers: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+	}
 	out, err := runCmd(t, "serve", "--data", dir, "--addr", "127.0.0.1:0")
 	if err == nil || !strings.Contains(out+err.Error(), "in use") {
 		t.Errorf("second server on the same data folder: %v %s", err, out)

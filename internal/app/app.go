@@ -59,6 +59,11 @@ type Config struct {
 	// NoticeWebhook, when set, receives every notice as JSON (an SMS gateway's adapter);
 	// otherwise notices are written to the log.
 	NoticeWebhook string
+	// ReadTimeouts bound how long a request body may take to arrive, for anyone and for
+	// a signed-in user (zero: httpx.DefaultReadTimeouts).
+	ReadTimeouts httpx.ReadTimeouts
+	// MaxHeaderBytes bounds a request's headers (zero: 64 KiB); more answers 431.
+	MaxHeaderBytes int
 }
 
 // App is a wired SafeDuty instance.
@@ -132,6 +137,12 @@ func Wire(d *db.DB, cfg Config) *App {
 	if cfg.Hazards == (hazard.Config{}) {
 		cfg.Hazards = hazard.DefaultConfig()
 	}
+	if cfg.ReadTimeouts == (httpx.ReadTimeouts{}) {
+		cfg.ReadTimeouts = httpx.DefaultReadTimeouts()
+	}
+	if cfg.MaxHeaderBytes == 0 {
+		cfg.MaxHeaderBytes = 64 << 10
+	}
 	a := &App{Cfg: cfg, DB: d, mux: http.NewServeMux(), metrics: prometheus.NewRegistry()}
 	a.Audit = &audit.Log{Clock: cfg.Clock}
 	a.Auth = &auth.Service{DB: d, Clock: cfg.Clock, Audit: a.Audit, Cfg: cfg.Auth, Log: cfg.Log}
@@ -195,11 +206,34 @@ func Wire(d *db.DB, cfg Config) *App {
 
 	var h http.Handler = a.mux
 	h = a.langMiddleware(h)
+	h = cfg.ReadTimeouts.Extend(h, func(r *http.Request) bool { return auth.FromContext(r.Context()) != nil })
 	h = a.AuthMW.Handler(h)
-	h = http.NewCrossOriginProtection().Handler(h)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(a.langMiddleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.renderError(w, r, apperr.New(apperr.Forbidden, "input.cross_origin", nil))
+	})))
+	h = cop.Handler(h)
+	h = cfg.ReadTimeouts.Limit(h)
 	h = httpx.Wrap(h, cfg.Log, m, httpx.ClientIP{Trusted: cfg.TrustedProxies})
 	a.Handler = h
 	return a
+}
+
+// Server returns the HTTP server for a.Handler: headers within 10 seconds and
+// MaxHeaderBytes, a body within ReadTimeouts (the handler shortens the server's
+// ReadTimeout, SignedIn, to Anonymous for anyone not signed in), 10 minutes to write
+// (long exports stream). Serve it on httpx.ProblemListener(ln, a.Cfg.MaxHeaderBytes),
+// so that even the 431 that net/http writes by itself is a problem document.
+func (a *App) Server() *http.Server {
+	return &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       a.Cfg.ReadTimeouts.SignedIn,
+		WriteTimeout:      10 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    a.Cfg.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(a.Cfg.Log.Handler(), slog.LevelWarn),
+	}
 }
 
 // linker adapts the attachment module to the hazard loop's AttachmentLinker.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/input"
 )
 
 // HandlerFunc is an API handler; a returned error is rendered as problem details.
@@ -81,6 +82,8 @@ func jsonError(err error) error {
 	)
 	v := apperr.Validation{}
 	switch {
+	case input.IsTimeout(err):
+		return input.TimeoutErr(err)
 	case errors.As(err, &tooLarge):
 		return apperr.New(apperr.TooLarge, "error.too_large", apperr.E{"max": fmt.Sprintf("%d KiB", tooLarge.Limit/1024)})
 	case errors.As(err, &syntax):

@@ -10,7 +10,10 @@ package input
 
 import (
 	"embed"
+	"errors"
+	"net"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -62,6 +65,18 @@ func CheckValues(vals url.Values, v *apperr.Validation) {
 			v.Add(name, rule, nil)
 		}
 	}
+}
+
+// IsTimeout reports whether err is a read of a request body that ran past its deadline
+// (httpx.ReadTimeouts).
+func IsTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+}
+
+// TimeoutErr is the refusal of a body that did not arrive in time.
+func TimeoutErr(err error) error {
+	return apperr.Wrap(err, apperr.BadRequest, "input.body_timeout")
 }
 
 // Printable returns s with invalid bytes and NUL characters replaced by U+FFFD, for

@@ -166,6 +166,8 @@ func readErr(err error, lim Limits) error {
 	switch {
 	case errors.As(err, &ae):
 		return ae
+	case IsTimeout(err):
+		return TimeoutErr(err)
 	case errors.As(err, &tooLarge), errors.Is(err, errTooLarge):
 		return apperr.New(apperr.TooLarge, "error.too_large", apperr.E{"max": Size(lim.Bytes)})
 	}

@@ -69,6 +69,9 @@ type Form struct {
 // or invalid UTF-8 (input.Text), named.
 func ParseForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
+		if input.IsTimeout(err) {
+			return input.TimeoutErr(err)
+		}
 		return apperr.New(apperr.BadRequest, "error.bad_request", nil)
 	}
 	return notText(r.Form)
@@ -230,6 +233,9 @@ func formErr(err error) error {
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		return apperr.New(apperr.TooLarge, "error.too_large", apperr.E{"max": "200 MiB"})
+	}
+	if input.IsTimeout(err) {
+		return input.TimeoutErr(err)
 	}
 	return apperr.Wrap(err, apperr.BadRequest, "error.bad_request")
 }
