@@ -63,7 +63,7 @@ func TestOpen_RefusesBombsInBoundedMemory(t *testing.T) {
 		{"shared strings of 200 MiB", func(t *testing.T) []byte {
 			return inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/sharedStrings.xml": inputtest.Repeat(`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`,
 				200*mb/17, func(int) string { return "<si><t>a</t></si>" }, `</sst>`)})
-		}, "input.sheet_part"},
+		}, "input.sheet_part_strings"},
 		{"one shared string of 8 MiB", func(t *testing.T) []byte {
 			return inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/sharedStrings.xml": inputtest.Letters(`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>`,
 				8*mb, 'a', `</t></si></sst>`)})
@@ -75,7 +75,7 @@ func TestOpen_RefusesBombsInBoundedMemory(t *testing.T) {
 		{"a cell of 100 MiB of one letter", func(t *testing.T) []byte {
 			return inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/worksheets/sheet1.xml": inputtest.Letters(inputtest.SheetHead+`<row r="1"><c r="A1" t="inlineStr"><is><t>`,
 				100*mb, 'a', `</t></is></c></row>`+inputtest.SheetTail)})
-		}, "input.sheet_part"},
+		}, "input.sheet_part_sheet"},
 		{"a cell of 2 MiB", func(t *testing.T) []byte {
 			return inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/worksheets/sheet1.xml": inputtest.Letters(inputtest.SheetHead+`<row r="1"><c r="A1" t="inlineStr"><is><t>`,
 				2*mb, 'a', `</t></is></c></row>`+inputtest.SheetTail)})

@@ -171,7 +171,11 @@ func checkZip(f io.ReaderAt, size int64, lim Limits) error {
 func sizeErr(name string, n, total, other uint64, streamed bool, lim Limits) error {
 	switch {
 	case streamed && n > uint64(lim.Part):
-		return apperr.New(apperr.Invalid, "input.sheet_part", apperr.E{"part": Printable(name), "max": Size(lim.Part)})
+		key := "input.sheet_part_sheet"
+		if _, sst := partKind(name); sst {
+			key = "input.sheet_part_strings"
+		}
+		return apperr.New(apperr.Invalid, key, apperr.E{"max": Size(lim.Part)})
 	case total > uint64(lim.Unzipped):
 		return apperr.New(apperr.Invalid, "input.sheet_unzipped", apperr.E{"max": Size(lim.Unzipped)})
 	case other > uint64(lim.Other):
