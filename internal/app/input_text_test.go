@@ -85,8 +85,8 @@ func TestInput_NotTextIsRefusedNamingTheField(t *testing.T) {
 		if res.Status != http.StatusBadRequest || !strings.Contains(string(res.Body), "无效的字符编码") {
 			t.Errorf("comment form: %d %s", res.Status, snippet(res.Body))
 		}
-		if res := town.Get("/hazards?q=%00"); res.Status != http.StatusBadRequest {
-			t.Errorf("list filter: %d", res.Status)
+		if res := town.Get("/hazards?q=%00"); res.Status != http.StatusBadRequest || !strings.Contains(string(res.Body), "查询条件含有无法处理的字符") {
+			t.Errorf("list filter: %d %s", res.Status, snippet(res.Body))
 		}
 		var body bytes.Buffer
 		mw := multipart.NewWriter(&body)
@@ -140,8 +140,8 @@ func TestInput_HugePageNamesTheField(t *testing.T) {
 			t.Errorf("the last allowed page: %d %s", res.Status, res.Body)
 		}
 		town := e.SignIn(apptest.UserTown1)
-		if res := town.Get("/hazards?page=9223372036854775807"); res.Status != http.StatusBadRequest {
-			t.Errorf("list page: %d", res.Status)
+		if res := town.Get("/hazards?page=9223372036854775807"); res.Status != http.StatusBadRequest || !strings.Contains(string(res.Body), "页码须在 1 到 1000000 之间") {
+			t.Errorf("list page: %d %s", res.Status, snippet(res.Body))
 		}
 	})
 }

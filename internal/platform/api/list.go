@@ -83,7 +83,11 @@ func ParseList(r *http.Request, s Sorting) (ListParams, error) {
 		v.Add("format", "validate.one_of", apperr.E{"values": "json, xlsx, csv"})
 	}
 	if len(v.Fields) > 0 {
-		return lp, badRequest(v)
+		e := apperr.As(badRequest(v))
+		if len(v.Fields) == 1 && v.Fields[0].Field == "page" && v.Fields[0].Key == "validate.between" {
+			e.Key, e.Args = "input.page_range", apperr.E{"max": MaxPage} // what a page shows
+		}
+		return lp, e
 	}
 	return lp, nil
 }

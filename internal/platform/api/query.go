@@ -29,7 +29,9 @@ func DecodeQuery(r *http.Request, dst any, list bool) error {
 	q := r.URL.Query()
 	var notText apperr.Validation
 	if input.CheckValues(q, &notText); len(notText.Fields) > 0 {
-		return badRequest(notText)
+		e := apperr.As(badRequest(notText))
+		e.Key = "input.query_not_text" // what a page shows, having no field to mark
+		return e
 	}
 	known := map[string]bool{}
 	for _, k := range commonParams {
