@@ -2,7 +2,6 @@ package enterprise_test
 
 import (
 	"bytes"
-	"fmt"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -31,15 +30,13 @@ func importBombs(t *testing.T) []struct {
 	}{
 		{"shared strings of 200 MiB", "企业.xlsx", "文字内容解压后超过上限 64 MiB", inputtest.Workbook(t, nil, map[string]inputtest.Part{
 			"xl/sharedStrings.xml": inputtest.Repeat(`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`,
-				200*mb/17, func(int) string { return "<si><t>a</t></si>" }, `</sst>`)})},
+				200*mb/17, "<si><t>a</t></si>", `</sst>`)})},
 		{"one shared string of 8 MiB", "企业.xlsx", "单元格的内容超过上限 64 KiB", inputtest.Workbook(t, nil, map[string]inputtest.Part{
 			"xl/sharedStrings.xml": inputtest.Letters(`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>`, 8*mb, 'a', `</t></si></sst>`)})},
 		{"a cell of 100 MiB of one letter", "企业.xlsx", "有工作表解压后超过上限 64 MiB", inputtest.Workbook(t, nil, map[string]inputtest.Part{
 			"xl/worksheets/sheet1.xml": inputtest.Letters(inputtest.SheetHead+`<row r="1"><c r="A1" t="inlineStr"><is><t>`, 100*mb, 'a', `</t></is></c></row>`+inputtest.SheetTail)})},
 		{"1,000,000 rows", "企业.xlsx", "20001 行", inputtest.Workbook(t, nil, map[string]inputtest.Part{
-			"xl/worksheets/sheet1.xml": inputtest.Repeat(inputtest.SheetHead, 1000000, func(i int) string {
-				return fmt.Sprintf(`<row r="%d"><c r="A%d"><v>1</v></c></row>`, i+1, i+1)
-			}, inputtest.SheetTail)})},
+			"xl/worksheets/sheet1.xml": inputtest.Repeat(inputtest.SheetHead, 1000000, `<row><c><v>1</v></c></row>`, inputtest.SheetTail)})},
 		{"a CSV of one 9 MiB line", "企业.csv", "256 KiB", bytes.Repeat([]byte{'a'}, 9*mb)},
 	}
 }

@@ -62,7 +62,7 @@ func TestOpen_RefusesBombsInBoundedMemory(t *testing.T) {
 	}{
 		{"shared strings of 200 MiB", func(t *testing.T) []byte {
 			return inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/sharedStrings.xml": inputtest.Repeat(`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`,
-				200*mb/17, func(int) string { return "<si><t>a</t></si>" }, `</sst>`)})
+				200*mb/17, "<si><t>a</t></si>", `</sst>`)})
 		}, "input.sheet_part_strings"},
 		{"one shared string of 8 MiB", func(t *testing.T) []byte {
 			return inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/sharedStrings.xml": inputtest.Letters(`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>`,
@@ -70,7 +70,7 @@ func TestOpen_RefusesBombsInBoundedMemory(t *testing.T) {
 		}, "input.sheet_cell"},
 		{"a million tiny shared strings", func(t *testing.T) []byte {
 			return inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/sharedStrings.xml": inputtest.Repeat(`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`,
-				1000000, func(int) string { return "<si/>" }, `</sst>`)})
+				1000000, "<si/>", `</sst>`)})
 		}, "input.sheet_strings"},
 		{"a cell of 100 MiB of one letter", func(t *testing.T) []byte {
 			return inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/worksheets/sheet1.xml": inputtest.Letters(inputtest.SheetHead+`<row r="1"><c r="A1" t="inlineStr"><is><t>`,
@@ -82,18 +82,18 @@ func TestOpen_RefusesBombsInBoundedMemory(t *testing.T) {
 		}, "input.sheet_cell_row"},
 		{"rich text of a million runs in one cell", func(t *testing.T) []byte {
 			return inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/worksheets/sheet1.xml": inputtest.Repeat(inputtest.SheetHead+`<row r="1"><c r="A1" t="inlineStr"><is>`,
-				1000000, func(int) string { return "<r><t>a</t></r>" }, `</is></c></row>`+inputtest.SheetTail)})
+				1000000, "<r><t>a</t></r>", `</is></c></row>`+inputtest.SheetTail)})
 		}, "input.sheet_cell_row"},
 		{"1,000,000 rows", func(t *testing.T) []byte {
 			return inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/worksheets/sheet1.xml": inputtest.Repeat(inputtest.SheetHead,
-				1000000, func(i int) string { return fmt.Sprintf(`<row r="%d"><c r="A%d"><v>1</v></c></row>`, i+1, i+1) }, inputtest.SheetTail)})
+				1000000, `<row><c><v>1</v></c></row>`, inputtest.SheetTail)})
 		}, "input.sheet_rows"},
 		{"a row numbered 1,000,000", func(t *testing.T) []byte {
 			return inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/worksheets/sheet1.xml": inputtest.Repeat(inputtest.SheetHead,
-				1, func(int) string { return `<row r="1000000"><c r="A1000000"><v>1</v></c></row>` }, inputtest.SheetTail)})
+				1, `<row r="1000000"><c r="A1000000"><v>1</v></c></row>`, inputtest.SheetTail)})
 		}, "input.sheet_rows"},
 		{"a cell in column XFD", func(t *testing.T) []byte {
-			return inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/worksheets/sheet1.xml": inputtest.Repeat(inputtest.SheetHead,
+			return inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/worksheets/sheet1.xml": inputtest.Rows(inputtest.SheetHead,
 				20000, func(i int) string { return fmt.Sprintf(`<row r="%d"><c r="XFD%d"><v>1</v></c></row>`, i+1, i+1) }, inputtest.SheetTail)})
 		}, "input.sheet_columns"},
 		{"whitespace of 50 MiB between rows", func(t *testing.T) []byte {
@@ -102,14 +102,14 @@ func TestOpen_RefusesBombsInBoundedMemory(t *testing.T) {
 		}, "input.sheet_cell_row"},
 		{"nesting a million deep", func(t *testing.T) []byte {
 			return inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/worksheets/sheet1.xml": inputtest.Repeat(inputtest.SheetHead,
-				1000000, func(int) string { return "<x>" }, inputtest.SheetTail)})
+				1000000, "<x>", inputtest.SheetTail)})
 		}, "input.sheet_structure"},
 		{"a picture of 5 MiB", func(t *testing.T) []byte {
 			return inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/media/image1.png": inputtest.Letters("", 5*mb, 0, "")})
 		}, "input.sheet_other"},
 		{"styles of a million elements in 1 MiB", func(t *testing.T) []byte {
 			return inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/styles.xml": inputtest.Repeat(`<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs>`,
-				mb/4, func(int) string { return "<x/>" }, `</cellXfs></styleSheet>`)})
+				mb/4, "<x/>", `</cellXfs></styleSheet>`)})
 		}, "input.sheet_other"},
 		{"an entry lying about its size", func(t *testing.T) []byte {
 			return inputtest.LyingZip(t, "xl/worksheets/sheet1.xml", 1000, 8*mb)
@@ -159,7 +159,7 @@ func TestOpen_RefusesBombsInBoundedMemory(t *testing.T) {
 func TestOpen_LargeLegalWorkbookInBoundedMemory(t *testing.T) {
 	lim := input.DefaultLimits()
 	lim.Rows = 20001
-	data := inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/worksheets/sheet1.xml": inputtest.Repeat(inputtest.SheetHead,
+	data := inputtest.Workbook(t, nil, map[string]inputtest.Part{"xl/worksheets/sheet1.xml": inputtest.Rows(inputtest.SheetHead,
 		20000, func(i int) string {
 			return inputtest.InlineRow(i+1, fmt.Sprintf("企业%05d", i), "91330199MA2T00000X", "工商贸", "T01001-01", "小型", "临江区滨江路 1 号")
 		}, inputtest.SheetTail)})

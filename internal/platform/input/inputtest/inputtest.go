@@ -16,13 +16,25 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// Part writes the content of one zip entry.
-type Part func(w io.Writer) error
+// Part is the content of one zip entry.
+type Part interface {
+	add(zw *zip.Writer, name string) error
+}
+
+// streamed is a part compressed as it is written.
+type streamed func(w io.Writer) error
+
+func (p streamed) add(zw *zip.Writer, name string) error {
+	w, err := zw.Create(name)
+	if err != nil {
+		return err
+	}
+	return p(w)
+}
 
 // Workbook returns an ordinary .xlsx whose first sheet holds rows, with the entries
-// named in parts replaced (or added) by what their functions write. The parts are
-// compressed as they are written, so a part of hundreds of megabytes costs the test
-// no memory.
+// named in parts replaced (or added). A part of hundreds of megabytes costs the test
+// neither memory nor time (see Repeat).
 func Workbook(t testing.TB, rows [][]any, parts map[string]Part) []byte {
 	t.Helper()
 	f := excelize.NewFile()
@@ -47,16 +59,16 @@ func Workbook(t testing.TB, rows [][]any, parts map[string]Part) []byte {
 	zw := zip.NewWriter(&out)
 	done := map[string]bool{}
 	for _, zf := range zr.File {
-		w, err := zw.Create(zf.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if p, ok := parts[zf.Name]; ok {
 			done[zf.Name] = true
-			if err := p(w); err != nil {
+			if err := p.add(zw, zf.Name); err != nil {
 				t.Fatal(err)
 			}
 			continue
+		}
+		w, err := zw.Create(zf.Name)
+		if err != nil {
+			t.Fatal(err)
 		}
 		rc, err := zf.Open()
 		if err != nil {
@@ -71,11 +83,7 @@ func Workbook(t testing.TB, rows [][]any, parts map[string]Part) []byte {
 		if done[name] {
 			continue
 		}
-		w, err := zw.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := p(w); err != nil {
+		if err := p.add(zw, name); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -85,10 +93,10 @@ func Workbook(t testing.TB, rows [][]any, parts map[string]Part) []byte {
 	return out.Bytes()
 }
 
-// Repeat writes head, then n copies of unit (made by unit(i) when it depends on i),
-// then tail.
-func Repeat(head string, n int, unit func(i int) string, tail string) Part {
-	return func(w io.Writer) error {
+// Rows writes head, then unit(i) for i from 0 to n-1, then tail, compressing as it
+// goes: for parts whose units differ, of a few megabytes.
+func Rows(head string, n int, unit func(i int) string, tail string) Part {
+	return streamed(func(w io.Writer) error {
 		if _, err := io.WriteString(w, head); err != nil {
 			return err
 		}
@@ -104,26 +112,84 @@ func Repeat(head string, n int, unit func(i int) string, tail string) Part {
 		}
 		_, err := io.WriteString(w, tail)
 		return err
-	}
+	})
 }
 
-// Letters writes head, n bytes of the letter c, then tail: one huge text.
+// Repeat is head, n copies of unit, then tail: the shape of a bomb. Its deflate stream
+// is built, not computed: a megabyte of units is compressed once, after enough units
+// that the 32 KiB window holds nothing else, and that block is repeated, since it
+// decodes the same after any such window. So a part of hundreds of megabytes takes
+// milliseconds, also under the race detector.
+func Repeat(head string, n int, unit string, tail string) Part {
+	return repeated{head: head, unit: unit, n: n, tail: tail}
+}
+
+// Letters is head, n bytes of the letter c, then tail: one huge text.
 func Letters(head string, n int64, c byte, tail string) Part {
-	return func(w io.Writer) error {
-		if _, err := io.WriteString(w, head); err != nil {
-			return err
-		}
-		chunk := bytes.Repeat([]byte{c}, 64<<10)
-		for n > 0 {
-			k := min(n, int64(len(chunk)))
-			if _, err := w.Write(chunk[:k]); err != nil {
-				return err
-			}
-			n -= k
-		}
-		_, err := io.WriteString(w, tail)
+	return Repeat(head, int(n), string(c), tail)
+}
+
+type repeated struct {
+	head, unit, tail string
+	n                int
+}
+
+func (p repeated) add(zw *zip.Writer, name string) error {
+	var comp bytes.Buffer
+	fw, err := flate.NewWriter(&comp, flate.BestSpeed)
+	if err != nil {
 		return err
 	}
+	crc := crc32.NewIEEE()
+	size := uint64(0)
+	write := func(s string) error {
+		crc.Write([]byte(s))
+		size += uint64(len(s))
+		_, err := io.WriteString(fw, s)
+		return err
+	}
+	prime := min(p.n, (32<<10)/len(p.unit)+1)
+	per := max(1, (1<<20)/len(p.unit)) // units in the repeated block
+	blocks := (p.n - prime) / per
+	if blocks < 2 {
+		blocks = 0
+	}
+	rest := p.n - prime - blocks*per
+	if err := write(p.head + strings.Repeat(p.unit, prime)); err != nil {
+		return err
+	}
+	if blocks > 0 {
+		if err := fw.Flush(); err != nil {
+			return err
+		}
+		mark := comp.Len()
+		chunk := strings.Repeat(p.unit, per)
+		if err := write(chunk); err != nil {
+			return err
+		}
+		if err := fw.Flush(); err != nil {
+			return err
+		}
+		block := bytes.Clone(comp.Bytes()[mark:])
+		for i := 1; i < blocks; i++ {
+			comp.Write(block)
+			crc.Write([]byte(chunk))
+			size += uint64(len(chunk))
+		}
+	}
+	if err := write(strings.Repeat(p.unit, rest) + p.tail); err != nil {
+		return err
+	}
+	if err := fw.Close(); err != nil {
+		return err
+	}
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: crc.Sum32(),
+		CompressedSize64: uint64(comp.Len()), UncompressedSize64: size})
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(comp.Bytes())
+	return err
 }
 
 // SheetHead and SheetTail wrap rows into a worksheet.
