@@ -106,6 +106,14 @@
     box.hidden = !box.childNodes.length;
   });
 
+  // Enter in a search box marked data-no-submit searches (htmx's "search" trigger)
+  // instead of sending the form around it (the report form's enterprise search).
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Enter" || !e.target.matches || !e.target.matches("input[data-no-submit]")) return;
+    e.preventDefault();
+    if (window.htmx) window.htmx.trigger(e.target, "search");
+  });
+
   // Forms with data-busy say they are sending (uploads from a phone take a while) and
   // are not sent twice.
   document.addEventListener("submit", function (e) {
