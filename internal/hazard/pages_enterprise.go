@@ -17,12 +17,13 @@ import (
 // JavaScript the choices first shown (the grid's enterprises) still work.
 
 // maxEnterpriseChoices is how many enterprises the field lists at once; typing narrows.
-const maxEnterpriseChoices = 12
+const maxEnterpriseChoices = 8
 
 // enterpriseChoices is the data of the field's choices.
 type enterpriseChoices struct {
 	Items    []EnterpriseRef
 	More     bool   // more match than are listed: type to narrow
+	Limit    int    // how many are listed at most (besides the chosen one)
 	Q        string // the search as typed
 	Selected string // the chosen enterprise's id, "" for none
 	NoGrid   bool   // no grid chosen yet: nothing to list
@@ -31,7 +32,7 @@ type enterpriseChoices struct {
 // enterpriseChoicesFor lists the choices for a hazard in grid (nil: none chosen yet),
 // keeping the selected enterprise first when it may be there.
 func (m *Module) enterpriseChoicesFor(ctx context.Context, p *auth.Principal, grid *db.ID, q, selected string) (enterpriseChoices, error) {
-	c := enterpriseChoices{Q: strings.TrimSpace(q), NoGrid: grid == nil}
+	c := enterpriseChoices{Q: strings.TrimSpace(q), NoGrid: grid == nil, Limit: maxEnterpriseChoices}
 	if m.Enterprises == nil || grid == nil {
 		return c, nil
 	}

@@ -106,12 +106,12 @@
     box.hidden = !box.childNodes.length;
   });
 
-  // Enter in a search box marked data-no-submit searches (htmx's "search" trigger)
-  // instead of sending the form around it (the report form's enterprise search).
-  document.addEventListener("keydown", function (e) {
-    if (e.key !== "Enter" || !e.target.matches || !e.target.matches("input[data-no-submit]")) return;
-    e.preventDefault();
-    if (window.htmx) window.htmx.trigger(e.target, "search");
+  // Enter in a search box marked data-no-submit does not send the form around it (the
+  // report form's enterprise search): the box searches as it is typed in.
+  ["keydown", "keypress"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      if (e.key === "Enter" && e.target.matches && e.target.matches("input[data-no-submit]")) e.preventDefault();
+    });
   });
 
   // Forms with data-busy say they are sending (uploads from a phone take a while) and
