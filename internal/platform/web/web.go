@@ -278,12 +278,13 @@ func (s *Site) RenderStatus(w http.ResponseWriter, r *http.Request, status int, 
 	if err := tc.ExecuteTemplate(&buf, entry, v); err != nil {
 		return err
 	}
+	page := fillErrorSummary(buf.Bytes(), v.L)
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Vary", "HX-Request")
 	w.WriteHeader(status)
-	_, err = buf.WriteTo(w)
+	_, err = w.Write(page)
 	return err
 }
 
