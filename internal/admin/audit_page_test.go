@@ -100,3 +100,28 @@ func TestAuditPage_ActionsAndObjectsInWords(t *testing.T) {
 		}
 	})
 }
+
+// Technical words found on other pages: the sidebar shows no build name ("dev", "test":
+// only a release version, and the administrator's panel says which build runs); the
+// joint-constraint list calls its data link a data interface for other agencies, not
+// "JSON 接口"; the user form lists a town's villages without a dot before their names.
+func TestPages_NoTechnicalWords(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		admin := e.SignIn(apptest.UserAdmin)
+		home := string(admin.Get("/").Body)
+		if !strings.Contains(home, `<div class="sidebar-foot">安责通 安全生产责任落实平台</div>`) {
+			t.Errorf("the sidebar shows a build name: %s", home[strings.Index(home, `sidebar-foot`):][:120])
+		}
+		if !strings.Contains(home, "开发版本（test），不是正式发布的版本") {
+			t.Errorf("the administrator's panel does not say which build runs")
+		}
+		cons := admin.Get("/constraints")
+		if text := apptest.VisibleText(cons.Body); !strings.Contains(text, "数据接口（供其他部门系统对接）") || strings.Contains(text, "JSON") {
+			t.Errorf("constraints page: the data link reads %q", text[:min(len(text), 300)])
+		}
+		form := string(admin.Get("/admin/users/new").Body)
+		if strings.Contains(form, ">· ") || !strings.Contains(form, ">　东湖村</option>") {
+			t.Errorf("the unit select marks villages with a dot")
+		}
+	})
+}
