@@ -78,8 +78,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var trusted prefixes
 	fs.Var(&trusted, "trusted-proxy", "addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (repeatable)")
 	ac := auth.DefaultConfig()
-	fs.IntVar(&ac.LockoutThreshold, "lockout-threshold", ac.LockoutThreshold, "consecutive failed sign-ins that lock an account")
-	fs.DurationVar(&ac.LockoutDuration, "lockout-duration", ac.LockoutDuration, "how long a locked account stays locked")
+	fs.IntVar(&ac.LockoutThreshold, "lockout-threshold", ac.LockoutThreshold, "failed sign-ins on one account, from any addresses within --lockout-duration, that lock it; must exceed --login-client-limit")
+	fs.DurationVar(&ac.LockoutDuration, "lockout-duration", ac.LockoutDuration, "how long a locked account stays locked, and how long a failure counts towards the lock")
+	fs.IntVar(&ac.ClientLimit, "login-client-limit", ac.ClientLimit, "failed sign-ins one client address (an IPv6 /64) may make per --login-client-window before it is refused with 429")
+	fs.DurationVar(&ac.ClientWindow, "login-client-window", ac.ClientWindow, "the window of --login-client-limit")
 	fs.DurationVar(&ac.BrowserIdle, "session-idle", ac.BrowserIdle, "browser session idle timeout")
 	fs.DurationVar(&ac.BrowserMax, "session-max", ac.BrowserMax, "browser session absolute timeout")
 	fs.DurationVar(&ac.TokenIdle, "token-idle", ac.TokenIdle, "API token idle timeout")
@@ -94,6 +96,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logFormat := fs.String("log-format", env("SAFEDUTY_LOG_FORMAT", "text"), "log format: text or json")
 	logLevel := fs.String("log-level", env("SAFEDUTY_LOG_LEVEL", "info"), "log level: debug, info, warn, error")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := ac.CheckThrottle(); err != nil {
 		return err
 	}
 	log := newLogger(stderr, *logFormat, *logLevel)

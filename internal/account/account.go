@@ -147,12 +147,13 @@ func (m *Module) Pages(s *web.Site) {
 			fields, msg, ok := web.FieldErrors(r, err)
 			if !ok {
 				e := apperr.As(err)
-				if e.Code != apperr.Unauthenticated && e.Code != apperr.Locked {
+				if e.Code != apperr.Unauthenticated && e.Code != apperr.Locked && e.Code != apperr.RateLimited {
 					return err
 				}
 				msg = i18n.FromContext(r.Context()).TArgs(e.Key, e.Args)
 			}
 			status := apperr.Status(apperr.CodeOf(err))
+			apperr.SetRetryAfter(w.Header(), err)
 			return s.RenderStatus(w, r, status, login, loginData{Next: next, Username: username, Error: msg, Fields: fields})
 		}
 		m.MW.SetSession(w, res.Token)

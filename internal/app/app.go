@@ -245,6 +245,10 @@ func (a *App) addJobs() {
 		_, err := a.DB.Exec(ctx, `DELETE FROM sessions WHERE expires_at < ? OR idle_expires_at < ?`, now, now)
 		return err
 	}})
+	a.Jobs.Add(jobs.Job{Name: "signin.throttle_sweep", Every: 15 * time.Minute, Run: func(ctx context.Context, now time.Time) error {
+		_, err := a.Auth.SweepThrottles(ctx, now)
+		return err
+	}})
 }
 
 // Close releases the database.

@@ -81,3 +81,38 @@ func TestIndustryBound(t *testing.T) {
 		t.Error("a district-wide or territorial role is not industry-bound")
 	}
 }
+
+func TestClientKey(t *testing.T) {
+	for ip, want := range map[string]string{
+		"203.0.113.7":             "203.0.113.7",
+		"::ffff:203.0.113.7":      "203.0.113.7",
+		"2001:db8:1:2::10":        "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff::99":   "2001:db8:1:2::/64",
+		"fe80::1%eth0":            "fe80::/64",
+		"":                        "",
+		"@unix-socket-peer":       "@unix-socket-peer",
+		"2001:db8:1:3:0:0:0:0010": "2001:db8:1:3::/64",
+	} {
+		if got := ClientKey(ip); got != want {
+			t.Errorf("ClientKey(%q) = %q, want %q", ip, got, want)
+		}
+	}
+}
+
+// One client must not be able to lock an account: the lockout threshold has to exceed
+// the client's budget.
+func TestConfig_CheckThrottle(t *testing.T) {
+	if err := DefaultConfig().CheckThrottle(); err != nil {
+		t.Errorf("defaults: %v", err)
+	}
+	c := DefaultConfig()
+	c.LockoutThreshold = c.ClientLimit
+	if err := c.CheckThrottle(); err == nil || !strings.Contains(err.Error(), "--lockout-threshold") {
+		t.Errorf("threshold = client limit: %v", err)
+	}
+	c = DefaultConfig()
+	c.ClientWindow = 0
+	if err := c.CheckThrottle(); err == nil {
+		t.Error("zero window accepted")
+	}
+}
