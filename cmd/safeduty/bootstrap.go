@@ -49,9 +49,12 @@ func bootstrap(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("create safety office: %w", err)
 	}
-	pw := oneTimePassword()
 	must := true
 	name := "平台管理员"
+	pw := oneTimePassword()
+	for auth.CheckPasswordRules(pw, *admin, name, *office) != "" { // a random one fails almost never
+		pw = oneTimePassword()
+	}
 	err = a.DB.Tx(ctx, func(tx *db.Tx) error {
 		_, err := a.Auth.CreateUser(ctx, tx, sys, auth.UserInput{Username: admin, DisplayName: &name, Password: &pw, OrgID: &oid,
 			Roles: []auth.Role{auth.Admin, auth.SafetyOffice}, MustChangePassword: &must})
