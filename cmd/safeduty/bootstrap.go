@@ -26,7 +26,7 @@ func bootstrap(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	code := fs.String("code", "", "administrative division code of the district, e.g. 330100 (required)")
 	office := fs.String("office", "区应急管理局（区安委办）", "name of the safety office unit")
 	admin := fs.String("admin", "admin", "username of the first administrator")
-	if err := fs.Parse(args); err != nil {
+	if _, err := parsePositional(fs, args, 0, "safeduty bootstrap --district NAME --code CODE [--admin USER] [--db URL | --data DIR]"); err != nil {
 		return err
 	}
 	if strings.TrimSpace(*district) == "" || strings.TrimSpace(*code) == "" {

@@ -128,7 +128,7 @@ func TestSignIn_PageThrottled(t *testing.T) {
 		if res.Status != http.StatusTooManyRequests || res.Header.Get("Retry-After") != "900" {
 			t.Fatalf("sign-in page over budget: %d Retry-After %q", res.Status, res.Header.Get("Retry-After"))
 		}
-		for _, want := range []string{"此网络地址的登录失败次数过多", "2026-03-02 17:15", `value="town01"`} {
+		for _, want := range []string{"此网络地址的登录失败次数过多", "2026-03-02 17:15", `value="town01"`, "输错 10 次密码后，需等待最多 15 分钟才能再次登录"} {
 			if !strings.Contains(string(res.Body), want) {
 				t.Errorf("page lacks %q", want)
 			}

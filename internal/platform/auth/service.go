@@ -92,7 +92,7 @@ func (s *Service) Login(ctx context.Context, username, password, kind string) (*
 	}
 	now := s.Clock.Now()
 	client := clientOf(ctx)
-	limit := s.Cfg.clientLimit()
+	limit, _ := s.Cfg.ClientBudget()
 
 	// A client over its budget is refused before the name or the password is looked at.
 	if n, err := s.clientFailures(ctx, client, now); err != nil {

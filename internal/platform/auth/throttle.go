@@ -56,18 +56,17 @@ func (c Config) CheckThrottle() error {
 	return nil
 }
 
-func (c Config) clientLimit() int {
-	if c.ClientLimit > 0 {
-		return c.ClientLimit
+// ClientBudget returns the failed sign-ins one client may make per window, and the
+// window; zero fields take the defaults.
+func (c Config) ClientBudget() (limit int, window time.Duration) {
+	limit, window = c.ClientLimit, c.ClientWindow
+	if limit <= 0 {
+		limit = DefaultConfig().ClientLimit
 	}
-	return DefaultConfig().ClientLimit
-}
-
-func (c Config) clientWindow() time.Duration {
-	if c.ClientWindow > 0 {
-		return c.ClientWindow
+	if window <= 0 {
+		window = DefaultConfig().ClientWindow
 	}
-	return DefaultConfig().ClientWindow
+	return limit, window
 }
 
 // clientOf returns the throttling key of the request in ctx ("" without one).
@@ -80,7 +79,7 @@ func clientOf(ctx context.Context) string {
 
 // clientWindowOf returns the start and end of the window holding now.
 func (s *Service) clientWindowOf(now time.Time) (start, end time.Time) {
-	w := s.Cfg.clientWindow()
+	_, w := s.Cfg.ClientBudget()
 	start = now.UTC().Truncate(w)
 	return start, start.Add(w)
 }
