@@ -89,7 +89,8 @@ func TestCLI_BackupChecksTheUploadedFiles(t *testing.T) {
 			dir := t.TempDir()
 			wrong := filepath.Join(dir, "not-the-files")
 			refused := filepath.Join(dir, "refused.tar")
-			out, err = runCmd(t, append([]string{"backup", refused, "--files", wrong}, src...)...)
+			// (the last --files wins over the one storeArgs gives on PostgreSQL)
+			out, err = runCmd(t, append(append([]string{"backup", refused}, src...), "--files", wrong)...)
 			if err == nil {
 				t.Fatalf("backup from the wrong files folder succeeded:\n%s", out)
 			}
@@ -108,7 +109,7 @@ func TestCLI_BackupChecksTheUploadedFiles(t *testing.T) {
 				t.Fatalf("backup with the flags after the file: %v\n%s", err, out)
 			}
 			partial := filepath.Join(dir, "partial.tar")
-			out, err = runCmd(t, append([]string{"backup", "--allow-missing-files", partial, "--files", wrong}, src...)...)
+			out, err = runCmd(t, append(append([]string{"backup", "--allow-missing-files", partial}, src...), "--files", wrong)...)
 			if err != nil || !strings.Contains(out, "warning: the files of 2 attachment(s) were not in "+wrong) || !strings.Contains(out, "and 0 uploaded files") {
 				t.Fatalf("backup allowed to miss files: %v\n%s", err, out)
 			}
