@@ -75,10 +75,22 @@ func TestSignIn_ClientBudgetCannotLockAnAccount(t *testing.T) {
 		if res := login(e, "admin", apptest.Password, attacker...); res.Status != http.StatusOK {
 			t.Errorf("after the window: %d %s", res.Status, res.Body)
 		}
-		// The refused attempts are audited like the others.
-		audit := e.As(apptest.UserAdmin, "GET", "/api/v1/audit?username=admin&action=session.create&result=denied", nil)
-		if n := audit.Map(t)["total"]; n != float64(52) {
-			t.Errorf("denied sign-ins of admin in the audit log: %v, want 52", n)
+		// The refused attempts are audited like the others, with the status they got,
+		// and the client's address.
+		var audit struct {
+			Total int
+			Items []struct {
+				Status int    `json:"status"`
+				IP     string `json:"ip"`
+			}
+		}
+		e.As(apptest.UserAdmin, "GET", "/api/v1/audit?username=admin&action=session.create&result=denied&ip=203.0.113.7&per_page=100", nil).JSON(t, &audit)
+		statuses := map[int]int{}
+		for _, it := range audit.Items {
+			statuses[it.Status]++
+		}
+		if audit.Total != 52 || statuses[401] != 9 || statuses[429] != 43 {
+			t.Errorf("denied sign-ins of admin from the attacker in the audit log: %d, by status %v; want 52: 9×401, 43×429", audit.Total, statuses)
 		}
 		// The sweep forgets ended windows and stale counts.
 		if n, err := e.App.Auth.SweepThrottles(context.Background(), e.Clock.Now()); err != nil || n < 2 {

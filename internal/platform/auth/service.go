@@ -98,15 +98,13 @@ func (s *Service) Login(ctx context.Context, username, password, kind string) (*
 	if n, err := s.clientFailures(ctx, client, now); err != nil {
 		return nil, err
 	} else if n >= limit {
-		s.auditLogin(ctx, username, nil, audit.Denied, "client throttled")
-		return nil, s.throttledErr(now)
+		return nil, s.auditLogin(ctx, username, nil, "client throttled", s.throttledErr(now))
 	}
 	// A locked name is refused before the password is looked at.
 	if until, err := s.lockedUntil(ctx, username, now); err != nil {
 		return nil, err
 	} else if !until.IsZero() {
-		s.auditLogin(ctx, username, nil, audit.Denied, "locked")
-		return nil, lockedErr(until, now)
+		return nil, s.auditLogin(ctx, username, nil, "locked", lockedErr(until, now))
 	}
 
 	var (
@@ -141,26 +139,23 @@ func (s *Service) Login(ctx context.Context, username, password, kind string) (*
 			return nil, err
 		}
 		if n > limit {
-			s.auditLogin(ctx, username, uid, audit.Denied, "client throttled")
-			return nil, s.throttledErr(now)
+			return nil, s.auditLogin(ctx, username, uid, "client throttled", s.throttledErr(now))
 		}
 		left, until, err := s.recordFailure(ctx, username, now)
 		if err != nil {
 			return nil, err
 		}
 		if !until.IsZero() {
-			s.auditLogin(ctx, username, uid, audit.Denied, "locked now")
-			return nil, lockedErr(until, now)
+			return nil, s.auditLogin(ctx, username, uid, "locked now", lockedErr(until, now))
 		}
-		s.auditLogin(ctx, username, uid, audit.Denied, "bad credentials")
 		if client != "" && limit-n < left {
 			left = limit - n
 		}
 		if left == 0 { // this failure used the client's last attempt
-			return nil, s.throttledErr(now)
+			return nil, s.auditLogin(ctx, username, uid, "bad credentials; client throttled now", s.throttledErr(now))
 		}
-		return nil, &apperr.Error{Code: apperr.Unauthenticated, Key: "auth.bad_credentials",
-			Args: apperr.E{"left": left}, Extra: map[string]any{"attempts_left": left}}
+		return nil, s.auditLogin(ctx, username, uid, "bad credentials", &apperr.Error{Code: apperr.Unauthenticated,
+			Key: "auth.bad_credentials", Args: apperr.E{"left": left}, Extra: map[string]any{"attempts_left": left}})
 	}
 
 	token, csrf := newToken(), newToken()
@@ -262,12 +257,14 @@ func (s *Service) recordFailure(ctx context.Context, username string, now time.T
 	return left, until, err
 }
 
-func (s *Service) auditLogin(ctx context.Context, username string, uid *db.ID, res audit.Result, why string) {
-	err := s.Audit.Record(ctx, s.DB, audit.Entry{Action: "session.create", ObjectType: "session", Result: res,
-		Status: 401, ActorID: uid, ActorName: username, Detail: map[string]any{"reason": why}})
+// auditLogin records a refused sign-in with the status it answers, and returns refusal.
+func (s *Service) auditLogin(ctx context.Context, username string, uid *db.ID, why string, refusal error) error {
+	err := s.Audit.Record(ctx, s.DB, audit.Entry{Action: "session.create", ObjectType: "session", Result: audit.Denied,
+		Status: apperr.Status(apperr.CodeOf(refusal)), ActorID: uid, ActorName: username, Detail: map[string]any{"reason": why}})
 	if err != nil && s.Log != nil {
 		s.Log.Error("audit sign-in", "err", err)
 	}
+	return refusal
 }
 
 // Unlock clears the failure count and lock of a username.
