@@ -107,7 +107,7 @@ func (m *Module) apiContent(w http.ResponseWriter, r *http.Request) error {
 	}
 	rc, err := m.Store.Open(r.Context(), a.StorageKey)
 	if errors.Is(err, fs.ErrNotExist) {
-		return apperr.Wrap(err, apperr.Internal, "error.internal") // the row outlived its bytes
+		return m.fileMissing(w, r, a) // the row outlived its bytes
 	}
 	if err != nil {
 		return err

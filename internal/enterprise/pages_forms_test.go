@@ -139,7 +139,7 @@ func TestPages_EnforcementOrderVisitAccount(t *testing.T) {
 		acc := url.Values{"username": {"dh-safety"}, "display_name": {"周安全"}, "password": {"short"}}
 		pgWant(t, "weak password", town.PostForm("/enterprises/"+own+"/accounts", acc, true), http.StatusUnprocessableEntity,
 			[]string{"至少 10 个字符", `value="dh-safety"`}, []string{`value="short"`})
-		acc.Set("password", "Safety-2026-ok")
+		acc.Set("password", "Harbor-light-2026")
 		page = pgRedirect(t, "account", town, town.PostForm("/enterprises/"+own+"/accounts", acc, true), "/enterprises/"+own+"#accounts")
 		pgWant(t, "account listed", page, http.StatusOK, []string{"企业账户已开通", "dh-safety", "尚未登录"}, nil)
 		if res := ent.PostForm("/enterprises/"+own+"/accounts", acc, true); res.Status != http.StatusForbidden {

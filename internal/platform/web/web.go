@@ -231,6 +231,7 @@ func (s *Site) Error(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	loc := i18n.FromContext(r.Context())
 	status := apperr.Status(e.Code)
+	apperr.SetRetryAfter(w.Header(), err)
 	data := map[string]any{"Status": status, "Title": loc.T("problem." + string(e.Code))}
 	if e.Code == apperr.Internal {
 		slog.Error("page error", "path", r.URL.Path, "err", err)
