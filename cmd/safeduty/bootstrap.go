@@ -26,7 +26,7 @@ func bootstrap(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	code := fs.String("code", "", "administrative division code of the district, e.g. 330100 (required)")
 	office := fs.String("office", "区应急管理局（区安委办）", "name of the safety office unit")
 	admin := fs.String("admin", "admin", "username of the first administrator")
-	if err := fs.Parse(args); err != nil {
+	if _, err := parsePositional(fs, args, 0, "safeduty bootstrap --district NAME --code CODE [--admin USER] [--db URL | --data DIR]"); err != nil {
 		return err
 	}
 	if strings.TrimSpace(*district) == "" || strings.TrimSpace(*code) == "" {
@@ -49,9 +49,12 @@ func bootstrap(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("create safety office: %w", err)
 	}
-	pw := oneTimePassword()
 	must := true
 	name := "平台管理员"
+	pw := oneTimePassword()
+	for auth.CheckPasswordRules(pw, *admin, name, *office) != "" { // a random one fails almost never
+		pw = oneTimePassword()
+	}
 	err = a.DB.Tx(ctx, func(tx *db.Tx) error {
 		_, err := a.Auth.CreateUser(ctx, tx, sys, auth.UserInput{Username: admin, DisplayName: &name, Password: &pw, OrgID: &oid,
 			Roles: []auth.Role{auth.Admin, auth.SafetyOffice}, MustChangePassword: &must})

@@ -79,8 +79,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var trusted prefixes
 	fs.Var(&trusted, "trusted-proxy", "addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (repeatable)")
 	ac := auth.DefaultConfig()
-	fs.IntVar(&ac.LockoutThreshold, "lockout-threshold", ac.LockoutThreshold, "consecutive failed sign-ins that lock an account")
-	fs.DurationVar(&ac.LockoutDuration, "lockout-duration", ac.LockoutDuration, "how long a locked account stays locked")
+	fs.IntVar(&ac.LockoutThreshold, "lockout-threshold", ac.LockoutThreshold, "failed sign-ins on one account, from any addresses within --lockout-duration, that lock it; must exceed --login-client-limit")
+	fs.DurationVar(&ac.LockoutDuration, "lockout-duration", ac.LockoutDuration, "how long a locked account stays locked, and how long a failure counts towards the lock")
+	fs.IntVar(&ac.ClientLimit, "login-client-limit", ac.ClientLimit, "failed sign-ins one client address (an IPv6 /64) may make per --login-client-window before it is refused with 429")
+	fs.DurationVar(&ac.ClientWindow, "login-client-window", ac.ClientWindow, "the window of --login-client-limit")
 	fs.DurationVar(&ac.BrowserIdle, "session-idle", ac.BrowserIdle, "browser session idle timeout")
 	fs.DurationVar(&ac.BrowserMax, "session-max", ac.BrowserMax, "browser session absolute timeout")
 	fs.DurationVar(&ac.TokenIdle, "token-idle", ac.TokenIdle, "API token idle timeout")
@@ -94,7 +96,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	webhook := fs.String("notice-webhook", env("SAFEDUTY_NOTICE_WEBHOOK", ""), "URL that receives every notice as JSON (e.g. an SMS gateway adapter); empty: notices are logged (env SAFEDUTY_NOTICE_WEBHOOK)")
 	logFormat := fs.String("log-format", env("SAFEDUTY_LOG_FORMAT", "text"), "log format: text or json")
 	logLevel := fs.String("log-level", env("SAFEDUTY_LOG_LEVEL", "info"), "log level: debug, info, warn, error")
-	if err := fs.Parse(args); err != nil {
+	if _, err := parsePositional(fs, args, 0, "safeduty serve [flags]"); err != nil {
+		return err
+	}
+	if err := ac.CheckThrottle(); err != nil {
 		return err
 	}
 	log := newLogger(stderr, *logFormat, *logLevel)
@@ -160,7 +165,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbc, _ := dbFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if _, err := parsePositional(fs, args, 0, "safeduty migrate [--db URL | --data DIR]"); err != nil {
 		return err
 	}
 	d, err := db.Open(ctx, *dbc)
@@ -184,24 +189,37 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbc, files := dbFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	allowMissing := fs.Bool("allow-missing-files", false, "make the backup even when the files of some attachments are not in the files folder (they are listed)")
+	pos, err := parsePositional(fs, args, 1, "safeduty backup [--db URL | --data DIR] [--files DIR] [--allow-missing-files] FILE")
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: safeduty backup [--db URL | --data DIR] FILE")
-	}
+	out := pos[0]
 	d, err := db.Open(ctx, *dbc)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
 	start := time.Now()
-	st, err := backup.Create(ctx, d, filesDir(*files, dbc), fs.Arg(0))
+	dir := filesDir(*files, dbc)
+	st, err := backup.Create(ctx, d, dir, out, backup.Options{AllowMissingFiles: *allowMissing})
+	var missing *backup.MissingFilesError
+	if errors.As(err, &missing) {
+		return fmt.Errorf("%w.\nNothing was written. Is %s the folder of uploaded files the server uses? Name it with --files (or --data);\nto back up without those files all the same, add --allow-missing-files", err, dir)
+	}
 	if err != nil {
 		return err
 	}
+	if st.Missing > 0 {
+		names := make([]string, len(st.MissingSample))
+		for i, m := range st.MissingSample {
+			names[i] = m.String()
+		}
+		fmt.Fprintf(stderr, "warning: the files of %d attachment(s) were not in %s and are not in the backup (%s)\n",
+			st.Missing, dir, strings.Join(names, ", "))
+	}
 	fmt.Fprintf(stdout, "backed up %s and %d uploaded files (%d bytes) to %s in %s\n",
-		d.Describe(), st.Files, st.Bytes, fs.Arg(0), time.Since(start).Round(time.Millisecond))
+		d.Describe(), st.Files, st.Bytes, out, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -209,15 +227,13 @@ func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbc, files := dbFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	pos, err := parsePositional(fs, args, 1, "safeduty restore [--db URL | --data DIR] [--files DIR] FILE (stop the server first)")
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: safeduty restore [--db URL | --data DIR] FILE (stop the server first)")
-	}
-	if err := backup.Restore(ctx, *dbc, filesDir(*files, dbc), fs.Arg(0)); err != nil {
+	if err := backup.Restore(ctx, *dbc, filesDir(*files, dbc), pos[0]); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "restored %s; start the server to apply any newer migrations\n", fs.Arg(0))
+	fmt.Fprintf(stdout, "restored %s; start the server to apply any newer migrations\n", pos[0])
 	return nil
 }

@@ -3,7 +3,7 @@
 //
 //	safeduty serve [--demo] [--addr 127.0.0.1:8080] [--db URL] [--data DIR]
 //	safeduty migrate
-//	safeduty backup FILE
+//	safeduty backup [--allow-missing-files] FILE
 //	safeduty restore FILE
 //	safeduty bootstrap --district NAME --code CODE [--admin USER]
 //	safeduty version
@@ -27,13 +27,14 @@ const usage = `SafeDuty (安责通) — work-safety responsibility platform
 Usage:
   safeduty serve [flags]        serve the web UI and the API (--demo builds the demo district)
   safeduty migrate [flags]      apply pending database migrations
-  safeduty backup FILE          write a consistent copy of the database while it serves
-  safeduty restore FILE         replace the database with a backup (server stopped)
+  safeduty backup FILE          write a consistent copy of the database and uploaded files while it serves
+  safeduty restore FILE         replace the database and files with a backup (server stopped)
   safeduty bootstrap [flags]    create the district and its first administrator
   safeduty version              print the version
 
 Storage: --db (env SAFEDUTY_DB) is a postgres:// URL, or empty for embedded SQLite in
---data (env SAFEDUTY_DATA, default ./data). Run "safeduty <command> -h" for a command's flags.
+--data (env SAFEDUTY_DATA, default ./data). Flags may come before or after FILE.
+Run "safeduty <command> -h" for a command's flags.
 `
 
 func main() {

@@ -132,7 +132,7 @@ func (m *Module) Pages(s *web.Site) {
 			http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 			return nil
 		}
-		data := loginData{Next: safeNext(r.URL.Query().Get("next"))}
+		data := m.loginData(loginData{Next: safeNext(r.URL.Query().Get("next"))})
 		if r.URL.Query().Get("expired") != "" {
 			data.Notice = i18n.FromContext(r.Context()).T("auth.expired")
 		}
@@ -151,13 +151,14 @@ func (m *Module) Pages(s *web.Site) {
 			fields, msg, ok := web.FieldErrors(r, err)
 			if !ok {
 				e := apperr.As(err)
-				if e.Code != apperr.Unauthenticated && e.Code != apperr.Locked {
+				if e.Code != apperr.Unauthenticated && e.Code != apperr.Locked && e.Code != apperr.RateLimited {
 					return err
 				}
 				msg = i18n.FromContext(r.Context()).TArgs(e.Key, e.Args)
 			}
 			status := apperr.Status(apperr.CodeOf(err))
-			return s.RenderStatus(w, r, status, login, loginData{Next: next, Username: username, Error: msg, Fields: fields})
+			apperr.SetRetryAfter(w.Header(), err)
+			return s.RenderStatus(w, r, status, login, m.loginData(loginData{Next: next, Username: username, Error: msg, Fields: fields}))
 		}
 		m.MW.SetSession(w, res.Token)
 		lang := res.Principal.Lang
@@ -227,6 +228,15 @@ func (m *Module) Pages(s *web.Site) {
 type loginData struct {
 	Next, Username, Error, Notice string
 	Fields                        map[string]string
+	// ClientLimit failed sign-ins from one address in ClientMinutes, then a wait: what
+	// the page's foot tells the user (auth.Config).
+	ClientLimit, ClientMinutes int
+}
+
+func (m *Module) loginData(d loginData) loginData {
+	limit, window := m.Auth.Cfg.ClientBudget()
+	d.ClientLimit, d.ClientMinutes = limit, int(window/time.Minute)
+	return d
 }
 
 type passwordData struct {

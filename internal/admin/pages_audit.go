@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/api"
@@ -17,8 +16,9 @@ import (
 // auditRow is one audit entry as the page shows it.
 type auditRow struct {
 	AuditEntry
-	ActionLabel string // the action in words, when the catalog knows it
-	ObjectLabel string // the object kind in words
+	ActionLabel string // the action in words
+	ObjectLabel string // the object kind in words; "" when naming it would say nothing (a session)
+	ObjectName  string // the record's name, while it exists (see nameObjects)
 	ObjectURL   string // the object's page, when it has one
 	Badge       string // badge class: green ok, yellow denied/failed, red error
 	DetailText  string // the detail JSON, indented; "" when there is none
@@ -27,17 +27,16 @@ type auditRow struct {
 // objectPages maps object kinds to the page showing one.
 var objectPages = map[string]string{
 	"user": "/admin/users/", "org": "/orgs/", "grid": "/grids/", "person": "/people/",
+	"enterprise": "/enterprises/", "hazard": "/hazards/",
 }
 
+// unnamedObjects are kinds whose id means nothing to a reader: the action says it all.
+var unnamedObjects = map[string]bool{"session": true}
+
 func rowOf(loc i18n.Localizer, e AuditEntry) auditRow {
-	row := auditRow{AuditEntry: e}
-	if key := "admin.action." + e.Action; i18n.Default.Has(key) {
-		row.ActionLabel = loc.T(key)
-	} else if strings.HasPrefix(e.Action, "page ") {
-		row.ActionLabel = loc.T("admin.action.page")
-	}
-	if e.ObjectType != "" {
-		row.ObjectLabel = e.ObjectType
+	row := auditRow{AuditEntry: e, ActionLabel: actionLabel(loc, e.Action, e.ObjectType)}
+	if e.ObjectType != "" && !unnamedObjects[e.ObjectType] {
+		row.ObjectLabel = loc.T("object.record")
 		if key := "object." + e.ObjectType; i18n.Default.Has(key) {
 			row.ObjectLabel = loc.T(key)
 		}
@@ -69,11 +68,9 @@ type auditView struct {
 	web.ListPage
 	Username, Action, Result, From, To string
 	Results                            []string
+	Groups, Common                     []actionChoice // the action filter's options
 	Items                              []auditRow
 }
-
-// auditActions are the action prefixes the filter suggests.
-var auditActions = []string{"session.", "user.", "org.", "grid.", "person."}
 
 func (m *Module) auditPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
@@ -86,11 +83,15 @@ func (m *Module) auditPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		v := auditView{ListPage: l, Username: f.Username, Action: f.Action, Result: f.Result, From: q.Get("from"), To: q.Get("to"),
 			Results: []string{"ok", "denied", "failed", "error"}}
 		loc := i18n.FromContext(r.Context())
+		v.Groups, v.Common = actionChoices(loc, f.Action)
 		total, err := m.ListAudit(r.Context(), auth.FromContext(r.Context()).Scope, f, lp, func(e AuditEntry) error {
 			v.Items = append(v.Items, rowOf(loc, e))
 			return nil
 		})
 		if err != nil {
+			return err
+		}
+		if err := m.nameObjects(r.Context(), v.Items); err != nil {
 			return err
 		}
 		v.Finish(total)
@@ -132,7 +133,10 @@ func (m *Module) adminPanel(r *http.Request) (any, error) {
 		d.Recent = append(d.Recent, rowOf(loc, e))
 		return nil
 	})
-	return d, err
+	if err != nil {
+		return d, err
+	}
+	return d, m.nameObjects(ctx, d.Recent)
 }
 
 func (m *Module) countAudit(ctx context.Context, sc auth.Scope, f AuditFilter) (int, error) {

@@ -145,6 +145,8 @@ func TestPages_UserEdit(t *testing.T) {
 
 func TestPages_Unlock(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		// The default policy needs 30 failures from three addresses; five lock here.
+		e.App.Auth.Cfg.LockoutThreshold = 5
 		for range 5 {
 			e.NewBrowser().PostForm("/login", url.Values{"username": {apptest.UserPatrol2}, "password": {"wrong-password-1"}}, false)
 		}

@@ -156,7 +156,8 @@ func Wire(d *db.DB, cfg Config) *App {
 	acc := &account.Module{Auth: a.Auth, MW: a.AuthMW, Site: a.Site}
 	adm := &admin.Module{DB: d, Auth: a.Auth, Site: a.Site}
 	hm := &home.Module{DB: d, Site: a.Site}
-	a.Attachments = &attachment.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Store: attachment.NewMemStore(), Limits: cfg.Uploads}
+	a.Attachments = &attachment.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Store: attachment.NewMemStore(), Limits: cfg.Uploads,
+		ErrorPage: a.Site.Error, Log: cfg.Log}
 	if cfg.Files != "" {
 		a.Attachments.Store = &attachment.LocalStore{Dir: cfg.Files}
 		a.Attachments.TempDir = filepath.Join(cfg.Files, ".tmp")
@@ -279,6 +280,10 @@ func (a *App) addJobs() {
 		_, err := a.DB.Exec(ctx, `DELETE FROM sessions WHERE expires_at < ? OR idle_expires_at < ?`, now, now)
 		return err
 	}})
+	a.Jobs.Add(jobs.Job{Name: "signin.throttle_sweep", Every: 15 * time.Minute, Run: func(ctx context.Context, now time.Time) error {
+		_, err := a.Auth.SweepThrottles(ctx, now)
+		return err
+	}})
 }
 
 // Close releases the database.
@@ -337,13 +342,17 @@ func (a *App) renderError(w http.ResponseWriter, r *http.Request, err error) {
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 // langMiddleware picks the response language: ?lang=, then the lang cookie (pages) or
-// Accept-Language (API), then the user's saved choice, then Chinese.
+// Accept-Language (API), then the user's saved choice, then Chinese. An API URL that a
+// page shows in the browser itself (an attachment in an <img> or opened in a tab: the
+// browser says so in Sec-Fetch-Dest) is read like a page, in the language chosen there.
 func (a *App) langMiddleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		lang := i18n.Lang("")
+		dest := r.Header.Get("Sec-Fetch-Dest")
+		shown := dest == "document" || dest == "iframe" || dest == "image"
 		if q := r.URL.Query().Get("lang"); q != "" {
 			lang = i18n.Parse(q)
-		} else if isAPI(r) {
+		} else if isAPI(r) && !shown {
 			if al := r.Header.Get("Accept-Language"); al != "" {
 				lang = i18n.Negotiate(al)
 			}

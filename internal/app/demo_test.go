@@ -2,12 +2,15 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/safeduty/safeduty/internal/app"
 	"github.com/safeduty/safeduty/internal/apptest"
@@ -18,7 +21,8 @@ import (
 
 // The foundation's "done when", end to end on the demo district: admin signs in and sees
 // 2,831 grids; town01 sees only its town's grids and gets 404 for another town's grid;
-// six wrong passwords lock an account.
+// one address is stopped after ten wrong passwords, and thirty from three addresses lock
+// an account.
 func TestDemo_FoundationAcceptance(t *testing.T) {
 	for _, eng := range dbtest.Engines() {
 		t.Run(string(eng), func(t *testing.T) {
@@ -29,7 +33,10 @@ func TestDemo_FoundationAcceptance(t *testing.T) {
 			if err != nil || !res.Built {
 				t.Fatalf("demo: %v %+v", err, res)
 			}
-			a := app.Wire(d, app.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), InsecureCookie: true})
+			// A clock that stands still keeps the sign-in failures in one window; the
+			// loopback proxy is trusted so the requests can come from several addresses.
+			a := app.Wire(d, app.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), InsecureCookie: true,
+				Clock: clock.NewFake(time.Now()), TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 			srv := httptest.NewServer(a.Handler)
 			defer srv.Close()
 			e := &apptest.Env{T: t, App: a, Server: srv}
@@ -77,17 +84,22 @@ func TestDemo_FoundationAcceptance(t *testing.T) {
 			if r := e.Do("GET", "/api/v1/grids/"+other.Items[0].ID, town, nil); r.Status != http.StatusNotFound {
 				t.Errorf("town01 reads another town's grid: %d", r.Status)
 			}
-			for i := 1; i <= 6; i++ {
-				r := e.Do("POST", "/api/v1/session", "", map[string]string{"username": "mayor", "password": "wrong-" + strings.Repeat("x", i)})
+			for i := 1; i <= 31; i++ {
+				client := fmt.Sprintf("203.0.113.%d", (i-1)/10+1)
+				r := e.Do("POST", "/api/v1/session", "", map[string]string{"username": "mayor", "password": "wrong-" + strings.Repeat("x", i)},
+					"X-Forwarded-For", client)
 				want := http.StatusUnauthorized
-				if i >= 5 {
+				switch {
+				case i >= 30:
 					want = http.StatusLocked
+				case i%10 == 0:
+					want = http.StatusTooManyRequests
 				}
 				if r.Status != want {
-					t.Fatalf("wrong password #%d: %d, want %d", i, r.Status, want)
+					t.Fatalf("wrong password #%d from %s: %d, want %d", i, client, r.Status, want)
 				}
-				if i == 6 && r.Map(t)["unlocks_at"] == nil {
-					t.Errorf("locked answer lacks unlocks_at: %s", r.Body)
+				if i == 31 && (r.Map(t)["unlocks_at"] == nil || r.Header.Get("Retry-After") == "") {
+					t.Errorf("locked answer lacks unlocks_at or Retry-After: %s", r.Body)
 				}
 			}
 		})

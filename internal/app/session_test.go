@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -53,8 +54,9 @@ func TestSession_SignInAndOut(t *testing.T) {
 // An unknown user and a wrong password must be indistinguishable.
 func TestSession_UnknownUserLooksLikeWrongPassword(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		wrong := login(e, "admin", "wrong-password-1")
-		unknown := login(e, "nobody-at-all", "wrong-password-1")
+		// From two addresses, as each client's own count goes into attempts_left.
+		wrong := login(e, "admin", "wrong-password-1", apptest.ClientHeader("203.0.113.1")...)
+		unknown := login(e, "nobody-at-all", "wrong-password-1", apptest.ClientHeader("203.0.113.2")...)
 		if wrong.Status != http.StatusUnauthorized || unknown.Status != wrong.Status {
 			t.Fatalf("statuses: wrong=%d unknown=%d", wrong.Status, unknown.Status)
 		}
@@ -64,63 +66,93 @@ func TestSession_UnknownUserLooksLikeWrongPassword(t *testing.T) {
 	})
 }
 
-// Five consecutive failures lock the account for 15 minutes; the lock says when it ends,
-// refuses even the right password, and lifts by itself.
+// Thirty failures within 15 minutes lock an account for 15 minutes, and a client
+// address may fail only ten times in 15 minutes, so a lock takes three addresses. The
+// lock says when it ends (also as Retry-After), refuses even the right password, and
+// lifts by itself.
 func TestSession_Lockout(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		fail := func(user string, client int) *apptest.Response {
+			return login(e, user, "wrong-password-1", apptest.ClientHeader(fmt.Sprintf("203.0.113.%d", client))...)
+		}
 		for i := 1; i <= 4; i++ {
-			res := login(e, "town01", "wrong-password-1")
+			res := fail("town01", 1)
 			if res.Status != http.StatusUnauthorized {
 				t.Fatalf("attempt %d: %d %s", i, res.Status, res.Body)
 			}
-			if left := res.Map(t)["attempts_left"]; left != float64(5-i) {
-				t.Errorf("attempt %d: attempts_left = %v, want %d", i, left, 5-i)
+			if left := res.Map(t)["attempts_left"]; left != float64(10-i) {
+				t.Errorf("attempt %d: attempts_left = %v, want %d (the client's budget)", i, left, 10-i)
 			}
 		}
-		fifth := login(e, "town01", "wrong-password-1", "Accept-Language", "en")
-		if fifth.Status != http.StatusLocked {
-			t.Fatalf("fifth failure: %d %s", fifth.Status, fifth.Body)
+		for i := 5; i <= 10; i++ {
+			fail("town01", 1)
+		}
+		for i := 1; i <= 10; i++ {
+			fail("town01", 2)
+		}
+		for i := 1; i <= 9; i++ {
+			if res := fail("town01", 3); res.Status != http.StatusUnauthorized {
+				t.Fatalf("third client, attempt %d: %d %s", i, res.Status, res.Body)
+			}
+		}
+		thirtieth := login(e, "town01", "wrong-password-1", append(apptest.ClientHeader("203.0.113.3"), "Accept-Language", "en")...)
+		if thirtieth.Status != http.StatusLocked {
+			t.Fatalf("thirtieth failure: %d %s", thirtieth.Status, thirtieth.Body)
+		}
+		if got := thirtieth.Header.Get("Retry-After"); got != "900" {
+			t.Errorf("423 Retry-After = %q, want 900", got)
 		}
 		want := apptest.Start.Add(15 * time.Minute).Format(time.RFC3339)
-		if got := fifth.Map(t)["unlocks_at"]; got != want {
+		if got := thirtieth.Map(t)["unlocks_at"]; got != want {
 			t.Errorf("unlocks_at = %v, want %s", got, want)
 		}
-		if !strings.Contains(fifth.Map(t)["detail"].(string), "locked until 2026-03-02 17:15") {
-			t.Errorf("message does not say when it unlocks (China time): %s", fifth.Body)
+		if !strings.Contains(thirtieth.Map(t)["detail"].(string), "locked until 2026-03-02 17:15") {
+			t.Errorf("message does not say when it unlocks (China time): %s", thirtieth.Body)
 		}
-		sixth := login(e, "town01", apptest.Password)
-		if sixth.Status != http.StatusLocked {
-			t.Fatalf("right password while locked: %d %s", sixth.Status, sixth.Body)
+		e.Clock.Advance(5 * time.Minute)
+		right := login(e, "town01", apptest.Password, apptest.ClientHeader("198.51.100.4")...)
+		if right.Status != http.StatusLocked {
+			t.Fatalf("right password while locked: %d %s", right.Status, right.Body)
 		}
-		if !strings.Contains(string(sixth.Body), "17:15") {
-			t.Errorf("locked message lacks the unlock time: %s", sixth.Body)
+		if !strings.Contains(string(right.Body), "17:15") {
+			t.Errorf("locked message lacks the unlock time: %s", right.Body)
+		}
+		if got := right.Header.Get("Retry-After"); got != "600" {
+			t.Errorf("423 Retry-After five minutes later = %q, want 600", got)
 		}
 		// Other accounts are unaffected.
-		if res := login(e, "town02", apptest.Password); res.Status != http.StatusOK {
+		if res := login(e, "town02", apptest.Password, apptest.ClientHeader("198.51.100.4")...); res.Status != http.StatusOK {
 			t.Errorf("another user is refused: %d", res.Status)
 		}
-		e.Clock.Advance(15*time.Minute + time.Second)
+		e.Clock.Advance(10*time.Minute + time.Second)
 		if res := login(e, "town01", apptest.Password); res.Status != http.StatusOK {
 			t.Fatalf("after the lock: %d %s", res.Status, res.Body)
 		}
-		// A success resets the count: four more failures do not lock.
-		for range 4 {
-			login(e, "town01", "wrong-password-1")
+		// A success resets the account's count: 29 more failures do not lock.
+		for c := 4; c <= 5; c++ {
+			for range 10 {
+				fail("town01", c)
+			}
 		}
-		if res := login(e, "town01", apptest.Password); res.Status != http.StatusOK {
+		for range 9 {
+			fail("town01", 6)
+		}
+		if res := login(e, "town01", apptest.Password, apptest.ClientHeader("198.51.100.5")...); res.Status != http.StatusOK {
 			t.Errorf("count was not reset by the success: %d %s", res.Status, res.Body)
 		}
 		// Unknown names lock the same way, so a lock reveals nothing either.
-		for range 5 {
-			login(e, "ghost", "wrong-password-1")
+		for c := 8; c <= 10; c++ {
+			for range 10 {
+				fail("ghost", c)
+			}
 		}
-		if res := login(e, "ghost", "x-password-2"); res.Status != http.StatusLocked {
-			t.Errorf("unknown name after 5 failures: %d, want 423 like a real account", res.Status)
+		if res := login(e, "ghost", "x-password-2", apptest.ClientHeader("198.51.100.5")...); res.Status != http.StatusLocked {
+			t.Errorf("unknown name after 30 failures: %d, want 423 like a real account", res.Status)
 		}
-		// Every attempt is in the audit log.
+		// Every attempt is in the audit log: 30 + 1 (locked) + 29.
 		audit := e.As(apptest.UserAdmin, "GET", "/api/v1/audit?username=town01&action=session.create&result=denied", nil)
-		if n := audit.Map(t)["total"]; n != float64(10) {
-			t.Errorf("denied sign-ins of town01 in the audit log: %v, want 10", n)
+		if n := audit.Map(t)["total"]; n != float64(60) {
+			t.Errorf("denied sign-ins of town01 in the audit log: %v, want 60", n)
 		}
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -54,8 +55,7 @@ func New(t testing.TB, eng db.Engine) *Env {
 	t.Helper()
 	d := dbtest.New(t, eng)
 	fc := clock.NewFake(Start)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := app.Wire(d, app.Config{Clock: fc, Log: log, Version: "test", InsecureCookie: true})
+	a := app.Wire(d, config(fc))
 	e := &Env{T: t, App: a, Clock: fc, tokens: map[string]string{}}
 	f, err := buildFixture(context.Background(), a)
 	if err != nil {
@@ -66,6 +66,29 @@ func New(t testing.TB, eng db.Engine) *Env {
 	e.Server = httptest.NewServer(a.Handler)
 	t.Cleanup(e.Server.Close)
 	return e
+}
+
+// config is every Env's server configuration. The loopback proxy is trusted, so a test
+// can speak for other client addresses with X-Forwarded-For (ClientHeader).
+func config(fc *clock.Fake) app.Config {
+	return app.Config{Clock: fc, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test", InsecureCookie: true,
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
+}
+
+// ClientHeader returns the header pair that makes a request come from client address ip
+// (through the trusted loopback proxy), for Do's and the Browser's headers.
+func ClientHeader(ip string) []string { return []string{"X-Forwarded-For", ip} }
+
+// Replica starts a second server on the same database and clock, as another process of
+// a cluster would run: its own handler and in-memory state, the same fixture. Tokens
+// are not shared with e.
+func (e *Env) Replica() *Env {
+	e.T.Helper()
+	a := app.Wire(e.App.DB, config(e.Clock))
+	r := &Env{T: e.T, App: a, Clock: e.Clock, F: e.F, tokens: map[string]string{}}
+	r.Server = httptest.NewServer(a.Handler)
+	e.T.Cleanup(r.Server.Close)
+	return r
 }
 
 // Response is an answer to a request.

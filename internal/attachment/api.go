@@ -32,7 +32,8 @@ func (m *Module) Routes(r *api.Registry) {
 }
 
 func (m *Module) apiCreate(w http.ResponseWriter, r *http.Request) error {
-	// No query decoding here: a cookie-authenticated upload carries csrf_token in the query.
+	// A cookie-authenticated upload carries its CSRF token in the X-CSRF-Token header or
+	// as the body's first part (auth.Middleware); the query is not read.
 	ct, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || ct != "multipart/form-data" || params["boundary"] == "" {
 		return apperr.New(apperr.Unsupported, "attachment.want_multipart", nil)
@@ -106,7 +107,7 @@ func (m *Module) apiContent(w http.ResponseWriter, r *http.Request) error {
 	}
 	rc, err := m.Store.Open(r.Context(), a.StorageKey)
 	if errors.Is(err, fs.ErrNotExist) {
-		return apperr.Wrap(err, apperr.Internal, "error.internal") // the row outlived its bytes
+		return m.fileMissing(w, r, a) // the row outlived its bytes
 	}
 	if err != nil {
 		return err

@@ -16,6 +16,8 @@ package attachment
 
 import (
 	"embed"
+	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/audit"
@@ -101,4 +103,9 @@ type Module struct {
 	// LocalStore. Empty means the system's temporary folder.
 	TempDir string
 	Limits  Limits
+	// ErrorPage renders an error as the site's HTML error page; the content route uses
+	// it when a browser tab asks for a file that is missing. Nil: a problem document.
+	ErrorPage func(http.ResponseWriter, *http.Request, error)
+	// Log receives warnings (a file missing from the store); nil: the default logger.
+	Log *slog.Logger
 }

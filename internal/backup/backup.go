@@ -1,6 +1,7 @@
 // Package backup makes and restores whole-instance backups: one tar archive holding a
 // consistent copy of the database (db.Backup: VACUUM INTO on SQLite, pg_dump on
-// PostgreSQL) and every uploaded file.
+// PostgreSQL) and every uploaded file. It refuses to make an archive that would leave
+// out the file of an attachment the database lists (the wrong --files folder).
 //
 // Uploaded files are written once and never changed, and a file is stored before the row
 // that references it commits, so copying the files after the database snapshot gives an
@@ -22,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/safeduty/safeduty/internal/attachment"
 	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
@@ -36,15 +38,67 @@ const (
 type Stats struct {
 	Files int
 	Bytes int64
+	// Missing counts the attachments whose files were not in the files folder (only
+	// with Options.AllowMissingFiles; otherwise Create fails); MissingSample names a few.
+	Missing       int
+	MissingSample []attachment.MissingFile
 }
 
-// Create writes the archive to out, which must not exist yet. filesDir may be empty or
-// missing (nothing uploaded).
-func Create(ctx context.Context, d *db.DB, filesDir, out string) (Stats, error) {
+// Options change how Create works.
+type Options struct {
+	// AllowMissingFiles makes the archive even when attachments' files are missing
+	// from the files folder; Stats says how many.
+	AllowMissingFiles bool
+}
+
+// MissingFilesError refuses a backup whose files folder lacks the files of some
+// attachments: almost always the wrong folder, which would give an archive without a
+// single upload.
+type MissingFilesError struct {
+	Dir    string
+	N      int
+	Sample []attachment.MissingFile
+}
+
+func (e *MissingFilesError) Error() string {
+	names := make([]string, len(e.Sample))
+	for i, m := range e.Sample {
+		names[i] = m.String()
+	}
+	more := ""
+	if e.N > len(e.Sample) {
+		more = ", …"
+	}
+	return fmt.Sprintf("the files of %d attachment(s) that the database lists are not in %s (%s%s)",
+		e.N, e.Dir, strings.Join(names, ", "), more)
+}
+
+// missingSample is how many missing files an error or Stats names.
+const missingSample = 5
+
+// Create writes the archive to out, which must not exist yet. Every attachment the
+// database lists must have its file in filesDir, or Create fails with a
+// *MissingFilesError before writing anything (unless opts.AllowMissingFiles). filesDir
+// may be empty or missing when nothing was uploaded.
+func Create(ctx context.Context, d *db.DB, filesDir, out string, opts Options) (Stats, error) {
 	var st Stats
 	if _, err := os.Stat(out); err == nil {
 		return st, fmt.Errorf("%s already exists; choose a new file name", out)
 	}
+	// Checked before the snapshot: a row committed later had its file stored before it
+	// committed, and a file, once stored, goes only with its row.
+	var store attachment.Store = &attachment.LocalStore{Dir: filesDir}
+	if filesDir == "" {
+		store = attachment.NewMemStore() // no folder: every listed file is missing
+	}
+	n, sample, err := attachment.Missing(ctx, d, store, missingSample)
+	if err != nil {
+		return st, err
+	}
+	if n > 0 && !opts.AllowMissingFiles {
+		return st, &MissingFilesError{Dir: filesDir, N: n, Sample: sample}
+	}
+	st.Missing, st.MissingSample = n, sample
 	work, err := os.MkdirTemp(filepath.Dir(out), ".safeduty-backup-")
 	if err != nil {
 		return st, err

@@ -3,7 +3,9 @@ package backup_test
 import (
 	"archive/tar"
 	"context"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,7 +37,7 @@ func TestArchive_DatabaseAndFiles(t *testing.T) {
 			os.WriteFile(filepath.Join(files, ".tmp", "half-upload"), []byte("x"), 0o640)
 
 			out := filepath.Join(t.TempDir(), "safeduty.backup")
-			st, err := backup.Create(ctx, d, files, out)
+			st, err := backup.Create(ctx, d, files, out, backup.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,6 +73,58 @@ func TestArchive_DatabaseAndFiles(t *testing.T) {
 			kept, _ := filepath.Glob(restored + ".before-restore-*")
 			if len(kept) != 1 {
 				t.Errorf("the files that were there are not kept aside: %v", kept)
+			}
+		})
+	}
+}
+
+// A backup pointed at a folder that lacks the attachments' files (the wrong --files) is
+// refused, naming how many and which, and writes nothing; allowed knowingly, it is made
+// and says what it left out.
+func TestArchive_RefusesMissingFiles(t *testing.T) {
+	for _, eng := range dbtest.Engines() {
+		t.Run(string(eng), func(t *testing.T) {
+			ctx := context.Background()
+			d := dbtest.New(t, eng)
+			files := filepath.Join(t.TempDir(), "files")
+			a := app.Wire(d, app.Config{Files: files})
+			var ids []string
+			for _, name := range []string{"整改报告.pdf", "验收意见.pdf", "复查记录.pdf"} {
+				att, err := a.Attachments.Create(ctx, auth.System(), name, strings.NewReader("%PDF-1.4\n% "+name+"\n%%EOF\n"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, att.ID.String())
+			}
+			// One file lost from the right folder.
+			var key string
+			if err := d.QueryRow(ctx, `SELECT storage_key FROM attachments WHERE id = ?`, ids[1]).Scan(&key); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Remove(filepath.Join(files, filepath.FromSlash(key))); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(t.TempDir(), "safeduty.backup")
+			_, err := backup.Create(ctx, d, files, out, backup.Options{})
+			var missing *backup.MissingFilesError
+			if !errors.As(err, &missing) || missing.N != 1 || !strings.Contains(err.Error(), "#"+ids[1]+" 验收意见.pdf") {
+				t.Fatalf("one file lost: %v, want a MissingFilesError naming #%s 验收意见.pdf", err, ids[1])
+			}
+			// The wrong folder: every file is missing.
+			wrong := filepath.Join(t.TempDir(), "elsewhere")
+			_, err = backup.Create(ctx, d, wrong, out, backup.Options{})
+			if !errors.As(err, &missing) || missing.N != 3 || len(missing.Sample) != 3 || !strings.Contains(err.Error(), wrong) {
+				t.Fatalf("wrong folder: %v, want 3 missing in %s", err, wrong)
+			}
+			if _, err := os.Stat(out); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("a refused backup left %s behind: %v", out, err)
+			}
+			st, err := backup.Create(ctx, d, files, out, backup.Options{AllowMissingFiles: true})
+			if err != nil {
+				t.Fatalf("allowed: %v", err)
+			}
+			if st.Files != 2 || st.Missing != 1 || len(st.MissingSample) != 1 || st.MissingSample[0].Name != "验收意见.pdf" {
+				t.Errorf("allowed: stats %+v, want 2 files and the one missing named", st)
 			}
 		})
 	}

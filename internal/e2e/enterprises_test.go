@@ -274,7 +274,7 @@ func TestBrowser_EnterpriseDistrictPages(t *testing.T) {
 
 	s.open("/constraints")
 	s.do(chromedp.WaitVisible(css("table.cons-list")))
-	s.wantText("constraints", "联合惩戒名单", "东湖建工集团有限公司", "行政许可", "导出 Excel", "JSON 接口")
+	s.wantText("constraints", "联合惩戒名单", "东湖建工集团有限公司", "行政许可", "导出 Excel", "数据接口（供其他部门系统对接）")
 	s.shot("j10-constraints")
 	s.open("/incentives")
 	s.do(chromedp.WaitVisible(css("#main h1")))

@@ -34,7 +34,7 @@ func TestAccounts_SignInSeesOwnEnterprise(t *testing.T) {
 				t.Errorf("%s lists %s: %d, want %d", c.user, c.path, res.Status, c.want)
 			}
 		}
-		body["password"] = "Dh-safety-2026"
+		body["password"] = "Harbor-light-2026"
 		res := e.As(apptest.UserTown1, "POST", path, body)
 		if res.Status != http.StatusCreated {
 			t.Fatalf("create: %d %s", res.Status, res.Body)
@@ -62,7 +62,7 @@ func TestAccounts_SignInSeesOwnEnterprise(t *testing.T) {
 		}
 
 		// Sign in.
-		login := e.Do("POST", "/api/v1/session", "", map[string]string{"username": "dh-safety", "password": "Dh-safety-2026"})
+		login := e.Do("POST", "/api/v1/session", "", map[string]string{"username": "dh-safety", "password": "Harbor-light-2026"})
 		if login.Status != http.StatusOK {
 			t.Fatalf("sign in: %d %s", login.Status, login.Body)
 		}
@@ -70,7 +70,7 @@ func TestAccounts_SignInSeesOwnEnterprise(t *testing.T) {
 		if me := e.Do("GET", "/api/v1/me", tok, nil).Map(t); me["must_change_password"] != true {
 			t.Errorf("must change the password: %v", me)
 		}
-		if res := e.Do("POST", "/api/v1/me/password", tok, map[string]string{"current_password": "Dh-safety-2026", "new_password": "Dh-safety-2027"}); res.Status != http.StatusNoContent {
+		if res := e.Do("POST", "/api/v1/me/password", tok, map[string]string{"current_password": "Harbor-light-2026", "new_password": "Harbor-light-2027"}); res.Status != http.StatusNoContent {
 			t.Fatalf("change password: %d %s", res.Status, res.Body)
 		}
 		ents := e.Do("GET", "/api/v1/enterprises", tok, nil).Map(t)

@@ -327,9 +327,15 @@ func rejected(loc i18n.Localizer, row int, name, code string, v *apperr.Validati
 	return r
 }
 
-// Template writes the import workbook: the columns (required ones marked *), an example
-// row, and a sheet explaining the allowed values.
-func (m *Module) Template(ctx context.Context, w io.Writer) error {
+// Template writes the import workbook for p: the columns (required ones marked *), an
+// example row that the import accepts as it stands (a grid and an industry of p's scope,
+// a credit code with its check character, the district's own name in the address), and
+// a sheet explaining the allowed values.
+func (m *Module) Template(ctx context.Context, p *auth.Principal, w io.Writer) error {
+	example, err := m.templateExample(ctx, p)
+	if err != nil {
+		return err
+	}
 	f := excelize.NewFile()
 	defer f.Close()
 	const sheet = "企业名录"
@@ -347,7 +353,6 @@ func (m *Module) Template(ctx context.Context, w io.Writer) error {
 		}
 		_ = f.SetColWidth(sheet, colName(i), colName(i), 18)
 	}
-	example := []any{"示例安全科技有限公司", "91330199MA2T0000XX", "建设施工", "网格编码，如 330199001001-01", "小型", "临江区滨江路 1 号", "张三", "李四", "13800000000", "三级"}
 	if err := f.SetSheetRow(sheet, "A2", &example); err != nil {
 		return err
 	}
@@ -362,6 +367,7 @@ func (m *Module) Template(ctx context.Context, w io.Writer) error {
 		{"网格编码", "须为您辖区内的网格编码（见“网格”页面或导出）"},
 		{"规模", "大型、中型、小型、微型"},
 		{"标准化等级", "一级、二级、三级、未达标（空白视为未达标）"},
+		{"示例行", "第 2 行是按您的辖区填写的示例，可照此填写；导入前请改成真实企业或删除"},
 	}
 	for i, l := range lines {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
@@ -371,8 +377,58 @@ func (m *Module) Template(ctx context.Context, w io.Writer) error {
 	}
 	_ = f.SetColWidth(help, "A", "A", 20)
 	_ = f.SetColWidth(help, "B", "B", 90)
-	_, err := f.WriteTo(w)
+	_, err = f.WriteTo(w)
 	return err
+}
+
+// templateExample is the template's example row for p: the first grid of p's scope by
+// code, the first industry p may register, and a credit code made from that grid's id
+// and that industry (region 000000, which no real enterprise has) with its check
+// character, so the row passes every check of the import and does not collide with the
+// example of another area or industry.
+func (m *Module) templateExample(ctx context.Context, p *auth.Principal) ([]any, error) {
+	var w db.Where
+	w.AddCond(p.Scope.PathCond("g.org_path"))
+	var gridID db.ID
+	var gridCode string
+	err := m.DB.QueryRow(ctx, `SELECT g.id, g.code FROM grids g`+w.SQL()+` ORDER BY g.code LIMIT 1`, w.Args()...).Scan(&gridID, &gridCode)
+	if db.IsNoRows(err) {
+		gridCode = "（您辖区内的网格编码）"
+	} else if err != nil {
+		return nil, err
+	}
+	industry, industryNo := "", 0
+	rows, err := m.DB.Query(ctx, `SELECT code, name_zh FROM industries ORDER BY sort_order, code`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var code, name string
+		if err := rows.Scan(&code, &name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if industry == "" && p.Scope.AllowsIndustry(code) {
+			industry = name
+		} else if industry == "" {
+			industryNo++
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var district string
+	if err := m.DB.QueryRow(ctx, `SELECT name FROM orgs WHERE kind = 'district' ORDER BY id LIMIT 1`).Scan(&district); err != nil && !db.IsNoRows(err) {
+		return nil, err
+	}
+	first17 := fmt.Sprintf("91000000MA%05d%02d", int64(gridID)%100_000, industryNo%100)
+	check, err := CreditCheckChar(first17)
+	if err != nil {
+		return nil, err
+	}
+	return []any{"示例安全科技有限公司", first17 + string(check), industry, gridCode, "小型", district + "示例路 1 号",
+		"张三", "李四", "13800000000", "三级"}, nil
 }
 
 func colName(i int) string {
@@ -405,5 +461,5 @@ func (m *Module) apiImport(w http.ResponseWriter, r *http.Request) error {
 func (m *Module) apiTemplate(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="enterprise-import.xlsx"; filename*=UTF-8''`+url.PathEscape("企业导入模板.xlsx"))
-	return m.Template(r.Context(), w)
+	return m.Template(r.Context(), auth.FromContext(r.Context()), w)
 }

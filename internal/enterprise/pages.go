@@ -41,7 +41,7 @@ func init() { i18n.MustRegister(pageMessages, "pages_messages") }
 // pageTemplates are the parsed templates of the enterprise pages.
 type pageTemplates struct {
 	list, detail, form, enforce, order, imports, constraints, incentives, rules *template.Template
-	selfInspect, inspection, riskPoints, riskMap                                *template.Template
+	selfInspect, inspection, riskPoints, riskMap, riskControls                  *template.Template
 }
 
 // Pages registers the enterprise pages, their navigation entries and the home panels.
@@ -50,19 +50,20 @@ type pageTemplates struct {
 func (m *Module) Pages(s *web.Site) {
 	parts := "templates/parts.html"
 	t := pageTemplates{
-		list:        m.parse(s, "templates/enterprises.html", parts),
-		detail:      m.parse(s, "templates/enterprise.html", "templates/enterprise_sections.html", parts),
-		form:        m.parse(s, "templates/enterprise_form.html", parts),
-		enforce:     m.parse(s, "templates/enforcement_new.html", parts),
-		order:       m.parse(s, "templates/order.html", parts),
-		imports:     m.parse(s, "templates/import.html", parts),
-		constraints: m.parse(s, "templates/constraints.html", parts),
-		incentives:  m.parse(s, "templates/incentives.html", parts),
-		rules:       m.parse(s, "templates/rules.html", parts),
-		selfInspect: m.parse(s, "templates/self_inspection.html", parts),
-		inspection:  m.parse(s, "templates/inspection.html", parts),
-		riskPoints:  m.parse(s, "templates/risk_points.html", parts),
-		riskMap:     m.parse(s, "templates/risk_map.html", parts),
+		list:         m.parse(s, "templates/enterprises.html", parts),
+		detail:       m.parse(s, "templates/enterprise.html", "templates/enterprise_sections.html", parts),
+		form:         m.parse(s, "templates/enterprise_form.html", parts),
+		enforce:      m.parse(s, "templates/enforcement_new.html", parts),
+		order:        m.parse(s, "templates/order.html", parts),
+		imports:      m.parse(s, "templates/import.html", parts),
+		constraints:  m.parse(s, "templates/constraints.html", parts),
+		incentives:   m.parse(s, "templates/incentives.html", parts),
+		rules:        m.parse(s, "templates/rules.html", parts),
+		selfInspect:  m.parse(s, "templates/self_inspection.html", parts),
+		inspection:   m.parse(s, "templates/inspection.html", parts),
+		riskPoints:   m.parse(s, "templates/risk_points.html", parts),
+		riskMap:      m.parse(s, "templates/risk_map.html", parts),
+		riskControls: m.parse(s, "templates/risk_controls.html", parts),
 	}
 	own := func(p *auth.Principal) bool { return p.Scope.EnterpriseID != nil }
 	supervisor := func(p *auth.Principal) bool { return p.Scope.Path != "" && !p.Scope.OwnOnly }
@@ -93,6 +94,7 @@ func (m *Module) Pages(s *web.Site) {
 	s.Handle(web.Page{Path: "/self-inspections/{id}", Object: "self_inspection", Handler: m.inspectionPage(s, t)})
 	s.Handle(web.Page{Path: "/enterprises/{id}/risk-points", Object: "enterprise", Handler: m.riskPointsPage(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}/risk-points", Object: "enterprise", Handler: m.riskPointSubmit(s, t)})
+	s.Handle(web.Page{Path: "/risk-points/{id}/controls", Object: "risk_point", Handler: m.riskControlsPage(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/risk-points/{id}/controls", Object: "risk_point", Handler: m.riskControlsSubmit(s, t)})
 	s.Handle(web.Page{Path: "/risk-points", Handler: m.riskMapPage(s, t)})
 

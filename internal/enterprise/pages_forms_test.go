@@ -84,7 +84,7 @@ func TestPages_EnforcementOrderVisitAccount(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		own := e.F.Enterprises[0].String()
 		town := e.SignIn(apptest.UserTown1)
-		pgWant(t, "form", town.Get("/enterprises/"+own+"/enforcement/new"), http.StatusOK, []string{`enctype="multipart/form-data"`, "?csrf_token="}, nil)
+		pgWant(t, "form", town.Get("/enterprises/"+own+"/enforcement/new"), http.StatusOK, []string{`enctype="multipart/form-data"`}, []string{"csrf_token="})
 		fields := url.Values{"kind": {"rectification_order"}, "doc_number": {"东湖应急责改〔2026〕12号"}, "reason": {"临边防护缺失\n配电箱未上锁"},
 			"decided_at": {"2026-03-02"}}
 		files := []pgFile{{"files", "决定书.pdf", []byte("%PDF-1.4\n%%EOF\n")}}
@@ -139,7 +139,7 @@ func TestPages_EnforcementOrderVisitAccount(t *testing.T) {
 		acc := url.Values{"username": {"dh-safety"}, "display_name": {"周安全"}, "password": {"short"}}
 		pgWant(t, "weak password", town.PostForm("/enterprises/"+own+"/accounts", acc, true), http.StatusUnprocessableEntity,
 			[]string{"至少 10 个字符", `value="dh-safety"`}, []string{`value="short"`})
-		acc.Set("password", "Safety-2026-ok")
+		acc.Set("password", "Harbor-light-2026")
 		page = pgRedirect(t, "account", town, town.PostForm("/enterprises/"+own+"/accounts", acc, true), "/enterprises/"+own+"#accounts")
 		pgWant(t, "account listed", page, http.StatusOK, []string{"企业账户已开通", "dh-safety", "尚未登录"}, nil)
 		if res := ent.PostForm("/enterprises/"+own+"/accounts", acc, true); res.Status != http.StatusForbidden {

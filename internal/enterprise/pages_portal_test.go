@@ -106,7 +106,7 @@ func TestPages_RiskPoints(t *testing.T) {
 		pgWant(t, "no name", ent.PostForm("/enterprises/"+own+"/risk-points", url.Values{"grade": {"major"}}, true),
 			http.StatusUnprocessableEntity, []string{"必填"}, nil)
 		page := pgRedirect(t, "add", ent, ent.PostForm("/enterprises/"+own+"/risk-points", url.Values{"name": {"液氨储罐区"}, "grade": {"major"},
-			"hazard_factors": {"液氨泄漏"}, "accident_types": {"中毒、爆炸"}, "controls_ok": {"false"}}, true), "/enterprises/"+own+"/risk-points")
+			"hazard_factors": {"液氨泄漏"}, "accident_types": {"中毒、爆炸"}, "controls_ok": {"false"}, "controls_reason": {"泄漏报警器损坏"}}, true), "/enterprises/"+own+"/risk-points")
 		pgWant(t, "added", page, http.StatusOK, []string{"风险点已登记。", "液氨储罐区", "失效", "可能导致：中毒、爆炸", "1 处重大风险点管控措施失效"}, nil)
 		pgWant(t, "red", ent.Get("/enterprises/"+own), http.StatusOK, []string{"红色企业", "有 1 处重大风险点管控措施失效"}, nil)
 		id := regexp.MustCompile(`action="/risk-points/(\d+)/controls"`).FindAllStringSubmatch(string(page.Body), -1)

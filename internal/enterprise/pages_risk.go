@@ -6,6 +6,7 @@ import (
 
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
@@ -18,6 +19,7 @@ import (
 type riskPointsView struct {
 	E       Enterprise
 	Items   []RiskPoint
+	Checks  map[db.ID][]RiskCheck // each item's history of checks
 	Counts  riskCounts
 	Grade   string // the grade filter
 	Grades  []string
@@ -65,6 +67,13 @@ func (m *Module) renderRiskPoints(w http.ResponseWriter, r *http.Request, s *web
 	if err != nil {
 		return err
 	}
+	ids := make([]db.ID, len(v.Items))
+	for i, rp := range v.Items {
+		ids[i] = rp.ID
+	}
+	if v.Checks, err = riskChecks(ctx, m.DB, ids); err != nil {
+		return err
+	}
 	return s.RenderStatus(w, r, status, t.riskPoints, v)
 }
 
@@ -88,7 +97,7 @@ func (m *Module) riskPointSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		ok := f.V.Get("controls_ok") != "false"
 		in := RiskPointInput{Name: ptr(f.V, "name"), Place: ptr(f.V, "place"), HazardFactors: ptr(f.V, "hazard_factors"),
 			AccidentTypes: ptr(f.V, "accident_types"), ControlMeasures: ptr(f.V, "control_measures"), Responsible: ptr(f.V, "responsible"),
-			ControlsOK: &ok}
+			ControlsOK: &ok, ControlsReason: ptr(f.V, "controls_reason")}
 		if g := strings.TrimSpace(f.V.Get("grade")); g != "" {
 			in.Grade = &g
 		}
@@ -105,8 +114,50 @@ func (m *Module) riskPointSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 	}
 }
 
-// riskControlsSubmit records that a risk point's controls work (or do not): a major one
-// whose controls fail turns its enterprise red.
+// riskControlsView is the confirmation step of marking a risk point's controls failed:
+// what it would do to the enterprise, and the reason to give.
+type riskControlsView struct {
+	RP          RiskPoint
+	E           Enterprise
+	Consequence FailConsequence
+	Form        *formState
+}
+
+// riskControlsPage asks to confirm that a risk point's controls fail, saying what that
+// does to the enterprise's color (a major one out of control turns it red and puts it on
+// the joint-constraint list), and for the reason. It works without scripts and on a phone.
+func (m *Module) riskControlsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id", "risk_point")
+		if err != nil {
+			return err
+		}
+		return m.renderRiskControls(w, r, s, t, http.StatusOK, id, newForm())
+	}
+}
+
+// renderRiskControls renders the confirmation step of risk point id with the form f.
+func (m *Module) renderRiskControls(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, id db.ID, f *formState) error {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	rp, err := m.GetRiskPoint(ctx, m.DB, p, id)
+	if err != nil {
+		return err
+	}
+	e, err := m.writable(ctx, m.DB, p, rp.EnterpriseID)
+	if err != nil {
+		return err
+	}
+	v := riskControlsView{RP: rp, E: e, Form: f}
+	if v.Consequence, err = m.failConsequence(ctx, i18n.FromContext(ctx), rp); err != nil {
+		return err
+	}
+	return s.RenderStatus(w, r, status, t.riskControls, v)
+}
+
+// riskControlsSubmit records that a risk point's controls work (or do not, with the
+// reason the confirmation step asks for): a major one whose controls fail turns its
+// enterprise red.
 func (m *Module) riskControlsSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
@@ -119,14 +170,23 @@ func (m *Module) riskControlsSubmit(s *web.Site, t pageTemplates) web.HandlerFun
 		if err != nil {
 			return err
 		}
-		if err := web.ParseForm(r); err != nil {
+		f, err := postedForm(r)
+		if err != nil {
 			return err
 		}
-		ok := r.PostForm.Get("controls_ok") == "true"
-		if err := m.UpdateRiskPoint(ctx, p, id, RiskPointInput{ControlsOK: &ok}); err != nil {
-			return err
+		ok := f.V.Get("controls_ok") == "true"
+		if err := m.UpdateRiskPoint(ctx, p, id, RiskPointInput{ControlsOK: &ok, ControlsReason: ptr(f.V, "controls_reason")}); err != nil {
+			status, isForm := f.refuse(r, err)
+			if !isForm || ok {
+				return err
+			}
+			return m.renderRiskControls(w, r, s, t, status, id, f)
 		}
-		web.SetFlash(w, "flash.ent_risk_checked")
+		flash := "flash.ent_risk_checked"
+		if !ok {
+			flash = "flash.ent_risk_failed"
+		}
+		web.SetFlash(w, flash)
 		http.Redirect(w, r, "/enterprises/"+rp.EnterpriseID.String()+"/risk-points#rp-"+id.String(), http.StatusSeeOther)
 		return nil
 	}

@@ -64,11 +64,16 @@ type pgFile struct {
 }
 
 // pgMultipart posts a multipart form as the browser session, with the CSRF token in
-// the query as the pages' file forms do (unless csrf is false).
+// the first part as the pages' file forms do (unless csrf is false).
 func pgMultipart(t *testing.T, e *apptest.Env, b *apptest.Browser, path string, fields url.Values, files []pgFile, csrf bool) *apptest.Response {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
+	if csrf {
+		if err := mw.WriteField("csrf_token", b.CSRF); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for k, vs := range fields {
 		for _, v := range vs {
 			if err := mw.WriteField(k, v); err != nil {
@@ -84,13 +89,6 @@ func pgMultipart(t *testing.T, e *apptest.Env, b *apptest.Browser, path string, 
 		w.Write(f.data)
 	}
 	mw.Close()
-	if csrf {
-		sep := "?"
-		if strings.Contains(path, "?") {
-			sep = "&"
-		}
-		path += sep + "csrf_token=" + url.QueryEscape(b.CSRF)
-	}
 	req, err := http.NewRequest("POST", e.Server.URL+path, &body)
 	if err != nil {
 		t.Fatal(err)

@@ -39,9 +39,12 @@ type RiskPoint struct {
 	Color           string     `json:"color" jsonschema:"enum=red,enum=orange,enum=yellow,enum=blue,description=the grade's color on the risk map"`
 	ControlsOK      bool       `json:"controls_ok" jsonschema:"description=the control measures are in place and work"`
 	CheckedAt       *time.Time `json:"checked_at" jsonschema:"nullable,description=when the controls were last checked"`
+	ControlsReason  string     `json:"controls_reason" jsonschema:"description=why the controls were last marked failing (or working again)"`
 	OpenHazards     int        `json:"open_hazards" jsonschema:"description=hazards found at this risk point and not closed"`
 	CreatedAt       time.Time  `json:"created_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
+	// History is every check of the controls, newest first (one risk point only).
+	History []RiskCheck `json:"history,omitempty"`
 
 	path string
 }
@@ -58,6 +61,7 @@ type RiskPointInput struct {
 	Grade           *string `json:"grade,omitempty" jsonschema:"enum=major,enum=significant,enum=general,enum=low"`
 	ControlsOK      *bool   `json:"controls_ok,omitempty" jsonschema:"description=defaults to true when registering"`
 	CheckedAt       *string `json:"checked_at,omitempty" jsonschema:"description=date or RFC 3339; defaults to now whenever controls_ok is given"`
+	ControlsReason  *string `json:"controls_reason,omitempty" jsonschema:"description=why the controls fail: required when controls_ok turns false (and when registering with false), as a major risk point out of control turns its enterprise red; optional when they work again"`
 }
 
 // RiskPointFilter selects risk points.
@@ -98,7 +102,7 @@ var riskExport = api.Export[RiskPoint]{Name: "enterprise.export_risk_points", Co
 }}
 
 const selectRiskPoint = `SELECT r.id, r.enterprise_id, e.name, e.industry, e.town_id, t.name, r.name, r.place, r.hazard_factors,
-	r.accident_types, r.control_measures, r.responsible, r.grade, r.controls_ok, r.checked_at, r.created_at, r.updated_at, e.org_path,
+	r.accident_types, r.control_measures, r.responsible, r.grade, r.controls_ok, r.checked_at, r.controls_reason, r.created_at, r.updated_at, e.org_path,
 	(SELECT COUNT(*) FROM hazards h WHERE h.risk_point_id = r.id AND h.status <> 'closed')
 	FROM risk_points r
 	JOIN enterprises e ON e.id = r.enterprise_id
@@ -107,7 +111,7 @@ const selectRiskPoint = `SELECT r.id, r.enterprise_id, e.name, e.industry, e.tow
 func scanRiskPoint(s scanner) (RiskPoint, error) {
 	var r RiskPoint
 	err := s.Scan(&r.ID, &r.EnterpriseID, &r.EnterpriseName, &r.Industry, &r.TownID, &r.TownName, &r.Name, &r.Place, &r.HazardFactors,
-		&r.AccidentTypes, &r.ControlMeasures, &r.Responsible, &r.Grade, &r.ControlsOK, &r.CheckedAt, &r.CreatedAt, &r.UpdatedAt,
+		&r.AccidentTypes, &r.ControlMeasures, &r.Responsible, &r.Grade, &r.ControlsOK, &r.CheckedAt, &r.ControlsReason, &r.CreatedAt, &r.UpdatedAt,
 		&r.path, &r.OpenHazards)
 	r.Color = riskColors[r.Grade]
 	return r, err
@@ -196,9 +200,10 @@ func (m *Module) writable(ctx context.Context, q db.Querier, p *auth.Principal, 
 	return e, nil
 }
 
-// validate checks a RiskPointInput; creating requires the name and the grade. It
-// returns the checked time to store (nil: unchanged, or never checked).
-func (in *RiskPointInput) validate(creating bool, now time.Time) (*time.Time, *apperr.Validation) {
+// validate checks a RiskPointInput; creating requires the name and the grade, and
+// controls that turn from working (wasOK) to failing require a reason. It returns the
+// checked time to store (nil: unchanged, or never checked).
+func (in *RiskPointInput) validate(creating, wasOK bool, now time.Time) (*time.Time, *apperr.Validation) {
 	v := &apperr.Validation{}
 	text := func(field string, s *string, required bool, max int) {
 		switch {
@@ -214,6 +219,10 @@ func (in *RiskPointInput) validate(creating bool, now time.Time) (*time.Time, *a
 	text("accident_types", in.AccidentTypes, false, 200)
 	text("control_measures", in.ControlMeasures, false, 2000)
 	text("responsible", in.Responsible, false, 50)
+	text("controls_reason", in.ControlsReason, false, 500)
+	if in.ControlsOK != nil && !*in.ControlsOK && wasOK && (in.ControlsReason == nil || strings.TrimSpace(*in.ControlsReason) == "") {
+		v.Add("controls_reason", "enterprise.controls_reason.required", nil)
+	}
 	switch {
 	case in.Grade == nil && creating:
 		v.Add("grade", "validate.required", nil)
@@ -246,22 +255,32 @@ func (m *Module) CreateRiskPoint(ctx context.Context, p *auth.Principal, entID d
 			return err
 		}
 		now := m.Clock.Now()
-		checked, v := in.validate(true, now)
+		checked, v := in.validate(true, true, now)
 		if err := v.Err(); err != nil {
 			return err
 		}
 		ok := in.ControlsOK == nil || *in.ControlsOK
+		reason := str(in.ControlsReason)
 		if err := tx.QueryRow(ctx, `INSERT INTO risk_points (enterprise_id, name, place, hazard_factors, accident_types, control_measures,
-			responsible, grade, controls_ok, checked_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			responsible, grade, controls_ok, checked_at, controls_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			entID, str(in.Name), str(in.Place), str(in.HazardFactors), str(in.AccidentTypes), str(in.ControlMeasures), str(in.Responsible),
-			*in.Grade, ok, checked, now, now).Scan(&id); err != nil {
+			*in.Grade, ok, checked, reason, now, now).Scan(&id); err != nil {
 			return err
+		}
+		if in.ControlsOK != nil {
+			if err := recordCheck(ctx, tx, p, id, ok, reason, now); err != nil {
+				return err
+			}
 		}
 		if _, err := m.Recolor(ctx, tx, "risk_point", entID); err != nil {
 			return err
 		}
+		detail := map[string]any{"enterprise_id": entID.String(), "name": str(in.Name), "grade": *in.Grade, "controls_ok": ok}
+		if reason != "" {
+			detail["controls_reason"] = reason
+		}
 		return m.Audit.Record(ctx, tx, audit.Entry{Action: "enterprise.risk_point_create", ObjectType: "risk_point", ObjectID: id.String(),
-			Detail: map[string]any{"enterprise_id": entID.String(), "name": str(in.Name), "grade": *in.Grade, "controls_ok": ok}})
+			Detail: detail})
 	})
 	return id, err
 }
@@ -278,7 +297,7 @@ func (m *Module) UpdateRiskPoint(ctx context.Context, p *auth.Principal, id db.I
 			return err
 		}
 		now := m.Clock.Now()
-		checked, v := in.validate(false, now)
+		checked, v := in.validate(false, r.ControlsOK, now)
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -300,6 +319,10 @@ func (m *Module) UpdateRiskPoint(ctx context.Context, p *auth.Principal, id db.I
 		}
 		if in.ControlsOK != nil {
 			set("controls_ok", *in.ControlsOK)
+			set("controls_reason", str(in.ControlsReason))
+			if err := recordCheck(ctx, tx, p, id, *in.ControlsOK, str(in.ControlsReason), now); err != nil {
+				return err
+			}
 		}
 		if checked != nil {
 			set("checked_at", *checked)

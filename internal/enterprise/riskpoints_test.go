@@ -105,7 +105,7 @@ func TestRiskPoints_CRUDAndScope(t *testing.T) {
 		if res := e.As(apptest.UserReader, "PATCH", "/api/v1/risk-points/"+id, map[string]any{"name": "x"}); res.Status != http.StatusForbidden {
 			t.Errorf("a reader changes it: %d", res.Status)
 		}
-		res = e.As(apptest.UserEnt, "PATCH", "/api/v1/risk-points/"+id, map[string]any{"controls_ok": false, "control_measures": "加装防护罩"})
+		res = e.As(apptest.UserEnt, "PATCH", "/api/v1/risk-points/"+id, map[string]any{"controls_ok": false, "controls_reason": "防护罩缺失", "control_measures": "加装防护罩"})
 		if res.Status != http.StatusOK {
 			t.Fatalf("patch: %d %s", res.Status, res.Body)
 		}
@@ -145,7 +145,7 @@ func TestRiskPoints_MajorUncontrolledTurnsRed(t *testing.T) {
 				t.Fatalf("patch %v: %d %s", body, res.Status, res.Body)
 			}
 		}
-		patch(map[string]any{"controls_ok": false})
+		patch(map[string]any{"controls_ok": false, "controls_reason": "基坑监测停了"})
 		c := color()
 		reasons := c["reasons"].([]any)
 		if c["color"] != "red" || len(reasons) != 1 || reasons[0].(map[string]any)["rule"] != "R4" ||
@@ -162,7 +162,7 @@ func TestRiskPoints_MajorUncontrolledTurnsRed(t *testing.T) {
 			t.Errorf("controls fixed: %v", c)
 		}
 		// The grade counts too: an uncontrolled point stops counting when it is no longer major.
-		patch(map[string]any{"controls_ok": false})
+		patch(map[string]any{"controls_ok": false, "controls_reason": "基坑监测停了"})
 		if c := color()["color"]; c != "red" {
 			t.Fatalf("uncontrolled again: %v", c)
 		}
@@ -171,7 +171,7 @@ func TestRiskPoints_MajorUncontrolledTurnsRed(t *testing.T) {
 			t.Errorf("after lowering the grade: %v", c)
 		}
 		// Registering one uncontrolled is red at once; deleting it is green again.
-		id2 := riskPoint(t, e, apptest.UserTown1, ent, map[string]any{"name": "塔吊", "grade": "major", "controls_ok": false})
+		id2 := riskPoint(t, e, apptest.UserTown1, ent, map[string]any{"name": "塔吊", "grade": "major", "controls_ok": false, "controls_reason": "限位器失灵"})
 		if c := color()["color"]; c != "red" {
 			t.Errorf("registered uncontrolled: %v", c)
 		}
@@ -189,7 +189,7 @@ func TestRiskPoints_Summary(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		e1, e2 := e.F.Enterprises[0].String(), e.F.Enterprises[1].String()
 		for _, b := range []map[string]any{
-			{"name": "深基坑", "grade": "major", "controls_ok": false},
+			{"name": "深基坑", "grade": "major", "controls_ok": false, "controls_reason": "支护变形"},
 			{"name": "高支模", "grade": "major"},
 			{"name": "塔吊", "grade": "significant"},
 			{"name": "木工棚", "grade": "general"},

@@ -25,7 +25,7 @@ func (m *Module) routesMore(r *api.Registry) {
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/risk-points/{id}", ID: "getRiskPoint", Tag: "enterprise", Summary: "One risk point",
 		Object: "risk_point", Response: RiskPoint{}, Handler: m.apiGetRiskPoint})
 	r.Add(api.Route{Method: "PATCH", Path: "/api/v1/risk-points/{id}", ID: "updateRiskPoint", Tag: "enterprise",
-		Summary: "Change a risk point (its enterprise's accounts, or enterprise.write); a change of grade or controls recolors the enterprise",
+		Summary: "Change a risk point (its enterprise's accounts, or enterprise.write); a change of grade or controls recolors the enterprise; controls_ok false needs controls_reason when the controls worked until now",
 		Object:  "risk_point", Body: RiskPointInput{}, Response: RiskPoint{}, Handler: m.apiUpdateRiskPoint})
 	r.Add(api.Route{Method: "DELETE", Path: "/api/v1/risk-points/{id}", ID: "deleteRiskPoint", Tag: "enterprise",
 		Summary: "Remove a risk point; refused (409) while a hazard links to it", Object: "risk_point",
@@ -111,7 +111,7 @@ func (m *Module) apiGetRiskPoint(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rp, err := m.GetRiskPoint(r.Context(), m.DB, auth.FromContext(r.Context()), id)
+	rp, err := m.riskPointWithHistory(r.Context(), auth.FromContext(r.Context()), id)
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func (m *Module) apiUpdateRiskPoint(w http.ResponseWriter, r *http.Request) erro
 	if err := m.UpdateRiskPoint(r.Context(), p, id, in); err != nil {
 		return err
 	}
-	rp, err := m.GetRiskPoint(r.Context(), m.DB, p, id)
+	rp, err := m.riskPointWithHistory(r.Context(), p, id)
 	if err != nil {
 		return err
 	}

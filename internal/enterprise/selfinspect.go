@@ -37,6 +37,7 @@ type ChecklistItem struct {
 	ID       db.ID  `json:"id"`
 	Position int    `json:"position"`
 	Text     string `json:"text"`
+	Finding  string `json:"finding" jsonschema:"description=what a failed answer found (发现的问题): the title of the hazard it becomes"`
 	Category string `json:"category" jsonschema:"enum=unsafe_act,enum=unsafe_condition,enum=environment,enum=management"`
 	Grade    string `json:"grade" jsonschema:"enum=general,enum=major"`
 }
@@ -118,7 +119,7 @@ func (m *Module) ListChecklists(ctx context.Context, f ChecklistFilter, lp api.L
 }
 
 func (m *Module) checklistItems(ctx context.Context, q db.Querier, template db.ID) ([]ChecklistItem, error) {
-	rows, err := q.Query(ctx, `SELECT id, position, text, category, grade FROM checklist_items WHERE template_id = ? ORDER BY position, id`, template)
+	rows, err := q.Query(ctx, `SELECT id, position, text, finding, category, grade FROM checklist_items WHERE template_id = ? ORDER BY position, id`, template)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +127,7 @@ func (m *Module) checklistItems(ctx context.Context, q db.Querier, template db.I
 	out := []ChecklistItem{}
 	for rows.Next() {
 		var it ChecklistItem
-		if err := rows.Scan(&it.ID, &it.Position, &it.Text, &it.Category, &it.Grade); err != nil {
+		if err := rows.Scan(&it.ID, &it.Position, &it.Text, &it.Finding, &it.Category, &it.Grade); err != nil {
 			return nil, err
 		}
 		out = append(out, it)
@@ -308,7 +309,7 @@ func (m *Module) GetSelfInspection(ctx context.Context, q db.Querier, p *auth.Pr
 
 // SelfInspect files a self-inspection of the caller's own enterprise. Every item of the
 // template must be answered; each failed item becomes a hazard (source self_inspection,
-// at the enterprise's grid, titled with the item, of its category and grade, with its
+// at the enterprise's grid, titled with the item's finding, of its category and grade, with its
 // photos) in the same transaction, so either the inspection and all its hazards are
 // stored or nothing is. Errors: Forbidden (not an enterprise account), NotFound
 // (another enterprise), Conflict (a closed enterprise), Invalid.
@@ -357,7 +358,7 @@ func (m *Module) SelfInspect(ctx context.Context, p *auth.Principal, entID db.ID
 			a := answers[it.ID]
 			var hid *db.ID
 			if a.Result == "fail" {
-				h, err := m.Hazards.ReportTx(ctx, tx, p, hazard.ReportInput{Title: it.Text, Description: strings.TrimSpace(a.Note),
+				h, err := m.Hazards.ReportTx(ctx, tx, p, hazard.ReportInput{Title: it.FindingTitle(), Description: findingDescription(it, a.Note),
 					Category: it.Category, Industry: e.Industry, Grade: it.Grade, Source: "self_inspection", GridID: e.GridID,
 					EnterpriseID: &e.ID, Photos: a.Photos})
 				if err != nil {
@@ -461,3 +462,39 @@ func resultErr(err error, i int) error {
 	}
 	return v.Err()
 }
+
+// maxTitle is the longest hazard title (the hazard capability's rule).
+const maxTitle = 100
+
+// FindingTitle is the title of the hazard a failed answer becomes: what was found, as a
+// supervisor reads it in a list ("消防器材配备不全或超过有效期"). An item without a
+// finding of its own (a checklist added later) is titled "自查不符合：" and its
+// question, without the question's closing mark.
+func (it ChecklistItem) FindingTitle() string {
+	title := strings.TrimSpace(it.Finding)
+	if title == "" {
+		q := strings.TrimRight(strings.TrimSpace(it.Text), "？?")
+		title = "自查不符合：" + q
+	}
+	if r := []rune(title); len(r) > maxTitle {
+		title = string(r[:maxTitle-1]) + "…"
+	}
+	return title
+}
+
+// findingDescription is the hazard's description: the enterprise's note, then the
+// checklist item it failed, so the question asked stays with the finding.
+func findingDescription(it ChecklistItem, note string) string {
+	item := fmt.Sprintf("自查项 %d：%s", it.Position, strings.TrimSpace(it.Text))
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return item
+	}
+	if r, room := []rune(note), maxDescription-len([]rune(item))-1; len(r) > room { // the note is checked against 2,000 alone
+		note = string(r[:room-1]) + "…"
+	}
+	return note + "\n" + item
+}
+
+// maxDescription is the longest hazard description (the hazard capability's rule).
+const maxDescription = 2000

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/safeduty/safeduty/internal/apptest"
+	"github.com/safeduty/safeduty/internal/enterprise"
 )
 
 // checklist returns the checklist of an industry ("" for the general one) as served.
@@ -109,10 +110,16 @@ func TestSelfInspection_FailedItemsBecomeHazards(t *testing.T) {
 				t.Fatalf("%s sees %v self-inspection hazards", user, list["total"])
 			}
 		}
+		// Each is titled with what was found, not with the question asked (issue 7); the
+		// question stays in the description, after the enterprise's note.
 		h := e.As(apptest.UserTown1, "GET", "/api/v1/hazards/"+hids[1].(string), nil).Map(t)
-		if h["title"] != items[1].(map[string]any)["text"] || h["grade"] != "major" || h["source"] != "self_inspection" ||
-			h["description"] != "基坑东侧位移超预警值" || h["grid_id"] != e.F.Grids[0][2].String() || h["found_by_name"] != "东湖企业" {
+		if h["title"] != "深基坑支护或变形监测不符合专项方案" || h["title"] != items[1].(map[string]any)["finding"] || h["grade"] != "major" ||
+			h["source"] != "self_inspection" || h["description"] != "基坑东侧位移超预警值\n自查项 2：深基坑支护及变形监测是否符合专项方案" ||
+			h["grid_id"] != e.F.Grids[0][2].String() || h["found_by_name"] != "东湖企业" {
 			t.Errorf("hazard of item 2: %v", h)
+		}
+		if h := e.As(apptest.UserTown1, "GET", "/api/v1/hazards/"+hids[0].(string), nil).Map(t); h["title"] != "临边、洞口防护不到位" {
+			t.Errorf("hazard of item 1 is titled %q", h["title"])
 		}
 		// The photo went with its hazard, so the town may now see it.
 		if res := e.As(apptest.UserTown1, "GET", "/api/v1/attachments/"+photo, nil); res.Status != http.StatusOK {
@@ -212,4 +219,40 @@ func TestSelfInspection_Refusals(t *testing.T) {
 			t.Errorf("refused inspections left records: %v", n)
 		}
 	})
+}
+
+// Every seeded checklist item says what a failed answer found, as a statement a
+// supervisor reads in a list, not the question asked (issue 7: hazards were titled
+// "…是否…"); an item without a finding of its own falls back to a title that says the
+// item failed.
+func TestChecklists_FindingsTitleTheHazards(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		all := e.As(apptest.UserReader, "GET", "/api/v1/checklists?per_page=100", nil).Map(t)
+		n := 0
+		for _, c := range all["items"].([]any) {
+			for _, it := range c.(map[string]any)["items"].([]any) {
+				im := it.(map[string]any)
+				f, _ := im["finding"].(string)
+				n++
+				if f == "" || strings.Contains(f, "是否") || strings.HasSuffix(f, "？") || f == im["text"] {
+					t.Errorf("%s item %v: finding %q for %q", c.(map[string]any)["name"], im["position"], f, im["text"])
+				}
+			}
+		}
+		if n < 100 {
+			t.Errorf("%d items checked", n)
+		}
+	})
+	for _, c := range []struct {
+		item enterprise.ChecklistItem
+		want string
+	}{
+		{enterprise.ChecklistItem{Text: "消防通道是否畅通？", Finding: "消防通道不畅通"}, "消防通道不畅通"},
+		{enterprise.ChecklistItem{Text: "消防通道是否畅通？"}, "自查不符合：消防通道是否畅通"},
+		{enterprise.ChecklistItem{Text: strings.Repeat("长", 120)}, "自查不符合：" + strings.Repeat("长", 93) + "…"},
+	} {
+		if got := c.item.FindingTitle(); got != c.want {
+			t.Errorf("FindingTitle(%+v) = %q, want %q", c.item, got, c.want)
+		}
+	}
 }

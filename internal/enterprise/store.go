@@ -191,10 +191,9 @@ func (m *Module) RevealContact(ctx context.Context, p *auth.Principal, id db.ID)
 // in the reporter's scope and learns its grid.
 func (m *Module) Enterprise(ctx context.Context, q db.Querier, sc auth.Scope, id db.ID) (hazard.EnterpriseRef, error) {
 	var ref hazard.EnterpriseRef
-	var path string
-	err := q.QueryRow(ctx, `SELECT id, name, grid_id, industry, org_path FROM enterprises WHERE id = ?`, id).
-		Scan(&ref.ID, &ref.Name, &ref.GridID, &ref.Industry, &path)
-	e := Enterprise{ID: ref.ID, Path: path, Industry: ref.Industry}
+	err := q.QueryRow(ctx, `SELECT id, name, credit_code, grid_id, industry, org_path FROM enterprises WHERE id = ?`, id).
+		Scan(&ref.ID, &ref.Name, &ref.CreditCode, &ref.GridID, &ref.Industry, &ref.Path)
+	e := Enterprise{ID: ref.ID, Path: ref.Path, Industry: ref.Industry}
 	if db.IsNoRows(err) || (err == nil && !inScope(sc, &e)) {
 		return ref, apperr.NotFoundf("enterprise")
 	}

@@ -15,7 +15,8 @@ import (
 
 // ActionInput is the body of POST /api/v1/hazards/{id}/actions. Which fields an action
 // needs: assign — owner_id, supervisor_org_id, measures, deadline (and, for a major
-// hazard, responsibility, funds_yuan, contingency_plan and listing_leader_id); submit —
+// hazard, responsibility, funds_yuan, contingency_plan and listing_leader_id; and, to set
+// or change where it was found, enterprise_id); submit —
 // attachments (after-photos or a document); accept — on_site true and attachments
 // (on-site photos), and for a major hazard participants and conclusion; reject and
 // comment — comment.
@@ -32,9 +33,21 @@ type ActionInput struct {
 	ContingencyPlan string  `json:"contingency_plan,omitempty"`
 	ListingLeaderID *db.ID  `json:"listing_leader_id,omitempty"`
 	ListingDoc      string  `json:"listing_doc,omitempty"`
+	EnterpriseID    *db.ID  `json:"enterprise_id,omitempty" jsonschema:"nullable,description=assign: the enterprise where the hazard was found (in the caller's scope and the hazard's village or community); null removes it when the hazard names a place; absent leaves it"`
 	OnSite          bool    `json:"on_site,omitempty" jsonschema:"description=accept: the acceptance was done on site (三进)"`
 	Participants    string  `json:"participants,omitempty"`
 	Conclusion      string  `json:"conclusion,omitempty"`
+	// ClearEnterprise is an explicit "enterprise_id": null (or the form's "none").
+	ClearEnterprise bool `json:"-"`
+}
+
+// UnmarshalJSON decodes like the plain struct (unknown fields refused) and reads an
+// explicit "enterprise_id": null as ClearEnterprise.
+func (in *ActionInput) UnmarshalJSON(b []byte) error {
+	type plain ActionInput
+	var err error
+	in.ClearEnterprise, err = decodeWithNull(b, (*plain)(in), "enterprise_id")
+	return err
 }
 
 // actionNames lists the message keys of actions (rendered as one localized list).
@@ -76,6 +89,7 @@ func (m *Module) Act(ctx context.Context, p *auth.Principal, id db.ID, in Action
 				Args: apperr.E{"action": i18n.Key("hazard.action." + string(in.Action))}}
 		}
 		now := m.Clock.Now()
+		before := h // the enterprise and listing leader it had
 		var apply func() (sets []string, args []any, data map[string]any, err error)
 		kind := "evidence"
 		switch in.Action {
@@ -114,13 +128,16 @@ func (m *Module) Act(ctx context.Context, p *auth.Principal, id db.ID, in Action
 			Detail: map[string]any{"from": h.Status, "to": t.To}}); err != nil {
 			return err
 		}
-		if err := m.changed(ctx, tx, h.EnterpriseID); err != nil {
+		if err := m.recolor(ctx, tx, before.EnterpriseID, h.EnterpriseID); err != nil {
 			return err
 		}
 		if out, err = m.Get(ctx, tx, p, id); err != nil {
 			return err
 		}
-		return m.announce(ctx, tx, p, &out, in.Action)
+		if err := m.announceListing(ctx, tx, p, &before, &out); err != nil {
+			return err
+		}
+		return m.announce(ctx, tx, p, &out, in.Action, strings.TrimSpace(in.Comment))
 	})
 	return out, err
 }
@@ -158,6 +175,14 @@ func (m *Module) assign(ctx context.Context, tx *db.Tx, p *auth.Principal, h *Ha
 	case !deadline.After(now):
 		v.Add("deadline", "hazard.deadline_past", nil)
 	}
+	// The enterprise first: the owner may be one of its accounts.
+	ec, entChanged, err := m.checkEnterpriseChange(ctx, tx, p, h, in.EnterpriseID, in.ClearEnterprise, v)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if entChanged {
+		h.EnterpriseID = ec.to
+	}
 	if in.OwnerID == nil {
 		v.Add("owner_id", "validate.required", nil)
 	} else if err := ownerOK(ctx, tx, h, *in.OwnerID, v); err != nil {
@@ -190,6 +215,9 @@ func (m *Module) assign(ctx context.Context, tx *db.Tx, p *auth.Principal, h *Ha
 	args := []any{*in.OwnerID, *in.SupervisorOrgID, strings.TrimSpace(in.Measures), deadline}
 	data := map[string]any{"owner_id": in.OwnerID.String(), "supervisor_org_id": in.SupervisorOrgID.String(),
 		"measures": strings.TrimSpace(in.Measures), "deadline": deadline.UTC().Format(time.RFC3339)}
+	if entChanged {
+		sets, args = ec.apply(sets, args, data)
+	}
 	if major {
 		sets = append(sets, "responsibility = ?", "funds_yuan = ?", "contingency_plan = ?", "listed = TRUE",
 			"listing_leader_id = ?", "listing_doc = ?", "listed_at = COALESCE(listed_at, ?)")
@@ -321,14 +349,19 @@ func comment(in ActionInput) ([]string, []any, map[string]any, error) {
 	return nil, nil, nil, nil
 }
 
-// announce tells the next people in the loop what happened.
-func (m *Module) announce(ctx context.Context, tx *db.Tx, p *auth.Principal, h *Hazard, a Action) error {
+// announce tells the next people in the loop what happened; comment is the step's
+// comment (a rejection's reason).
+func (m *Module) announce(ctx context.Context, tx *db.Tx, p *auth.Principal, h *Hazard, a Action, comment string) error {
 	var to []db.ID
 	var err error
+	var extra map[string]any
 	switch a {
 	case Assign, Reject:
 		if h.OwnerID != nil {
 			to = []db.ID{*h.OwnerID}
+		}
+		if a == Reject {
+			extra = map[string]any{"reason": clip(comment, maxReasonInNotice)}
 		}
 	case Submit:
 		if h.SupervisorOrgID != nil {
@@ -345,5 +378,36 @@ func (m *Module) announce(ctx context.Context, tx *db.Tx, p *auth.Principal, h *
 	if err != nil {
 		return err
 	}
-	return m.Notify.Send(ctx, tx, notices(to, p.UserID, "hazard."+string(a), h, "hazard.notice."+string(a), nil)...)
+	return m.Notify.Send(ctx, tx, notices(to, p.UserID, "hazard."+string(a), h, "hazard.notice."+string(a), extra)...)
+}
+
+// maxReasonInNotice is how much of a rejection's reason a notice quotes (an SMS is
+// short; the hazard's page has it all).
+const maxReasonInNotice = 200
+
+// clip cuts s to at most n characters, marking the cut.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// announceListing tells the listing leader (挂牌督办) that a major hazard was listed
+// for their supervision, when it was just listed or its leader changed: every enabled
+// account linked to the leader's person record hears it.
+func (m *Module) announceListing(ctx context.Context, tx *db.Tx, p *auth.Principal, before, after *Hazard) error {
+	if !after.Listed || after.ListingLeaderID == nil {
+		return nil
+	}
+	if before.Listed && before.ListingLeaderID != nil && *before.ListingLeaderID == *after.ListingLeaderID {
+		return nil
+	}
+	to, err := personAccounts(ctx, tx, *after.ListingLeaderID)
+	if err != nil {
+		return err
+	}
+	return m.Notify.Send(ctx, tx, notices(to, p.UserID, "hazard.listed", after, "hazard.notice.listed",
+		map[string]any{"town": after.TownName})...)
 }

@@ -41,18 +41,23 @@ var ownerRoles = []ownerRole{
 	{auth.Town, "hazard.owner_group.town"},
 }
 
-// OwnerCandidates lists the enabled users who can see h and so may own it: the users of
-// the hazard's village (its enterprises, officials and patrollers) and of its town (the
-// town itself and the units directly under it), grouped by role. Readers, who only
-// read, are left out, and so is an enterprise account that would not see the hazard.
+// OwnerCandidates lists the enabled users who can see h and so may own it: the accounts
+// of the hazard's enterprise (wherever they sit), the users of the hazard's village (its
+// officials and patrollers) and of its town (the town itself and the units directly
+// under it), grouped by role. Readers, who only read, are left out, and so is an
+// enterprise account that would not see the hazard (another enterprise's).
 func (m *Module) OwnerCandidates(ctx context.Context, h *Hazard) ([]ChoiceGroup, error) {
 	lo, hi := db.PrefixRange(h.Path)
+	var ent any // NULL matches no account
+	if h.EnterpriseID != nil {
+		ent = *h.EnterpriseID
+	}
 	rows, err := m.DB.Query(ctx, `SELECT u.id, u.display_name, o.name, r.role FROM users u
 		JOIN orgs o ON o.id = u.org_id
 		JOIN user_roles r ON r.user_id = u.id
 		WHERE u.disabled = FALSE AND r.role <> 'reader'
-		AND ((u.org_path >= ? AND u.org_path < ?) OR o.id = ? OR (o.parent_id = ? AND o.kind = 'unit'))
-		ORDER BY u.display_name, u.id`, lo, hi, h.TownID, h.TownID)
+		AND ((u.org_path >= ? AND u.org_path < ?) OR o.id = ? OR (o.parent_id = ? AND o.kind = 'unit') OR u.enterprise_id = ?)
+		ORDER BY u.display_name, u.id`, lo, hi, h.TownID, h.TownID, ent)
 	if err != nil {
 		return nil, err
 	}

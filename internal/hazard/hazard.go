@@ -118,25 +118,26 @@ type Hazard struct {
 
 // Filter selects hazards.
 type Filter struct {
-	Status       []string   `query:"status" enum:"reported,assigned,rectifying,submitted,closed" doc:"one or more statuses, comma-separated"`
-	Open         *bool      `query:"open" doc:"true: not closed; false: closed"`
-	Grade        string     `query:"grade" enum:"general,major"`
-	Overdue      *bool      `query:"overdue" doc:"true: not closed and past the deadline"`
-	Source       string     `query:"source" enum:"self_inspection,grid_patrol,department_inspection,campaign,supervision_group,tipoff"`
-	Category     string     `query:"category" enum:"unsafe_act,unsafe_condition,environment,management"`
-	Industry     string     `query:"industry"`
-	TownID       *db.ID     `query:"town_id"`
-	VillageID    *db.ID     `query:"village_id"`
-	GridID       *db.ID     `query:"grid_id"`
-	EnterpriseID *db.ID     `query:"enterprise_id"`
-	OwnerID      *db.ID     `query:"owner_id"`
-	SupervisorID *db.ID     `query:"supervisor_org_id"`
-	Listed       *bool      `query:"listed" doc:"listed for supervision (挂牌督办)"`
-	Mine         *bool      `query:"mine" doc:"true: hazards the caller owns, supervises or reported"`
-	FoundFrom    *time.Time `query:"found_from" doc:"found on or after (date)"`
-	FoundTo      *time.Time `query:"found_to" doc:"found before the end of this date"`
-	DeadlineTo   *time.Time `query:"deadline_to" doc:"deadline before the end of this date"`
-	Q            string     `query:"q" doc:"code, title or place contains"`
+	Status          []string   `query:"status" enum:"reported,assigned,rectifying,submitted,closed" doc:"one or more statuses, comma-separated"`
+	Open            *bool      `query:"open" doc:"true: not closed; false: closed"`
+	Grade           string     `query:"grade" enum:"general,major"`
+	Overdue         *bool      `query:"overdue" doc:"true: not closed and past the deadline"`
+	Source          string     `query:"source" enum:"self_inspection,grid_patrol,department_inspection,campaign,supervision_group,tipoff"`
+	Category        string     `query:"category" enum:"unsafe_act,unsafe_condition,environment,management"`
+	Industry        string     `query:"industry"`
+	TownID          *db.ID     `query:"town_id"`
+	VillageID       *db.ID     `query:"village_id"`
+	GridID          *db.ID     `query:"grid_id"`
+	EnterpriseID    *db.ID     `query:"enterprise_id"`
+	OwnerID         *db.ID     `query:"owner_id"`
+	SupervisorID    *db.ID     `query:"supervisor_org_id"`
+	Listed          *bool      `query:"listed" doc:"listed for supervision (挂牌督办)"`
+	ListingLeaderID *db.ID     `query:"listing_leader_id" doc:"listed for supervision by this leader (a person id)"`
+	Mine            *bool      `query:"mine" doc:"true: hazards the caller owns, supervises or reported"`
+	FoundFrom       *time.Time `query:"found_from" doc:"found on or after (date)"`
+	FoundTo         *time.Time `query:"found_to" doc:"found before the end of this date"`
+	DeadlineTo      *time.Time `query:"deadline_to" doc:"deadline before the end of this date"`
+	Q               string     `query:"q" doc:"code, title or place contains"`
 }
 
 // ReportInput registers a hazard.
@@ -146,9 +147,9 @@ type ReportInput struct {
 	Category     string     `json:"category" jsonschema:"enum=unsafe_act,enum=unsafe_condition,enum=environment,enum=management"`
 	Industry     string     `json:"industry"`
 	Grade        string     `json:"grade" jsonschema:"enum=general,enum=major"`
-	Source       string     `json:"source,omitempty" jsonschema:"description=defaults by role: grid_patrol for patrollers, self_inspection for enterprises, department_inspection otherwise"`
+	Source       string     `json:"source,omitempty" jsonschema:"description=defaults by the reporter's place: self_inspection for an enterprise, grid_patrol for a patroller or a village, supervision_group for a leader, department_inspection (a supervising authority's inspection: a department, a town, the safety office) otherwise"`
 	GridID       db.ID      `json:"grid_id"`
-	EnterpriseID *db.ID     `json:"enterprise_id,omitempty"`
+	EnterpriseID *db.ID     `json:"enterprise_id,omitempty" jsonschema:"description=the enterprise where it was found: in the caller's scope and in the grid's village (or community)"`
 	RiskPointID  *db.ID     `json:"risk_point_id,omitempty" jsonschema:"description=a risk point of that enterprise where the hazard was found"`
 	Place        string     `json:"place,omitempty"`
 	Address      string     `json:"address,omitempty"`
@@ -158,13 +159,25 @@ type ReportInput struct {
 
 // UpdateInput corrects a hazard while it is still reported (nil fields unchanged).
 type UpdateInput struct {
-	Title       *string `json:"title,omitempty"`
-	Description *string `json:"description,omitempty"`
-	Category    *string `json:"category,omitempty"`
-	Industry    *string `json:"industry,omitempty"`
-	Grade       *string `json:"grade,omitempty"`
-	Place       *string `json:"place,omitempty"`
-	Address     *string `json:"address,omitempty"`
+	Title        *string `json:"title,omitempty"`
+	Description  *string `json:"description,omitempty"`
+	Category     *string `json:"category,omitempty"`
+	Industry     *string `json:"industry,omitempty"`
+	Grade        *string `json:"grade,omitempty"`
+	Place        *string `json:"place,omitempty"`
+	Address      *string `json:"address,omitempty"`
+	EnterpriseID *db.ID  `json:"enterprise_id,omitempty" jsonschema:"nullable,description=the enterprise where it was found (in the caller's scope and the hazard's village or community); null removes it when a place is named"`
+	// ClearEnterprise is an explicit "enterprise_id": null: the hazard is at no enterprise.
+	ClearEnterprise bool `json:"-"`
+}
+
+// UnmarshalJSON decodes like the plain struct (unknown fields refused) and reads an
+// explicit "enterprise_id": null as ClearEnterprise.
+func (in *UpdateInput) UnmarshalJSON(b []byte) error {
+	type plain UpdateInput
+	var err error
+	in.ClearEnterprise, err = decodeWithNull(b, (*plain)(in), "enterprise_id")
+	return err
 }
 
 // Event is one step of a hazard's history.
@@ -198,16 +211,32 @@ type AttachmentLinker interface {
 
 // EnterpriseRef is what the hazard loop needs to know about an enterprise.
 type EnterpriseRef struct {
-	ID       db.ID
-	Name     string
-	GridID   db.ID
-	Industry string
+	ID         db.ID
+	Name       string
+	CreditCode string
+	GridID     db.ID
+	GridName   string // in FindEnterprises' answers only
+	Industry   string
+	Path       string // the org_path of its village (or community), as a hazard's
+}
+
+// EnterpriseSearch asks for the enterprises where a hazard of one village (or
+// community) may be: those whose org_path is Path, the enterprises of Grid first, whose
+// name or credit code contains Q (all when empty), at most Limit.
+type EnterpriseSearch struct {
+	Path  string
+	Grid  db.ID
+	Q     string
+	Limit int
 }
 
 // Enterprises looks enterprises up within a scope (the enterprise capability implements
 // it; without it, hazards are registered at public places only).
 type Enterprises interface {
 	Enterprise(ctx context.Context, q db.Querier, sc auth.Scope, id db.ID) (EnterpriseRef, error)
+	// FindEnterprises lists the enterprises of sc matching s, by name; more is true when
+	// there are more than s.Limit.
+	FindEnterprises(ctx context.Context, sc auth.Scope, s EnterpriseSearch) (refs []EnterpriseRef, more bool, err error)
 }
 
 // Config holds the escalation timing.

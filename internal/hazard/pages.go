@@ -25,7 +25,8 @@ var templates embed.FS
 
 // pageTemplates are the parsed templates of the hazard pages.
 type pageTemplates struct {
-	list, detail, report *template.Template
+	list, detail, report     *template.Template
+	entChoices, ownerChoices *template.Template // the partials htmx reloads
 }
 
 // Pages registers the hazard pages, the navigation entry (with the number of hazards
@@ -33,9 +34,11 @@ type pageTemplates struct {
 func (m *Module) Pages(s *web.Site) {
 	parts := "templates/parts.html"
 	t := pageTemplates{
-		list:   parse(s, "templates/hazards.html", parts),
-		detail: parse(s, "templates/hazard.html", "templates/hazard_forms.html", parts),
-		report: parse(s, "templates/hazard_new.html", parts),
+		list:         parse(s, "templates/hazards.html", parts),
+		detail:       parse(s, "templates/hazard.html", "templates/hazard_forms.html", "templates/enterprise_field.html", parts),
+		report:       parse(s, "templates/hazard_new.html", "templates/enterprise_field.html", parts),
+		entChoices:   parse(s, "templates/enterprise_choices.html", "templates/enterprise_field.html", parts),
+		ownerChoices: parse(s, "templates/owner_choices.html", "templates/hazard_forms.html", "templates/enterprise_field.html", parts),
 	}
 	s.AddNav(web.NavItem{Key: "hazard.nav", Path: "/hazards", Icon: "alert", Order: 10,
 		Visible: func(p *auth.Principal) bool { return p.Scope.Path != "" },
@@ -47,6 +50,8 @@ func (m *Module) Pages(s *web.Site) {
 	s.Handle(web.Page{Path: "/hazards", Handler: m.listPage(s, t)})
 	s.Handle(web.Page{Path: "/hazards/new", Perm: &PermReport, Handler: m.reportPage(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/hazards", Perm: &PermReport, Handler: m.reportSubmit(s, t)})
+	s.Handle(web.Page{Path: "/hazards/enterprise-choices", Perm: &PermReport, Handler: m.enterpriseChoicesPage(s, t)})
+	s.Handle(web.Page{Path: "/hazards/{id}/owner-choices", Object: "hazard", Handler: m.ownerChoicesPage(s, t)})
 	s.Handle(web.Page{Path: "/hazards/{id}", Object: "hazard", Handler: m.detailPage(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/hazards/{id}/actions", Object: "hazard", Handler: m.actionSubmit(s, t)})
 

@@ -36,6 +36,9 @@ func forms(p *auth.Principal, h *Hazard, refused *actionForm) []actionForm {
 	var out []actionForm
 	for _, a := range h.Actions {
 		f := actionForm{Action: a, V: url.Values{}}
+		if a == Assign {
+			f.V.Set("enterprise_id", idText(h.EnterpriseID))
+		}
 		if a == Assign && h.OwnerID != nil { // a re-assignment starts from the current one
 			f.V.Set("owner_id", h.OwnerID.String())
 			f.V.Set("supervisor_org_id", idText(h.SupervisorOrgID))
@@ -157,6 +160,11 @@ func actionInput(form web.Form) (ActionInput, error) {
 		Participants:    vals.Get("participants"),
 		Conclusion:      vals.Get("conclusion"),
 	}
+	if _, sent := vals["enterprise_id"]; sent && in.Action == Assign { // the field's "none" removes it
+		if in.EnterpriseID = idField(vals, "enterprise_id", &v); in.EnterpriseID == nil && strings.TrimSpace(vals.Get("enterprise_id")) == "" {
+			in.ClearEnterprise = true
+		}
+	}
 	if s := strings.TrimSpace(vals.Get("funds_yuan")); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
@@ -166,4 +174,43 @@ func actionInput(form web.Form) (ActionInput, error) {
 		}
 	}
 	return in, v.Err()
+}
+
+// ownerChoicesPage answers the assign form's owner options for the enterprise just
+// picked in its enterprise field (htmx): GET /hazards/{id}/owner-choices?enterprise_id=
+// &owner_id=. The enterprise's accounts join the choices; an enterprise that may not be
+// the hazard's is ignored (the form's check refuses it).
+func (m *Module) ownerChoicesPage(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx := r.Context()
+		p := auth.FromContext(ctx)
+		id, err := api.PathID(r, "id", "hazard")
+		if err != nil {
+			return err
+		}
+		h, err := m.Get(ctx, m.DB, p, id)
+		if err != nil {
+			return err
+		}
+		if !canAssign(p, &h) {
+			return apperr.Forbid()
+		}
+		q := r.URL.Query()
+		h.EnterpriseID = nil
+		if eid, err := db.ParseID(q.Get("enterprise_id")); err == nil {
+			v := apperr.Validation{}
+			ent, err := m.enterpriseAt(ctx, m.DB, p, eid, h.Path, &v)
+			if err != nil {
+				return err
+			}
+			if ent != nil {
+				h.EnterpriseID = &ent.ID
+			}
+		}
+		owners, err := m.OwnerCandidates(ctx, &h)
+		if err != nil {
+			return err
+		}
+		return s.Render(w, r, t.ownerChoices, map[string]any{"Owners": owners, "Selected": q.Get("owner_id")})
+	}
 }

@@ -26,11 +26,12 @@ type detailView struct {
 	Owners      []ChoiceGroup    // the assign form's choices
 	Supervisors []Choice
 	Leaders     []ChoiceGroup
-	Error       string // why the last form was refused, when not about its fields
-	DaysOverdue int    // whole days past the deadline (rounded up), when overdue
-	DueSoon     bool   // the deadline is less than 3 days away
-	DaysLeft    int    // whole days to the deadline, when DueSoon
-	Funds       string // 五落实: the funds, in yuan
+	EntChoices  enterpriseChoices // the assign form's enterprise field
+	Error       string            // why the last form was refused, when not about its fields
+	DaysOverdue int               // whole days past the deadline (rounded up), when overdue
+	DueSoon     bool              // the deadline is less than 3 days away
+	DaysLeft    int               // whole days to the deadline, when DueSoon
+	Funds       string            // 五落实: the funds, in yuan
 	// ClosedOnTime is "yes" or "no" once the hazard is closed.
 	ClosedOnTime string
 	DeadlineMin  string // the earliest deadline the assign form accepts (tomorrow)
@@ -122,6 +123,13 @@ func (m *Module) assignChoices(ctx context.Context, p *auth.Principal, h *Hazard
 	}
 	if v.Supervisors, err = m.SupervisorCandidates(ctx, h); err != nil {
 		return err
+	}
+	for _, f := range v.Forms {
+		if f.Action == Assign {
+			if v.EntChoices, err = m.enterpriseChoicesFor(ctx, p, &h.GridID, f.V.Get("ent_q"), f.V.Get("enterprise_id")); err != nil {
+				return err
+			}
+		}
 	}
 	if h.Grade == Major {
 		if v.Leaders, err = m.LeaderCandidates(ctx, h); err != nil {
@@ -247,6 +255,16 @@ func describe(loc i18n.Localizer, e Event, names map[string]map[string]string) [
 		}
 		return loc.T("common.no")
 	}
+	// enterprise shows a change of the hazard's enterprise (a step's "enterprise": its
+	// name, "" when removed).
+	enterprise := func() {
+		if name, ok := e.Data["enterprise"].(string); ok && e.Action != "report" {
+			if name == "" {
+				name = loc.T("hazard.enterprise_none")
+			}
+			add("hazard.field.enterprise", name)
+		}
+	}
 	named := func(kind, key string) string {
 		id := str(key)
 		if n := names[kind][id]; n != "" {
@@ -264,6 +282,7 @@ func describe(loc i18n.Localizer, e Event, names map[string]map[string]string) [
 		}
 		add("hazard.field.enterprise", str("enterprise"))
 	case "assign":
+		enterprise()
 		add("hazard.field.owner", named("users", "owner_id"))
 		add("hazard.field.supervisor", named("orgs", "supervisor_org_id"))
 		if d, err := time.Parse(time.RFC3339, str("deadline")); err == nil {
@@ -290,6 +309,7 @@ func describe(loc i18n.Localizer, e Event, names map[string]map[string]string) [
 			add("hazard.field.notices", strconv.Itoa(int(n)))
 		}
 	case "edit":
+		enterprise()
 		for _, k := range []string{"title", "category", "grade", "industry", "place", "address", "description"} {
 			val := str(k)
 			if _, ok := e.Data[k]; !ok {

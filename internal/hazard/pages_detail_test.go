@@ -199,7 +199,7 @@ func TestPages_MajorHazardForms(t *testing.T) {
 		res = actForm(town, id, assign)
 		wantPage(t, "five missing", res, http.StatusUnprocessableEntity,
 			[]string{"须指定挂牌督办领导", `value="50000"`, "停止开挖，加固支护</textarea>"}, nil)
-		if n := strings.Count(string(res.Body), `<p class="field-error" role="alert">必填</p>`); n != 2 {
+		if n := strings.Count(string(res.Body), `<p class="field-error">必填</p>`); n != 2 {
 			t.Errorf("%d required five-implementation fields flagged, want 2 (responsibility, contingency plan)", n)
 		}
 		assign.Set("responsibility", "施工单位项目经理")

@@ -1,10 +1,12 @@
 package hazard
 
 import (
+	"context"
 	"net/http"
 	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
@@ -19,12 +21,14 @@ type listView struct {
 	Statuses   []Status
 	Categories []string
 	Sources    []string
+	Leaders    []Choice // the leaders who list hazards of the scope for supervision (挂牌督办)
 
 	// The filters as typed, for the form.
 	Status                           []string
 	TownID, VillageID, EnterpriseID  string
 	Grade, Overdue, Source, Category string
 	Industry, Mine, QText            string
+	ListingLeaderID                  string
 	FoundFrom, FoundTo               string
 	Chips                            []chip
 	Items                            []Hazard
@@ -51,7 +55,8 @@ func (m *Module) listPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		v := listView{ListPage: l, Statuses: Statuses, Categories: Categories, Sources: Sources, Now: m.Clock.Now(),
 			Status: f.Status, Grade: f.Grade, Source: f.Source, Category: f.Category, Industry: f.Industry, QText: f.Q,
 			TownID: idText(f.TownID), VillageID: idText(f.VillageID), EnterpriseID: idText(f.EnterpriseID),
-			Overdue: boolText(f.Overdue), Mine: boolText(f.Mine), CanReport: p.Can(PermReport), Filtered: len(l.Export) > 0}
+			Overdue: boolText(f.Overdue), Mine: boolText(f.Mine), CanReport: p.Can(PermReport), Filtered: len(l.Export) > 0,
+			ListingLeaderID: idText(f.ListingLeaderID)}
 		if f.FoundFrom != nil {
 			v.FoundFrom = f.FoundFrom.In(chinaTime).Format(time.DateOnly)
 		}
@@ -72,6 +77,9 @@ func (m *Module) listPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 			return err
 		}
 		if v.Industries, err = m.Industries(ctx, p.Scope); err != nil {
+			return err
+		}
+		if v.Leaders, err = m.listingLeaders(ctx, p); err != nil {
 			return err
 		}
 		v.Chips = chips(i18n.FromContext(ctx), p, &v.ListPage, f)
@@ -144,4 +152,28 @@ func boolText(b *bool) string {
 		return "true"
 	}
 	return "false"
+}
+
+// listingLeaders lists the leaders who list at least one hazard of p's scope for
+// supervision, by name: the list's listing-leader filter. Few hazards are listed, and
+// the partial index on listing_leader_id holds just those.
+func (m *Module) listingLeaders(ctx context.Context, p *auth.Principal) ([]Choice, error) {
+	var w db.Where
+	scopeWhere(&w, p.Scope)
+	w.Add("h.listing_leader_id IS NOT NULL")
+	rows, err := m.DB.Query(ctx, `SELECT pe.id, pe.name FROM people pe WHERE pe.id IN (SELECT h.listing_leader_id FROM hazards h`+w.SQL()+`)
+		ORDER BY pe.name, pe.id`, w.Args()...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Choice
+	for rows.Next() {
+		var c Choice
+		if err := rows.Scan(&c.ID, &c.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }

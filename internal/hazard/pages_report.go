@@ -29,6 +29,11 @@ type reportView struct {
 	// Enterprise is where the hazard is, when the form was opened for an enterprise
 	// (?enterprise_id=, e.g. from the enterprise's page): its grid is then fixed.
 	Enterprise *EnterpriseRef
+	// FixEnterprise asks for that: the form's enterprise_id is the page's enterprise,
+	// not a choice of the enterprise field.
+	FixEnterprise bool
+	// EntChoices are the enterprise field's choices otherwise.
+	EntChoices enterpriseChoices
 
 	V       url.Values        // the values shown
 	Fields  map[string]string // per-field errors of a refused form
@@ -45,7 +50,7 @@ func (m *Module) reportPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 				v.Set(k, s)
 			}
 		}
-		return m.renderReport(w, r, s, t, http.StatusOK, reportView{V: v})
+		return m.renderReport(w, r, s, t, http.StatusOK, reportView{V: v, FixEnterprise: v.Get("enterprise_id") != ""})
 	}
 }
 
@@ -59,7 +64,7 @@ func (m *Module) renderReport(w http.ResponseWriter, r *http.Request, s *web.Sit
 		v.TownID = id.String()
 	}
 	var err error
-	if id, perr := db.ParseID(v.V.Get("enterprise_id")); perr == nil && m.Enterprises != nil {
+	if id, perr := db.ParseID(v.V.Get("enterprise_id")); perr == nil && m.Enterprises != nil && v.FixEnterprise {
 		ent, err := m.Enterprises.Enterprise(ctx, m.DB, p.Scope, id)
 		switch {
 		case err == nil:
@@ -86,6 +91,15 @@ func (m *Module) renderReport(w http.ResponseWriter, r *http.Request, s *web.Sit
 			v.V.Set("grid_id", v.Mine[0].ID.String())
 		case len(v.Groups) == 1 && len(v.Groups[0].Choices) == 1:
 			v.V.Set("grid_id", v.Groups[0].Choices[0].ID.String())
+		}
+	}
+	if v.Enterprise == nil {
+		var grid *db.ID
+		if id, err := db.ParseID(v.V.Get("grid_id")); err == nil {
+			grid = &id
+		}
+		if v.EntChoices, err = m.enterpriseChoicesFor(ctx, p, grid, v.V.Get("ent_q"), v.V.Get("enterprise_id")); err != nil {
+			return err
 		}
 	}
 	if v.Industries, err = m.Industries(ctx, p.Scope); err != nil {
@@ -142,6 +156,6 @@ func (m *Module) reportSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 			fields[attachField] = strings.Join(form.Refused, loc.T("hazard.list_sep"))
 		}
 		return m.renderReport(w, r, s, t, apperr.Status(apperr.CodeOf(err)),
-			reportView{V: vals, Fields: fields, Error: msg, Carried: form.Files[fileField]})
+			reportView{V: vals, Fields: fields, Error: msg, Carried: form.Files[fileField], FixEnterprise: vals.Get("enterprise_fixed") != ""})
 	}
 }

@@ -17,8 +17,8 @@ func TestPages_ReportForm(t *testing.T) {
 		g := e.F.Grids[0][0].String()
 		wantPage(t, "patroller form", patrol.Get("/hazards/new"), http.StatusOK, []string{
 			`<optgroup label="我的网格"><option value="` + g + `" selected>`, `accept="image/*" capture="environment"`,
-			`name="grade" value="general" checked`, `action="/hazards?csrf_token=`,
-		}, []string{`id="source"`, "T02"})
+			`name="grade" value="general" checked`, `action="/hazards" enctype="multipart/form-data"`,
+		}, []string{`id="source"`, "T02", "csrf_token="})
 		// Empty: every missing field says so, in words, not codes.
 		res := postMultipart(t, e, patrol, "/hazards", url.Values{"grid_id": {g}, "grade": {"general"}, "title": {"  "}, "description": {"楼道堆放电动车"}},
 			[]file{{"楼道.png", pngBytes(t)}}, true)

@@ -78,11 +78,16 @@ type file struct {
 }
 
 // postMultipart posts a multipart form as the browser session, with the CSRF token in
-// the query as the pages' file forms do (unless csrf is false).
+// the first part as the pages' file forms do (unless csrf is false).
 func postMultipart(t *testing.T, e *apptest.Env, b *apptest.Browser, path string, fields url.Values, files []file, csrf bool) *apptest.Response {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
+	if csrf {
+		if err := mw.WriteField("csrf_token", b.CSRF); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for k, vs := range fields {
 		for _, v := range vs {
 			if err := mw.WriteField(k, v); err != nil {
@@ -102,9 +107,6 @@ func postMultipart(t *testing.T, e *apptest.Env, b *apptest.Browser, path string
 		w.Write(nil)
 	}
 	mw.Close()
-	if csrf {
-		path += "?csrf_token=" + url.QueryEscape(b.CSRF)
-	}
 	req, err := http.NewRequest("POST", e.Server.URL+path, &body)
 	if err != nil {
 		t.Fatal(err)

@@ -57,3 +57,8 @@ func leadersInCharge(ctx context.Context, q db.Querier, industry string, listing
 			EXISTS (SELECT 1 FROM in_charge ic WHERE ic.person_id = u.person_id AND ic.industry = ?)
 			OR u.person_id = ?) ORDER BY u.id`, industry, leader)
 }
+
+// personAccounts are the enabled accounts linked to a person record (a listing leader).
+func personAccounts(ctx context.Context, q db.Querier, person db.ID) ([]db.ID, error) {
+	return userIDs(ctx, q, `SELECT u.id FROM users u WHERE u.person_id = ? AND u.disabled = FALSE ORDER BY u.id`, person)
+}

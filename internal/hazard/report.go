@@ -16,24 +16,35 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
-// defaultSource is the source a role reports from when it names none.
+// defaultSource is the source a reporter reports from when they name none, from their
+// place: an enterprise inspects itself; a patroller or a village official patrols the
+// grids of the village (网格巡查); a district leader leads a supervision group (督查组);
+// a supervising authority — a department (行业监管), a town (属地监管), the safety
+// office — inspects ("department_inspection", shown as 监管检查).
 func defaultSource(p *auth.Principal) string {
 	switch {
-	case p.Has(auth.Enterprise) && len(p.Roles) == 1:
+	case onlyRoles(p, auth.Enterprise):
 		return "self_inspection"
-	case p.Has(auth.Patroller) && len(p.Roles) == 1:
+	case onlyRoles(p, auth.Patroller, auth.Village):
 		return "grid_patrol"
+	case onlyRoles(p, auth.Leader, auth.Reader):
+		return "supervision_group"
 	}
 	return "department_inspection"
+}
+
+// onlyRoles reports whether p holds at least one role and none but roles.
+func onlyRoles(p *auth.Principal, roles ...auth.Role) bool {
+	return len(p.Roles) > 0 && !slices.ContainsFunc(p.Roles, func(r auth.Role) bool { return !slices.Contains(roles, r) })
 }
 
 // sourceAllowed: an enterprise reports its self-inspection, a patroller their patrol;
 // others may register any source (a campaign, a supervision group, a tip-off by phone).
 func sourceAllowed(p *auth.Principal, source string) bool {
 	switch {
-	case p.Has(auth.Enterprise) && len(p.Roles) == 1:
+	case onlyRoles(p, auth.Enterprise):
 		return source == "self_inspection"
-	case p.Has(auth.Patroller) && len(p.Roles) == 1:
+	case onlyRoles(p, auth.Patroller):
 		return source == "grid_patrol"
 	}
 	return slices.Contains(Sources, source)
@@ -100,35 +111,34 @@ func (m *Module) ReportTx(ctx context.Context, tx *db.Tx, p *auth.Principal, in 
 	}
 	var id db.ID
 	err := func() error {
+		var gridPath string
+		var townID db.ID
+		err := tx.QueryRow(ctx, `SELECT g.org_path, v.parent_id FROM grids g JOIN orgs v ON v.id = g.village_id WHERE g.id = ?`, in.GridID).Scan(&gridPath, &townID)
+		if db.IsNoRows(err) || (err == nil && !p.Scope.Contains(gridPath)) {
+			v.Add("grid_id", "validate.unknown_ref", nil)
+			gridPath = ""
+		} else if err != nil {
+			return err
+		}
+		var entName string
+		if in.EnterpriseID != nil {
+			ent, err := m.enterpriseAt(ctx, tx, p, *in.EnterpriseID, gridPath, v)
+			if err != nil {
+				return err
+			}
+			if ent != nil {
+				entName = ent.Name
+				if in.Industry == "" { // found at an enterprise: its industry unless said otherwise
+					in.Industry = ent.Industry
+				}
+			}
+		}
 		if in.Industry == "" {
 			v.Add("industry", "validate.required", nil)
 		} else if ok, err := industryExists(ctx, tx, in.Industry); err != nil {
 			return err
 		} else if !ok {
 			v.Add("industry", "validate.unknown_ref", nil)
-		}
-		var gridPath string
-		var townID db.ID
-		err := tx.QueryRow(ctx, `SELECT g.org_path, v.parent_id FROM grids g JOIN orgs v ON v.id = g.village_id WHERE g.id = ?`, in.GridID).Scan(&gridPath, &townID)
-		if db.IsNoRows(err) || (err == nil && !p.Scope.Contains(gridPath)) {
-			v.Add("grid_id", "validate.unknown_ref", nil)
-		} else if err != nil {
-			return err
-		}
-		var entName string
-		if in.EnterpriseID != nil {
-			if m.Enterprises == nil {
-				v.Add("enterprise_id", "hazard.enterprises_unavailable", nil)
-			} else if ent, err := m.Enterprises.Enterprise(ctx, tx, p.Scope, *in.EnterpriseID); apperr.Is(err, apperr.NotFound) {
-				v.Add("enterprise_id", "validate.unknown_ref", nil)
-			} else if err != nil {
-				return err
-			} else {
-				entName = ent.Name
-				if ent.GridID != in.GridID {
-					v.Add("grid_id", "hazard.grid_not_enterprises", nil)
-				}
-			}
 		}
 		if in.RiskPointID != nil {
 			// A risk point belongs to one enterprise: the hazard must be at that enterprise.
@@ -258,6 +268,18 @@ func (m *Module) Update(ctx context.Context, p *auth.Principal, id db.ID, in Upd
 			sets, args = append(sets, "industry = ?"), append(args, *in.Industry)
 			changed["industry"] = *in.Industry
 		}
+		if in.Place != nil {
+			h.Place = strings.TrimSpace(*in.Place) // removing the enterprise needs a place
+		}
+		ec, entChanged, err := m.checkEnterpriseChange(ctx, tx, p, &h, in.EnterpriseID, in.ClearEnterprise, v)
+		if err != nil {
+			return err
+		}
+		if entChanged {
+			sets, args = ec.apply(sets, args, changed)
+		} else if in.EnterpriseID == nil && h.EnterpriseID == nil && h.Place == "" {
+			v.Add("place", "hazard.where_required", nil)
+		}
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -267,7 +289,7 @@ func (m *Module) Update(ctx context.Context, p *auth.Principal, id db.ID, in Upd
 		if err := m.record(ctx, tx, p, &h, "edit", h.Status, h.Status, "", changed, nil, ""); err != nil {
 			return err
 		}
-		if err := m.changed(ctx, tx, h.EnterpriseID); err != nil {
+		if err := m.recolor(ctx, tx, h.EnterpriseID, ec.to); err != nil {
 			return err
 		}
 		return m.Audit.Record(ctx, tx, audit.Entry{Action: "hazard.update", ObjectType: "hazard", ObjectID: id.String(), Detail: changed})

@@ -24,7 +24,7 @@ var sorting = api.Sorting{
 // selectHazard reads a hazard with the names of everything it points to: one query for
 // any number of rows (joins on primary keys).
 const selectHazard = `SELECT h.id, h.code, h.title, h.description, h.category, h.industry, h.grade, h.source, h.status,
-	h.enterprise_id, h.risk_point_id, COALESCE(rp.name, ''), h.place, h.grid_id, g.code, v.name, h.town_id, t.name, h.address, h.found_by, fu.display_name, h.found_at,
+	h.enterprise_id, COALESCE(en.name, ''), h.risk_point_id, COALESCE(rp.name, ''), h.place, h.grid_id, g.code, v.name, h.town_id, t.name, h.address, h.found_by, fu.display_name, h.found_at,
 	h.owner_id, COALESCE(ou.display_name, ''), h.supervisor_org_id, COALESCE(so.name, ''), h.measures, h.deadline,
 	h.responsibility, h.funds_yuan, h.contingency_plan, h.listed, h.listing_leader_id, COALESCE(lp.name, ''), h.listed_at,
 	h.listing_doc, h.submitted_at, h.closed_at, h.closed_on_time, h.rejections, h.created_at, h.updated_at, h.org_path
@@ -36,7 +36,8 @@ const selectHazard = `SELECT h.id, h.code, h.title, h.description, h.category, h
 	LEFT JOIN users ou ON ou.id = h.owner_id
 	LEFT JOIN orgs so ON so.id = h.supervisor_org_id
 	LEFT JOIN people lp ON lp.id = h.listing_leader_id
-	LEFT JOIN risk_points rp ON rp.id = h.risk_point_id`
+	LEFT JOIN risk_points rp ON rp.id = h.risk_point_id
+	LEFT JOIN enterprises en ON en.id = h.enterprise_id`
 
 type scanner interface{ Scan(...any) error }
 
@@ -44,7 +45,7 @@ func (m *Module) scan(s scanner, now time.Time) (Hazard, error) {
 	var h Hazard
 	var status string
 	err := s.Scan(&h.ID, &h.Code, &h.Title, &h.Description, &h.Category, &h.Industry, &h.Grade, &h.Source, &status,
-		db.NullID{P: &h.EnterpriseID}, db.NullID{P: &h.RiskPointID}, &h.RiskPointName, &h.Place, &h.GridID, &h.GridCode, &h.VillageName, &h.TownID, &h.TownName, &h.Address,
+		db.NullID{P: &h.EnterpriseID}, &h.EnterpriseName, db.NullID{P: &h.RiskPointID}, &h.RiskPointName, &h.Place, &h.GridID, &h.GridCode, &h.VillageName, &h.TownID, &h.TownName, &h.Address,
 		&h.FoundBy, &h.FoundByName, &h.FoundAt, db.NullID{P: &h.OwnerID}, &h.OwnerName, db.NullID{P: &h.SupervisorOrgID},
 		&h.SupervisorName, &h.Measures, &h.Deadline, &h.Responsibility, &h.FundsYuan, &h.ContingencyPlan, &h.Listed,
 		db.NullID{P: &h.ListingLeaderID}, &h.ListingLeader, &h.ListedAt, &h.ListingDoc, &h.SubmittedAt, &h.ClosedAt,
@@ -127,6 +128,9 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 	}
 	if f.Listed != nil {
 		w.Add("h.listed = ?", *f.Listed)
+	}
+	if f.ListingLeaderID != nil {
+		w.Add("h.listing_leader_id = ?", *f.ListingLeaderID)
 	}
 	if f.Mine != nil && *f.Mine {
 		w.Add("(h.owner_id = ? OR h.found_by = ? OR h.supervisor_org_id = ?)", p.UserID, p.UserID, p.OrgID)

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
@@ -58,6 +60,17 @@ func Status(c Code) int {
 	return http.StatusInternalServerError
 }
 
+// SetRetryAfter sets the Retry-After header (whole seconds, rounded up, at least 1) when
+// err carries a RetryAfter; the API's problem documents and the pages both use it.
+func SetRetryAfter(h http.Header, err error) {
+	var e *Error
+	if !errors.As(err, &e) || e.RetryAfter <= 0 {
+		return
+	}
+	secs := int64((e.RetryAfter + time.Second - 1) / time.Second)
+	h.Set("Retry-After", strconv.FormatInt(secs, 10))
+}
+
 // Error is an error a user may see. Key and Args name a catalog message; Fields carry
 // per-field validation failures; Err is the hidden cause, logged but never shown.
 type Error struct {
@@ -66,7 +79,10 @@ type Error struct {
 	Args   map[string]any // values for the message's placeholders
 	Fields []FieldError
 	Extra  map[string]any // machine-readable members added to the problem document
-	Err    error
+	// RetryAfter, when positive, is how long the client should wait before trying again
+	// (a lock, a throttle); SetRetryAfter turns it into the Retry-After header.
+	RetryAfter time.Duration
+	Err        error
 }
 
 // FieldError is one rule one field broke. Field is the API field name (snake_case).

@@ -3,6 +3,7 @@ package auth
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestPassword_HashAndVerify(t *testing.T) {
@@ -79,5 +80,105 @@ func TestIndustryBound(t *testing.T) {
 	}
 	if industryBound([]Role{Department, Leader}) || industryBound([]Role{Town}) {
 		t.Error("a district-wide or territorial role is not industry-bound")
+	}
+}
+
+func TestClientKey(t *testing.T) {
+	for ip, want := range map[string]string{
+		"203.0.113.7":             "203.0.113.7",
+		"::ffff:203.0.113.7":      "203.0.113.7",
+		"2001:db8:1:2::10":        "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff::99":   "2001:db8:1:2::/64",
+		"fe80::1%eth0":            "fe80::/64",
+		"":                        "",
+		"@unix-socket-peer":       "@unix-socket-peer",
+		"2001:db8:1:3:0:0:0:0010": "2001:db8:1:3::/64",
+	} {
+		if got := ClientKey(ip); got != want {
+			t.Errorf("ClientKey(%q) = %q, want %q", ip, got, want)
+		}
+	}
+}
+
+// One client must not be able to lock an account: the lockout threshold has to exceed
+// the client's budget.
+func TestConfig_CheckThrottle(t *testing.T) {
+	if err := DefaultConfig().CheckThrottle(); err != nil {
+		t.Errorf("defaults: %v", err)
+	}
+	c := DefaultConfig()
+	c.LockoutThreshold = c.ClientLimit
+	if err := c.CheckThrottle(); err == nil || !strings.Contains(err.Error(), "--lockout-threshold") {
+		t.Errorf("threshold = client limit: %v", err)
+	}
+	c = DefaultConfig()
+	c.ClientWindow = 0
+	if err := c.CheckThrottle(); err == nil {
+		t.Error("zero window accepted")
+	}
+}
+
+func TestPasswordRules_CommonPatternPersonal(t *testing.T) {
+	for _, c := range []struct {
+		pw       string
+		personal []string
+		want     string
+	}{
+		// The operators' and the demo's own passwords stay valid.
+		{"demo-pass-2026", nil, ""},
+		{"linjiang-2015", nil, ""},
+		{"fixture-pass-2026", []string{"town01", "东湖镇用户", "东湖镇人民政府"}, ""},
+		{"k7mp-x3fa-q9tw", nil, ""},
+		{"Zhangsan#1990", []string{"town08", "张三", "城关镇"}, ""},
+		// Common passwords, and common ones dressed up with digits, symbols, leet.
+		{"butterfly1", nil, "validate.password_common"},
+		{"Password2026!", nil, "validate.password_common"},
+		{"p@ssw0rd1234", nil, "validate.password_common"},
+		{"2026woaini1314", nil, "validate.password_common"},
+		{"Administrator1", nil, "validate.password_common"},
+		// Repeats and runs.
+		{"abc123abc123", nil, "validate.password_pattern"},
+		{"a123456789", nil, "validate.password_common"},
+		{"x1234567890", nil, "validate.password_pattern"},
+		{"qwerty123456", nil, "validate.password_common"},
+		{"qwertyu7654321", nil, "validate.password_pattern"},
+		{"1qaz2wsx3edc", nil, "validate.password_pattern"},
+		{"mnbvcxz654321", nil, "validate.password_pattern"},
+		{"zaq12wsxcde3", nil, "validate.password_pattern"},
+		// Personal: the username, contained, repeated, reversed, its word; the names.
+		{"town08town08", []string{"town08"}, "validate.password_personal"},
+		{"East-lake-77x", []string{"town01", "东湖镇用户", "东湖镇人民政府"}, ""},
+		{"东湖镇-Good-77x", []string{"town01", "东湖镇用户", "东湖镇人民政府"}, "validate.password_personal"},
+		{"town08-2026x", []string{"town08"}, "validate.password_personal"},
+		{"x9-80nwot-q7", []string{"town08"}, "validate.password_personal"},
+		{"Town-is-mine-7", []string{"town08"}, "validate.password_personal"},
+		{"construction2026", []string{"dept-construction"}, "validate.password_personal"},
+		{"张三abc12345", []string{"patrol0001", "张三"}, "validate.password_personal"},
+		{"城关镇aq2026xy", []string{"town08", "王五", "城关镇"}, "validate.password_personal"},
+		{"ADMIN-x7-2026", []string{"admin"}, "validate.password_personal"},
+	} {
+		if got := CheckPasswordRules(c.pw, c.personal...); got != c.want {
+			t.Errorf("%q (%v): %q, want %q", c.pw, c.personal, got, c.want)
+		}
+	}
+}
+
+// Every entry of the lists of three or more characters with a letter is refused: as it is, and with digits or
+// symbols around it.
+func TestPasswordRules_ListsAreUsed(t *testing.T) {
+	n := 0
+	for w := range commonPasswords() {
+		n++
+		if len(w) < 3 || strings.IndexFunc(w, unicode.IsLetter) < 0 {
+			continue // one or two letters are too short to refuse
+		}
+		for _, pw := range []string{w, w + "2026", "#" + w + "99!"} {
+			if !isCommonPassword(pw) {
+				t.Errorf("%q is listed but %q is not refused", w, pw)
+			}
+		}
+	}
+	if n < 3400 {
+		t.Errorf("%d common passwords loaded, want the whole list", n)
 	}
 }

@@ -78,18 +78,19 @@ func (m *Middleware) Handler(next http.Handler) http.Handler {
 }
 
 // csrfOK checks the synchronizer token: the X-CSRF-Token header (htmx and scripts) or
-// the csrf_token form field (plain forms) must equal the session's token.
+// the csrf_token form field (plain forms; in a multipart form, its first part) must
+// equal the session's token. A token is never read from the URL, where it would land in
+// the address bar, the history and the logs.
 func (m *Middleware) csrfOK(r *http.Request, want string) bool {
 	got := r.Header.Get("X-CSRF-Token")
 	if got == "" {
-		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		switch ct {
 		case "application/x-www-form-urlencoded":
 			r.Body = http.MaxBytesReader(nil, r.Body, 1<<20)
 			got = r.PostFormValue("csrf_token")
 		case "multipart/form-data":
-			// Uploads carry the token in the header; a plain multipart form posts it first.
-			got = r.URL.Query().Get("csrf_token")
+			got = multipartToken(r, params["boundary"])
 		}
 	}
 	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1

@@ -72,24 +72,3 @@ var dummyHash = sync.OnceValue(func() string {
 	}
 	return h
 })
-
-// CheckPasswordRules reports the message key of the first rule a new password breaks:
-// at least 10 characters, with letters and digits. Empty when it passes.
-func CheckPasswordRules(pw string) string {
-	if len([]rune(pw)) < 10 {
-		return "validate.password_short"
-	}
-	var letter, digit bool
-	for _, r := range pw {
-		switch {
-		case r >= '0' && r <= '9':
-			digit = true
-		case (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'):
-			letter = true
-		}
-	}
-	if !letter || !digit {
-		return "validate.password_mix"
-	}
-	return ""
-}

@@ -22,10 +22,13 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
-// Config holds the sign-in and session policy.
+// Config holds the sign-in and session policy (throttle.go explains the two sign-in
+// counters and why the lockout threshold must be well above the client limit).
 type Config struct {
-	LockoutThreshold int           // consecutive failures that lock an account (5)
-	LockoutDuration  time.Duration // how long the lock lasts (15 min)
+	LockoutThreshold int           // failures on one username, from any client, that lock it (30)
+	LockoutDuration  time.Duration // how long the lock lasts, and how long a failure counts (15 min)
+	ClientLimit      int           // failed sign-ins one client address may make per window (10)
+	ClientWindow     time.Duration // the client limit's window (15 min)
 	BrowserIdle      time.Duration // browser session idle timeout (30 min)
 	BrowserMax       time.Duration // browser session absolute timeout (12 h)
 	TokenIdle        time.Duration // API token idle timeout (7 days)
@@ -35,8 +38,10 @@ type Config struct {
 // DefaultConfig is the policy used unless flags say otherwise.
 func DefaultConfig() Config {
 	return Config{
-		LockoutThreshold: 5,
+		LockoutThreshold: 30,
 		LockoutDuration:  15 * time.Minute,
+		ClientLimit:      10,
+		ClientWindow:     15 * time.Minute,
 		BrowserIdle:      30 * time.Minute,
 		BrowserMax:       12 * time.Hour,
 		TokenIdle:        7 * 24 * time.Hour,
@@ -69,8 +74,10 @@ type LoginResult struct {
 // Login checks a username and password and opens a session of kind.
 //
 // Errors: Unauthenticated ("auth.bad_credentials", identical for an unknown user and a
-// wrong password, with the attempts left), Locked ("auth.locked", with unlocks_at), and
-// Invalid when a field is empty. Every attempt is audited.
+// wrong password, with the attempts left), RateLimited ("auth.throttled": the client
+// address has used its budget of failures; nothing is checked and nothing counts against
+// the account), Locked ("auth.locked", with unlocks_at), and Invalid when a field is
+// empty. Locked and RateLimited carry RetryAfter. Every attempt is audited.
 func (s *Service) Login(ctx context.Context, username, password, kind string) (*LoginResult, error) {
 	username = NormalizeUsername(username)
 	var v apperr.Validation
@@ -84,13 +91,20 @@ func (s *Service) Login(ctx context.Context, username, password, kind string) (*
 		return nil, err
 	}
 	now := s.Clock.Now()
+	client := clientOf(ctx)
+	limit, _ := s.Cfg.ClientBudget()
 
+	// A client over its budget is refused before the name or the password is looked at.
+	if n, err := s.clientFailures(ctx, client, now); err != nil {
+		return nil, err
+	} else if n >= limit {
+		return nil, s.auditLogin(ctx, username, nil, "client throttled", s.throttledErr(now))
+	}
 	// A locked name is refused before the password is looked at.
 	if until, err := s.lockedUntil(ctx, username, now); err != nil {
 		return nil, err
 	} else if !until.IsZero() {
-		s.auditLogin(ctx, username, nil, audit.Denied, "locked")
-		return nil, lockedErr(until)
+		return nil, s.auditLogin(ctx, username, nil, "locked", lockedErr(until, now))
 	}
 
 	var (
@@ -114,21 +128,34 @@ func (s *Service) Login(ctx context.Context, username, password, kind string) (*
 		_, _ = VerifyPassword(dummyHash(), password) // same cost as a real check
 	}
 	if !ok {
-		left, until, err := s.recordFailure(ctx, username, now)
-		if err != nil {
-			return nil, err
-		}
 		var uid *db.ID
 		if known {
 			uid = &userID
 		}
-		if !until.IsZero() {
-			s.auditLogin(ctx, username, uid, audit.Denied, "locked now")
-			return nil, lockedErr(until)
+		// The client's count comes first: attempts sent in parallel all pass the check
+		// above, and those beyond the budget must not reach the account's count either.
+		n, err := s.recordClientFailure(ctx, client, now)
+		if err != nil {
+			return nil, err
 		}
-		s.auditLogin(ctx, username, uid, audit.Denied, "bad credentials")
-		return nil, &apperr.Error{Code: apperr.Unauthenticated, Key: "auth.bad_credentials",
-			Args: apperr.E{"left": left}, Extra: map[string]any{"attempts_left": left}}
+		if n > limit {
+			return nil, s.auditLogin(ctx, username, uid, "client throttled", s.throttledErr(now))
+		}
+		left, until, err := s.recordFailure(ctx, username, now)
+		if err != nil {
+			return nil, err
+		}
+		if !until.IsZero() {
+			return nil, s.auditLogin(ctx, username, uid, "locked now", lockedErr(until, now))
+		}
+		if client != "" && limit-n < left {
+			left = limit - n
+		}
+		if left == 0 { // this failure used the client's last attempt
+			return nil, s.auditLogin(ctx, username, uid, "bad credentials; client throttled now", s.throttledErr(now))
+		}
+		return nil, s.auditLogin(ctx, username, uid, "bad credentials", &apperr.Error{Code: apperr.Unauthenticated,
+			Key: "auth.bad_credentials", Args: apperr.E{"left": left}, Extra: map[string]any{"attempts_left": left}})
 	}
 
 	token, csrf := newToken(), newToken()
@@ -177,10 +204,11 @@ func (s *Service) Login(ctx context.Context, username, password, kind string) (*
 	return res, nil
 }
 
-func lockedErr(until time.Time) error {
+func lockedErr(until, now time.Time) error {
 	return &apperr.Error{Code: apperr.Locked, Key: "auth.locked",
-		Args:  apperr.E{"until": until.In(displayZone).Format("2006-01-02 15:04")},
-		Extra: map[string]any{"unlocks_at": until.UTC().Format(time.RFC3339)}}
+		Args:       apperr.E{"until": until.In(displayZone).Format("2006-01-02 15:04")},
+		Extra:      map[string]any{"unlocks_at": until.UTC().Format(time.RFC3339)},
+		RetryAfter: until.Sub(now)}
 }
 
 // displayZone is China Standard Time, in which users read unlock times.
@@ -229,12 +257,14 @@ func (s *Service) recordFailure(ctx context.Context, username string, now time.T
 	return left, until, err
 }
 
-func (s *Service) auditLogin(ctx context.Context, username string, uid *db.ID, res audit.Result, why string) {
-	err := s.Audit.Record(ctx, s.DB, audit.Entry{Action: "session.create", ObjectType: "session", Result: res,
-		Status: 401, ActorID: uid, ActorName: username, Detail: map[string]any{"reason": why}})
+// auditLogin records a refused sign-in with the status it answers, and returns refusal.
+func (s *Service) auditLogin(ctx context.Context, username string, uid *db.ID, why string, refusal error) error {
+	err := s.Audit.Record(ctx, s.DB, audit.Entry{Action: "session.create", ObjectType: "session", Result: audit.Denied,
+		Status: apperr.Status(apperr.CodeOf(refusal)), ActorID: uid, ActorName: username, Detail: map[string]any{"reason": why}})
 	if err != nil && s.Log != nil {
 		s.Log.Error("audit sign-in", "err", err)
 	}
+	return refusal
 }
 
 // Unlock clears the failure count and lock of a username.

@@ -69,7 +69,7 @@ func (in *UserInput) validate(creating bool) *apperr.Validation {
 	if creating && in.PasswordHash == "" {
 		if in.Password == nil || *in.Password == "" {
 			v.Add("password", "validate.required", nil)
-		} else if key := CheckPasswordRules(*in.Password); key != "" {
+		} else if key := CheckPasswordRules(*in.Password, deref(in.Username), deref(in.DisplayName)); key != "" {
 			v.Add("password", key, nil)
 		}
 	}
@@ -126,6 +126,28 @@ func personIn(ctx context.Context, q db.Querier, sc Scope, id db.ID, field strin
 	return err
 }
 
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// checkUnitInPassword refuses a password that holds the name of the unit orgID (the
+// rules of CheckPasswordRules that need no database have passed already).
+func checkUnitInPassword(ctx context.Context, q db.Querier, password string, orgID db.ID, field string) error {
+	var unit string
+	if err := q.QueryRow(ctx, `SELECT name FROM orgs WHERE id = ?`, orgID).Scan(&unit); err != nil {
+		return err
+	}
+	if key := CheckPasswordRules(password, unit); key != "" {
+		v := apperr.Validation{}
+		v.Add(field, key, nil)
+		return v.Err()
+	}
+	return nil
+}
+
 // CreateUser adds a user inside the actor's scope and audits it.
 //
 // Errors: Invalid (field rules; username taken), NotFound-as-Invalid for an org outside
@@ -138,6 +160,11 @@ func (s *Service) CreateUser(ctx context.Context, tx *db.Tx, actor *Principal, i
 	path, err := orgPathIn(ctx, tx, actor.Scope, *in.OrgID, "org_id")
 	if err != nil {
 		return 0, err
+	}
+	if in.PasswordHash == "" {
+		if err := checkUnitInPassword(ctx, tx, *in.Password, *in.OrgID, "password"); err != nil {
+			return 0, err
+		}
 	}
 	if in.PersonID != nil {
 		if err := personIn(ctx, tx, actor.Scope, *in.PersonID, "person_id"); err != nil {
@@ -301,15 +328,16 @@ func containsRole(roles []Role, r Role) bool {
 // ResetPassword sets a new password for a user in the actor's scope, makes the user
 // change it at next sign-in, ends the user's sessions and clears any lock.
 func (s *Service) ResetPassword(ctx context.Context, tx *db.Tx, actor *Principal, id db.ID, password string) error {
-	var username, path string
-	err := tx.QueryRow(ctx, `SELECT username, org_path FROM users WHERE id = ?`, id).Scan(&username, &path)
+	var username, name, unit, path string
+	err := tx.QueryRow(ctx, `SELECT u.username, u.display_name, o.name, u.org_path FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = ?`, id).
+		Scan(&username, &name, &unit, &path)
 	if db.IsNoRows(err) || (err == nil && !actor.Scope.Contains(path)) {
 		return apperr.NotFoundf("user")
 	}
 	if err != nil {
 		return err
 	}
-	if key := CheckPasswordRules(password); key != "" {
+	if key := CheckPasswordRules(password, username, name, unit); key != "" {
 		v := apperr.Validation{}
 		v.Add("password", key, nil)
 		return v.Err()
@@ -363,7 +391,7 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, nex
 	if !ok {
 		v.Add("current_password", "validate.wrong_password", nil)
 	}
-	if key := CheckPasswordRules(next); key != "" {
+	if key := CheckPasswordRules(next, p.Username, p.DisplayName, p.OrgName); key != "" {
 		v.Add("new_password", key, nil)
 	} else if next == current {
 		v.Add("new_password", "validate.password_same", nil)

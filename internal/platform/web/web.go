@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -230,6 +231,7 @@ func (s *Site) Error(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	loc := i18n.FromContext(r.Context())
 	status := apperr.Status(e.Code)
+	apperr.SetRetryAfter(w.Header(), err)
 	data := map[string]any{"Status": status, "Title": loc.T("problem." + string(e.Code))}
 	if e.Code == apperr.Internal {
 		slog.Error("page error", "path", r.URL.Path, "err", err)
@@ -278,12 +280,13 @@ func (s *Site) RenderStatus(w http.ResponseWriter, r *http.Request, status int, 
 	if err := tc.ExecuteTemplate(&buf, entry, v); err != nil {
 		return err
 	}
+	page := fillErrorSummary(buf.Bytes(), v.L)
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Vary", "HX-Request")
 	w.WriteHeader(status)
-	_, err = buf.WriteTo(w)
+	_, err = w.Write(page)
 	return err
 }
 
@@ -356,6 +359,19 @@ func (s *Site) PanelsFor(r *http.Request) ([]template.HTML, error) {
 		out = append(out, template.HTML(buf.String())) //nolint:gosec // produced by html/template
 	}
 	return out, nil
+}
+
+// releaseRE matches a release version (v1.4.0, 1.4.0-rc.1), not a development build
+// ("dev", "dev-<revision>") nor a Go pseudo-version (v0.0.0-20261203…-abcdef).
+var releaseRE = regexp.MustCompile(`^v?\d+\.\d+\.\d+(-(alpha|beta|rc)(\.\d+)?)?$`)
+
+// ReleaseVersion is Version when it names a release, else "": the pages show a version
+// to people only when it means something to them.
+func (s *Site) ReleaseVersion() string {
+	if releaseRE.MatchString(s.Version) {
+		return strings.TrimPrefix(s.Version, "v")
+	}
+	return ""
 }
 
 // Asset returns the URL of a static file with a content fingerprint for caching.

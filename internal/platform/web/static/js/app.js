@@ -39,8 +39,18 @@
     });
   }
 
+  // A refused form's summary (the "form-errors" partial) takes the focus, so a screen
+  // reader reads it and a phone scrolls to it.
+  function initErrorSummary(root) {
+    var box = (root || document).querySelector(".error-summary");
+    if (!box || box.dataset.ready) return;
+    box.dataset.ready = "1";
+    box.focus();
+  }
+
   function onReady(root) {
     initCharts(root);
+    initErrorSummary(root);
     // Filter boxes fold away on a phone unless a filter is on (the page says so).
     if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
       (root || document).querySelectorAll("details[data-narrow-closed]").forEach(function (d) {
@@ -66,6 +76,51 @@
     btn.setAttribute("aria-expanded", open ? "true" : "false");
     if (sub) sub.hidden = !open;
   });
+
+  // A link of the error summary focuses its field, with the field's label in view.
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest(".error-summary a[data-target]");
+    if (!a) return;
+    var el = document.getElementById(a.dataset.target);
+    if (!el) return;
+    e.preventDefault();
+    var details = el.closest("details");
+    if (details && !details.open) details.open = true;
+    (el.closest(".field") || el).scrollIntoView({ block: "start" });
+    el.focus({ preventScroll: true });
+  });
+
+  // Once the person changes a field, its error message goes, and the summary counts
+  // what is left to correct.
+  function fieldChanged(e) {
+    var el = e.target;
+    var field = el.closest && el.closest(".field");
+    if (!field) return;
+    var errs = field.querySelectorAll(".field-error");
+    if (!errs.length) return;
+    errs.forEach(function (p) { p.remove(); });
+    field.classList.remove("has-error");
+    var box = document.querySelector(".error-summary");
+    var list = box && box.querySelector(".error-summary-list");
+    if (!list) return;
+    list.querySelectorAll("a[data-target]").forEach(function (a) {
+      var target = document.getElementById(a.dataset.target);
+      if (target && field.contains(target)) a.closest("li").remove();
+    });
+    var title = box.querySelector(".error-summary-title");
+    var left = list.querySelectorAll("li").length;
+    if (!title || !title.dataset.countText) return;
+    if (left) {
+      title.textContent = title.dataset.countText.replace("{n}", left);
+    } else {
+      title.textContent = title.dataset.noneText;
+      list.remove();
+      box.classList.add("is-fixed");
+      box.setAttribute("role", "status");
+    }
+  }
+  document.addEventListener("input", fieldChanged);
+  document.addEventListener("change", fieldChanged);
 
   // Buttons with data-print print the page (the rectification order).
   document.addEventListener("click", function (e) {
@@ -104,6 +159,14 @@
       }
     });
     box.hidden = !box.childNodes.length;
+  });
+
+  // Enter in a search box marked data-no-submit does not send the form around it (the
+  // report form's enterprise search): the box searches as it is typed in.
+  ["keydown", "keypress"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      if (e.key === "Enter" && e.target.matches && e.target.matches("input[data-no-submit]")) e.preventDefault();
+    });
   });
 
   // Forms with data-busy say they are sending (uploads from a phone take a while) and
