@@ -90,17 +90,8 @@ func (s *Site) funcs(loc i18n.Localizer) template.FuncMap {
 			return m
 		},
 		"slist": func(s ...string) []string { return s },
-		"industry": func(code string) string {
-			s.mu.RLock()
-			defer s.mu.RUnlock()
-			if n, ok := s.industries[code]; ok {
-				if loc.Lang == i18n.En {
-					return n[1]
-				}
-				return n[0]
-			}
-			return code
-		},
+		// industry shows an industry code by its name in the reader's language.
+		"industry": func(code string) string { return loc.Name(i18n.KindIndustry, code) },
 		"has": func(list []string, s string) bool {
 			for _, x := range list {
 				if x == s {

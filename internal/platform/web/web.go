@@ -84,8 +84,6 @@ type Site struct {
 	panels []Panel
 	pages  []Page
 
-	industries map[string][2]string // code -> {zh, en}
-
 	base      *template.Template
 	errorPage *template.Template
 	assets    map[string]string // static path -> content hash
@@ -145,13 +143,6 @@ func (s *Site) Pages() []Page {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return slices.Clone(s.pages)
-}
-
-// SetIndustries sets the industry names the "industry" template function shows.
-func (s *Site) SetIndustries(names map[string][2]string) {
-	s.mu.Lock()
-	s.industries = names
-	s.mu.Unlock()
 }
 
 // AddNav adds a navigation entry.
