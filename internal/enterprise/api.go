@@ -29,7 +29,7 @@ var export = api.Export[Enterprise]{Name: "enterprise.export", Columns: []api.Co
 	{Header: "enterprise.field.standard_grade", Value: func(e Enterprise) any { return i18n.Key("enterprise.grade." + e.StandardGrade) }, Width: 12},
 	{Header: "enterprise.field.status", Value: func(e Enterprise) any { return i18n.Key("enterprise.status." + e.Status) }, Width: 10},
 	{Header: "enterprise.field.open_hazards", Value: func(e Enterprise) any { return e.OpenHazards }, Width: 8},
-	{Header: "enterprise.field.next_inspection", Value: func(e Enterprise) any { return e.NextInspectionAt }, Width: 17},
+	{Header: "enterprise.field.next_inspection", Value: func(e Enterprise) any { return api.Day(e.NextInspectionAt) }, Width: 12},
 }}
 
 func reasonText(rs []Reason) string {
@@ -114,9 +114,10 @@ type RulesView struct {
 var enforcementExport = api.Export[Enforcement]{Name: "enterprise.export_enforcement", Columns: []api.Column[Enforcement]{
 	{Header: "enterprise.field.name", Value: func(a Enforcement) any { return a.EnterpriseName }, Width: 30},
 	{Header: "enterprise.field.enforcement_kind", Value: func(a Enforcement) any { return i18n.Key("enterprise.enforcement." + a.Kind) }, Width: 14},
-	{Header: "enterprise.field.decided_at", Value: func(a Enforcement) any { return a.DecidedAt }, Width: 17},
+	{Header: "enterprise.field.decided_at", Value: func(a Enforcement) any { return api.Day(&a.DecidedAt) }, Width: 12},
 	{Header: "enterprise.field.doc_number", Value: func(a Enforcement) any { return a.DocNumber }, Width: 20},
 	{Header: "enterprise.field.amount_yuan", Value: func(a Enforcement) any { return a.AmountYuan }, Width: 12},
+	{Header: "ent.field.deadline", Value: func(a Enforcement) any { return api.DueDay(a.Deadline) }, Width: 12},
 	{Header: "enterprise.field.outcome", Value: func(a Enforcement) any { return i18n.Key("enterprise.outcome." + a.Outcome) }, Width: 10},
 	{Header: "enterprise.field.org", Value: func(a Enforcement) any { return a.OrgName }, Width: 20},
 	{Header: "enterprise.field.reason", Value: func(a Enforcement) any { return a.Reason }, Width: 40},

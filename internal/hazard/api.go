@@ -27,7 +27,7 @@ var export = api.Export[Hazard]{Name: "hazard.export", Columns: []api.Column[Haz
 	{Header: "hazard.field.found_by", Value: func(h Hazard) any { return h.FoundByName }, Width: 12},
 	{Header: "hazard.field.owner", Value: func(h Hazard) any { return h.OwnerName }, Width: 12},
 	{Header: "hazard.field.supervisor", Value: func(h Hazard) any { return h.SupervisorName }, Width: 20},
-	{Header: "hazard.field.deadline", Value: func(h Hazard) any { return h.Deadline }, Width: 17},
+	{Header: "hazard.field.deadline", Value: func(h Hazard) any { return api.DueDay(h.Deadline) }, Width: 12},
 	{Header: "hazard.field.closed_at", Value: func(h Hazard) any { return h.ClosedAt }, Width: 17},
 }}
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
@@ -53,10 +54,10 @@ func (m *Module) listPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 			TownID: idText(f.TownID), VillageID: idText(f.VillageID), EnterpriseID: idText(f.EnterpriseID),
 			Overdue: boolText(f.Overdue), Mine: boolText(f.Mine), CanReport: p.Can(PermReport), Filtered: len(l.Export) > 0}
 		if f.FoundFrom != nil {
-			v.FoundFrom = f.FoundFrom.In(chinaTime).Format(time.DateOnly)
+			v.FoundFrom = clock.DateText(*f.FoundFrom)
 		}
 		if f.FoundTo != nil {
-			v.FoundTo = f.FoundTo.In(chinaTime).Format(time.DateOnly)
+			v.FoundTo = clock.DateText(*f.FoundTo)
 		}
 		if v.Towns, err = m.placeChoices(ctx, p.Scope, "town", nil); err != nil {
 			return err
@@ -131,7 +132,7 @@ func chips(loc i18n.Localizer, p *auth.Principal, l *web.ListPage, f Filter) []c
 		add("enterprise_id", loc.T("hazard.chip.enterprise"))
 	}
 	if f.DeadlineTo != nil {
-		add("deadline_to", loc.T("hazard.chip.deadline_to", "date", f.DeadlineTo.In(chinaTime).Format(time.DateOnly)))
+		add("deadline_to", loc.T("hazard.chip.deadline_to", "date", clock.DateText(*f.DeadlineTo)))
 	}
 	return out
 }

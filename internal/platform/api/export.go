@@ -12,12 +12,16 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
 // Column is one column of an export: a header message key and the cell value of a row.
 // Values may be string, number, bool (rendered 是/否 or Yes/No), time.Time (China time),
-// an i18n.Key (translated) or nil.
+// a day (Day, DueDay: a date cell), a value in the reader's language (i18n.Key, i18n.Keys,
+// i18n.Name for an industry and other reference codes, i18n.Names) or nil. A person reads
+// every cell: an enum or a code shows by its name, and a code an integrator needs goes in
+// a column of its own.
 type Column[T any] struct {
 	Header string
 	Value  func(T) any
@@ -36,7 +40,7 @@ type Export[T any] struct {
 func (ex Export[T]) Write(w http.ResponseWriter, r *http.Request, format string, rows func(each func(T) error) error) error {
 	loc := i18n.FromContext(r.Context())
 	name := loc.T(ex.Name)
-	file := fmt.Sprintf("%s-%s.%s", name, time.Now().In(ChinaTime).Format("20060102-1504"), format)
+	file := fmt.Sprintf("%s-%s.%s", name, time.Now().In(clock.China).Format("20060102-1504"), format)
 	headers := make([]any, len(ex.Columns))
 	for i, c := range ex.Columns {
 		headers[i] = loc.T(c.Header)
@@ -139,12 +143,22 @@ func (ex Export[T]) writeXLSX(w http.ResponseWriter, loc i18n.Localizer, disposi
 	if err := sw.SetRow("A1", head); err != nil {
 		return err
 	}
+	dateFmt := "yyyy-mm-dd"
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	if err != nil {
+		return err
+	}
 	rowNum := 1
 	cells := make([]any, len(ex.Columns))
 	err = rows(func(t T) error {
 		rowNum++
 		for i, c := range ex.Columns {
-			cells[i] = cellValue(loc, c.Value(t))
+			v := cellValue(loc, c.Value(t))
+			if d, ok := v.(day); ok {
+				// A date cell: the day's own date, whatever the zone of the reader's Excel.
+				v = excelize.Cell{StyleID: dateStyle, Value: time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)}
+			}
+			cells[i] = v
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, rowNum)
 		return sw.SetRow(cell, cells)
@@ -181,15 +195,43 @@ func sheetName(s string) string {
 	return s
 }
 
+// day is a date cell: the China day's first midnight (see Day and DueDay).
+type day struct{ time.Time }
+
+// Day is the cell of the China day t falls on (a decision, a visit): a date cell in xlsx,
+// 2027-01-31 in csv. A nil or zero time is an empty cell.
+func Day(t *time.Time) any {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	c := t.In(clock.China)
+	return day{time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, clock.China)}
+}
+
+// DueDay is the cell of a deadline, stored as the end of its day: the day it is due
+// (clock.DueDay), a date cell in xlsx, 2027-01-31 in csv. A nil or zero time is an empty
+// cell.
+func DueDay(t *time.Time) any {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	return day{clock.DueDay(*t)}
+}
+
 func cellValue(loc i18n.Localizer, v any) any {
+	if text, ok := loc.Value(v); ok {
+		return text
+	}
 	switch v := v.(type) {
 	case nil:
 		return nil
+	case day:
+		return v
 	case time.Time:
 		if v.IsZero() {
 			return nil
 		}
-		return v.In(ChinaTime).Format("2006-01-02 15:04")
+		return v.In(clock.China).Format("2006-01-02 15:04")
 	case *time.Time:
 		if v == nil {
 			return nil
@@ -200,8 +242,6 @@ func cellValue(loc i18n.Localizer, v any) any {
 			return loc.T("common.yes")
 		}
 		return loc.T("common.no")
-	case i18n.Key:
-		return loc.T(string(v))
 	case fmt.Stringer:
 		return v.String()
 	}
@@ -214,6 +254,8 @@ func cellText(loc i18n.Localizer, v any) string {
 		return ""
 	case string:
 		return c
+	case day:
+		return c.Format(time.DateOnly)
 	default:
 		return fmt.Sprint(c)
 	}
