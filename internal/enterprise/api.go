@@ -78,7 +78,8 @@ func (m *Module) Routes(r *api.Registry) {
 		Summary: "Close a pending step: passed, failed, refused or done", Perm: &PermEnforce, Object: "enforcement",
 		Body: OutcomeInput{}, Response: Enforcement{}, Handler: m.apiOutcome})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}/visits", ID: "listVisits", Tag: "enterprise",
-		Summary: "An enterprise's supervision visits", Object: "enterprise", Response: Visit{}, List: true, Handler: m.apiVisits})
+		Summary: "An enterprise's supervision visits (JSON, CSV, xlsx)", Object: "enterprise", Response: Visit{}, List: true,
+		Sorts: visitSorting.Fields(), Handler: m.apiVisits})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/{id}/visits", ID: "recordVisit", Tag: "enterprise",
 		Summary: "Record a supervision visit (resets the inspection clock of the enterprise's color)", Perm: &PermEnforce,
 		Object: "enterprise", Body: VisitInput{}, Status: http.StatusCreated, Response: Visit{}, Handler: m.apiRecordVisit})
@@ -308,11 +309,17 @@ func (m *Module) apiVisits(w http.ResponseWriter, r *http.Request) error {
 	if err := api.DecodeQuery(r, nil, true); err != nil {
 		return err
 	}
-	vs, err := m.Visits(r.Context(), auth.FromContext(r.Context()), id)
+	lp, err := api.ParseList(r, visitSorting)
 	if err != nil {
 		return err
 	}
-	return api.JSON(w, http.StatusOK, api.Page[Visit]{Items: vs, Total: len(vs), Page: 1, PerPage: max(len(vs), 1)})
+	p := auth.FromContext(r.Context())
+	if _, err := m.Get(r.Context(), m.DB, p, id, false); err != nil {
+		return err // out of scope: 404 before any file begins
+	}
+	return api.ServeList(w, r, lp, visitExport, func(ctx context.Context, lp api.ListParams, each func(Visit) error) (int, error) {
+		return m.ListVisits(ctx, p, id, lp, each)
+	})
 }
 
 func (m *Module) apiRecordVisit(w http.ResponseWriter, r *http.Request) error {
