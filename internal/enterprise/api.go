@@ -17,7 +17,7 @@ var export = api.Export[Enterprise]{Name: "enterprise.export", Columns: []api.Co
 	{Header: "enterprise.field.credit_code", Value: func(e Enterprise) any { return e.CreditCode }, Width: 22},
 	{Header: "enterprise.field.color", Value: func(e Enterprise) any { return i18n.Key("enterprise.color." + e.Color) }, Width: 8},
 	{Header: "enterprise.field.reasons", Value: func(e Enterprise) any { return reasonText(e.Reasons) }, Width: 50},
-	{Header: "enterprise.field.industry", Value: func(e Enterprise) any { return e.Industry }, Width: 14},
+	{Header: "enterprise.field.industry", Value: func(e Enterprise) any { return i18n.Industry(e.Industry) }, Width: 14},
 	{Header: "enterprise.field.town", Value: func(e Enterprise) any { return e.TownName }, Width: 12},
 	{Header: "enterprise.field.village", Value: func(e Enterprise) any { return e.VillageName }, Width: 12},
 	{Header: "enterprise.field.grid", Value: func(e Enterprise) any { return e.GridCode }, Width: 18},
