@@ -1,11 +1,15 @@
 package api
 
 import (
+	"archive/zip"
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -169,12 +173,85 @@ func (ex Export[T]) writeXLSX(w http.ResponseWriter, loc i18n.Localizer, disposi
 	if err := sw.Flush(); err != nil {
 		return err
 	}
+	// The stream writer declares the sheet's dimension before any row is known
+	// (<dimension ref="A1">); the workbook goes through a temporary file so the sheet
+	// can declare the range it holds, which readers use to size the sheet.
+	tmp, err := os.CreateTemp("", "safeduty-export-*.xlsx")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if _, err := f.WriteTo(tmp); err != nil {
+		return err
+	}
+	size, err := tmp.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return err
+	}
+	last, _ := excelize.CoordinatesToCellName(len(ex.Columns), rowNum)
 	h := w.Header()
 	h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	h.Set("Content-Disposition", disposition)
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-	_, err = f.WriteTo(w)
+	return copyWorkbook(w, tmp, size, "A1:"+last)
+}
+
+// copyWorkbook copies the xlsx package in src to w, declaring ref as the dimension of its
+// worksheet; the other parts are copied without recompressing them.
+func copyWorkbook(w io.Writer, src io.ReaderAt, size int64, ref string) error {
+	zr, err := zip.NewReader(src, size)
+	if err != nil {
+		return err
+	}
+	zw := zip.NewWriter(w)
+	for _, part := range zr.File {
+		if !strings.HasPrefix(part.Name, "xl/worksheets/") || !strings.HasSuffix(part.Name, ".xml") {
+			if err := zw.Copy(part); err != nil {
+				return err
+			}
+			continue
+		}
+		pw, err := zw.CreateHeader(&zip.FileHeader{Name: part.Name, Method: zip.Deflate, Modified: part.Modified})
+		if err != nil {
+			return err
+		}
+		rc, err := part.Open()
+		if err != nil {
+			return err
+		}
+		err = setDimension(pw, rc, ref)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+// dimensionAttr starts the dimension of a worksheet, which precedes its rows.
+var dimensionAttr = []byte(`<dimension ref="`)
+
+// setDimension copies a worksheet's XML from src to dst with its dimension set to ref.
+func setDimension(dst io.Writer, src io.Reader, ref string) error {
+	br := bufio.NewReaderSize(src, 64<<10)
+	head, _ := br.Peek(64 << 10) // a shorter sheet is all there
+	if i := bytes.Index(head, dimensionAttr); i >= 0 {
+		i += len(dimensionAttr)
+		if j := bytes.IndexByte(head[i:], '"'); j >= 0 {
+			if _, err := dst.Write(head[:i]); err != nil {
+				return err
+			}
+			if _, err := io.WriteString(dst, ref); err != nil {
+				return err
+			}
+			if _, err := br.Discard(i + j); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := io.Copy(dst, br)
 	return err
 }
 
