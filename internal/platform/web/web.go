@@ -186,7 +186,7 @@ func (s *Site) handler(p Page) http.Handler {
 		}
 		if err != nil {
 			if sw.Status != 0 {
-				slog.Error("page failed after the response began", "path", r.URL.Path, "err", err)
+				httpx.LogCutShort(r, err)
 				panic(http.ErrAbortHandler)
 			}
 			s.Error(sw, r, err)
