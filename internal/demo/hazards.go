@@ -833,8 +833,12 @@ func (p *hzPlan) inbox(ix *hzPeople, now time.Time) {
 	default:
 		return
 	}
+	kind := last.action // the loop's notices are named after the step: hazard.assign, hazard.submit …
+	if kind == "report" {
+		kind = "reported" // … but a report's is hazard.reported (hazard.notice.reported)
+	}
 	for _, u := range dedupeUsers(to, last.actor) {
-		p.notices = append(p.notices, hzNotice{user: u, at: last.at, kind: last.action})
+		p.notices = append(p.notices, hzNotice{user: u, at: last.at, kind: kind})
 	}
 }
 
