@@ -9,6 +9,7 @@ import (
 
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
@@ -124,7 +125,7 @@ func (m *Module) adminPanel(r *http.Request) (any, error) {
 		return nil, err
 	}
 	since := m.Auth.Clock.Now().Add(-24 * time.Hour)
-	d.Since = since.In(api.ChinaTime).Format("2006-01-02")
+	d.Since = clock.DateText(since)
 	if d.FailedSignIns, err = m.countAudit(ctx, sc, AuditFilter{Action: "session.create", Result: "denied", From: &since}); err != nil {
 		return nil, err
 	}

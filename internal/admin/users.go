@@ -9,6 +9,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
 var userSorting = api.Sorting{
@@ -31,12 +32,13 @@ var userExport = api.Export[User]{Name: "admin.export.users", Columns: []api.Col
 	{Header: "admin.field.last_login_at", Value: func(u User) any { return u.LastLoginAt }, Width: 18},
 }}
 
-func rolesText(roles []auth.Role) string {
-	parts := make([]string, len(roles))
+// rolesText names the roles in the reader's language.
+func rolesText(roles []auth.Role) i18n.Keys {
+	keys := make(i18n.Keys, len(roles))
 	for i, r := range roles {
-		parts[i] = string(r)
+		keys[i] = i18n.Key(r.MessageKey())
 	}
-	return strings.Join(parts, ", ")
+	return keys
 }
 
 func userSelect(e db.Engine) string {

@@ -390,16 +390,17 @@ func (a *App) districtName(ctx context.Context) string {
 	return name
 }
 
-// RefreshReferenceData reloads the names pages show for reference codes (industries).
+// RefreshReferenceData reloads the names that pages, exports and notices show for
+// reference codes (industries) into the message catalog.
 func (a *App) RefreshReferenceData(ctx context.Context) {
 	inds, err := a.Org.ListIndustries(ctx)
 	if err != nil {
 		a.Cfg.Log.Warn("load industries", "err", err)
 		return
 	}
-	names := make(map[string][2]string, len(inds))
+	names := make(map[string]map[i18n.Lang]string, len(inds))
 	for _, i := range inds {
-		names[i.Code] = [2]string{i.NameZh, i.NameEn}
+		names[i.Code] = map[i18n.Lang]string{i18n.Zh: i.NameZh, i18n.En: i.NameEn}
 	}
-	a.Site.SetIndustries(names)
+	i18n.Default.SetNames(i18n.KindIndustry, names)
 }

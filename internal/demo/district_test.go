@@ -15,7 +15,7 @@ import (
 
 // TestDemo builds the demo district once per engine (the build is the slow part, above
 // all under the race detector) and checks what it holds: the chosen password, the
-// enterprises and the hazards.
+// enterprises, the hazards and the notices.
 func TestDemo(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		res := buildAt(t, d, hazardsBuilt)
@@ -37,6 +37,7 @@ func TestDemo(t *testing.T) {
 		})
 		t.Run("Enterprises", func(t *testing.T) { checkEnterprises(t, d, res) })
 		t.Run("Hazards", func(t *testing.T) { checkHazards(t, d, res) })
+		t.Run("Notices", func(t *testing.T) { checkNotices(t, d) })
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
@@ -117,7 +118,7 @@ func buildEnterprises(ctx context.Context, b *builder) error {
 	}
 	gp := &gridPicker{d: d, cum: map[[2]int][]int{}}
 	names, codes := map[string]bool{}, map[string]bool{}
-	importAt := endOfChinaDay(b.now.Add(-importAgo)).Add(-15 * time.Hour) // 09:00 that day
+	importAt := clock.EndOfDay(b.now.Add(-importAgo)).UTC().Add(-15 * time.Hour) // 09:00 that day
 
 	var ents []*Enterprise
 	// ent0001's enterprise: a hotel in the first community of town01.
@@ -324,8 +325,8 @@ func (b *builder) fillEnterprise(e *Enterprise, codes map[string]bool, importAt 
 	}
 	e.Created, e.late = importAt, late
 	if late {
-		c := b.now.Add(-b.between(20*day, importAgo-20*day)).In(chinaZone)
-		e.Created = time.Date(c.Year(), c.Month(), c.Day(), 9, 0, 0, 0, chinaZone).Add(b.between(0, 8*time.Hour)).UTC().Truncate(time.Second)
+		c := b.now.Add(-b.between(20*day, importAgo-20*day)).In(clock.China)
+		e.Created = time.Date(c.Year(), c.Month(), c.Day(), 9, 0, 0, 0, clock.China).Add(b.between(0, 8*time.Hour)).UTC().Truncate(time.Second)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/safeduty/safeduty/internal/enterprise"
 	"github.com/safeduty/safeduty/internal/hazard"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
@@ -390,7 +391,7 @@ func (b *builder) planVisits(e *Enterprise, ix *hzPeople, greenMonths, colorMont
 	for _, p := range e.hazards {
 		kind := map[string]string{"department_inspection": "routine", "campaign": "campaign", "supervision_group": "unannounced"}[p.source]
 		if kind != "" {
-			k := key{p.foundBy, p.foundAt.In(chinaZone).Format("2006-01-02")}
+			k := key{p.foundBy, p.foundAt.In(clock.China).Format("2006-01-02")}
 			if vi := found[k]; vi != nil {
 				vi.findings++
 				vi.note = fmt.Sprintf("检查发现隐患%d项，已登记并交办整改。", vi.findings)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/safeduty/safeduty/internal/hazard"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 )
 
 // entAction is one enforcement step against an enterprise (enforcement_actions).
@@ -143,7 +144,7 @@ func buildEnforcement(ctx context.Context, b *builder) error {
 		add(penalty)
 		s := &entAction{ent: e, kind: "suspension", decided: penalty.decided.Add(b.between(2*day, 6*day)),
 			reason: fmt.Sprintf("存在重大事故隐患（%s）且逾期未整改，责令停产停业整改", p.tpl.title)}
-		s.deadline = endOfChinaDay(s.decided.Add(30 * day))
+		s.deadline = clock.EndOfDay(s.decided.Add(30 * day)).UTC()
 		s.outcomeAt = s.deadline.Add(b.between(day, 4*day))
 		switch {
 		case i == suspFailed-1:
@@ -250,7 +251,7 @@ func buildEnforcement(ctx context.Context, b *builder) error {
 	seq := map[string]int{}
 	rows := make([][]any, len(all))
 	for i, a := range all {
-		y := a.decided.In(chinaZone).Year()
+		y := a.decided.In(clock.China).Year()
 		k := fmt.Sprintf("%s|%s|%d", a.org.Slug, word[a.kind], y)
 		seq[k]++
 		a.doc = fmt.Sprintf("临%s%s〔%d〕%d号", docAbbr[a.org.Slug], word[a.kind], y, seq[k])
@@ -309,8 +310,8 @@ func minTime(a, c time.Time) time.Time {
 // workHours moves t to a time in the working hours of its day, China time, not after the
 // build.
 func workHours(b *builder, t time.Time) time.Time {
-	c := t.In(chinaZone)
-	w := time.Date(c.Year(), c.Month(), c.Day(), 9, 0, 0, 0, chinaZone).Add(b.between(0, 8*time.Hour)).UTC().Truncate(time.Second)
+	c := t.In(clock.China)
+	w := time.Date(c.Year(), c.Month(), c.Day(), 9, 0, 0, 0, clock.China).Add(b.between(0, 8*time.Hour)).UTC().Truncate(time.Second)
 	if w.After(b.now) {
 		w = b.now.Add(-b.between(time.Minute, time.Hour)).Truncate(time.Second)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
@@ -46,10 +47,6 @@ const (
 	leaderAfter   = 7 * 24 * time.Hour // hazard.DefaultConfig().LeaderAfter
 	day           = 24 * time.Hour
 )
-
-// chinaZone is the district's time: working hours and deadlines (the end of a day) are
-// China time.
-var chinaZone = time.FixedZone("CST", 8*3600)
 
 // hazardSources with their weights: patrols and self-inspections find most hazards.
 var hazardSources = []struct {
@@ -335,12 +332,6 @@ func (b *builder) between(lo, hi time.Duration) time.Duration {
 // pick draws one of list.
 func pick[T any](b *builder, list []T) T { return list[b.rng.IntN(len(list))] }
 
-// endOfChinaDay is the deadline "by the end of the day" of t: the next midnight, China time.
-func endOfChinaDay(t time.Time) time.Time {
-	c := t.In(chinaZone)
-	return time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, chinaZone).Add(day).UTC()
-}
-
 // publicContent returns the public places' content of industry code.
 func publicContent(code string) *industryContent {
 	for i := range hazardContent {
@@ -376,8 +367,8 @@ func (b *builder) planHazard(ix *hzPeople, s hzSpec, urban, rural []int, ents *e
 	default:
 		ago = b.between(0, 364*day)
 	}
-	c := now.Add(-ago).In(chinaZone)
-	p.foundAt = time.Date(c.Year(), c.Month(), c.Day(), 8, 30, 0, 0, chinaZone).Add(b.between(0, 9*time.Hour)).UTC()
+	c := now.Add(-ago).In(clock.China)
+	p.foundAt = time.Date(c.Year(), c.Month(), c.Day(), 8, 30, 0, 0, clock.China).Add(b.between(0, 9*time.Hour)).UTC()
 	if latest := now.Add(-3 * time.Hour); p.foundAt.After(latest) {
 		p.foundAt = latest.Add(-b.between(0, 2*time.Hour))
 	}
@@ -550,7 +541,7 @@ func (p *hzPlan) plan(b *builder, kind string) {
 	case "overdue":
 		days = 30
 	}
-	p.deadline = endOfChinaDay(assign.Add(time.Duration(days) * day))
+	p.deadline = clock.EndOfDay(assign.Add(time.Duration(days) * day)).UTC()
 	ad := map[string]any{"owner_id": p.owner.ID.String(), "supervisor_org_id": p.supervisor.ID.String(),
 		"measures": p.tpl.measures, "deadline": p.deadline.UTC().Format(time.RFC3339)}
 	if major {
@@ -727,7 +718,7 @@ func numberListings(plans []*hzPlan) {
 	slices.SortStableFunc(ls, func(a, c listing) int { return a.at.Compare(c.at) })
 	n := map[int]int{}
 	for _, l := range ls {
-		y := l.at.In(chinaZone).Year()
+		y := l.at.In(clock.China).Year()
 		n[y]++
 		l.p.listingDoc = fmt.Sprintf("临安委督〔%d〕%d号", y, n[y])
 	}
@@ -811,7 +802,7 @@ func (p *hzPlan) escalate(ix *hzPeople, now time.Time) {
 			data: map[string]any{"stage": e.stage, "notices": len(e.to)}})
 		for _, u := range e.to {
 			p.notices = append(p.notices, hzNotice{user: u, at: e.at, kind: e.stage, read: closed,
-				extra: map[string]any{"deadline": dl.In(chinaZone).Format("2006-01-02 15:04")}})
+				extra: map[string]any{"deadline": clock.DueText(dl)}})
 		}
 	}
 	p.sortEvents()
@@ -842,8 +833,16 @@ func (p *hzPlan) inbox(ix *hzPeople, now time.Time) {
 	default:
 		return
 	}
+	kind := last.action // the loop's notices are named after the step: hazard.assign, hazard.submit …
+	if kind == "report" {
+		kind = "reported" // … but a report's is hazard.reported (hazard.notice.reported)
+	}
+	var extra map[string]any
+	if kind == "reject" { // the loop quotes the reason (hazard.notice.reject)
+		extra = map[string]any{"reason": last.comment}
+	}
 	for _, u := range dedupeUsers(to, last.actor) {
-		p.notices = append(p.notices, hzNotice{user: u, at: last.at, kind: last.action})
+		p.notices = append(p.notices, hzNotice{user: u, at: last.at, kind: kind, extra: extra})
 	}
 }
 

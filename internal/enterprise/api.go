@@ -17,7 +17,7 @@ var export = api.Export[Enterprise]{Name: "enterprise.export", Columns: []api.Co
 	{Header: "enterprise.field.credit_code", Value: func(e Enterprise) any { return e.CreditCode }, Width: 22},
 	{Header: "enterprise.field.color", Value: func(e Enterprise) any { return i18n.Key("enterprise.color." + e.Color) }, Width: 8},
 	{Header: "enterprise.field.reasons", Value: func(e Enterprise) any { return reasonText(e.Reasons) }, Width: 50},
-	{Header: "enterprise.field.industry", Value: func(e Enterprise) any { return e.Industry }, Width: 14},
+	{Header: "enterprise.field.industry", Value: func(e Enterprise) any { return i18n.Industry(e.Industry) }, Width: 14},
 	{Header: "enterprise.field.town", Value: func(e Enterprise) any { return e.TownName }, Width: 12},
 	{Header: "enterprise.field.village", Value: func(e Enterprise) any { return e.VillageName }, Width: 12},
 	{Header: "enterprise.field.grid", Value: func(e Enterprise) any { return e.GridCode }, Width: 18},
@@ -29,7 +29,7 @@ var export = api.Export[Enterprise]{Name: "enterprise.export", Columns: []api.Co
 	{Header: "enterprise.field.standard_grade", Value: func(e Enterprise) any { return i18n.Key("enterprise.grade." + e.StandardGrade) }, Width: 12},
 	{Header: "enterprise.field.status", Value: func(e Enterprise) any { return i18n.Key("enterprise.status." + e.Status) }, Width: 10},
 	{Header: "enterprise.field.open_hazards", Value: func(e Enterprise) any { return e.OpenHazards }, Width: 8},
-	{Header: "enterprise.field.next_inspection", Value: func(e Enterprise) any { return e.NextInspectionAt }, Width: 17},
+	{Header: "enterprise.field.next_inspection", Value: func(e Enterprise) any { return api.Day(e.NextInspectionAt) }, Width: 12},
 }}
 
 func reasonText(rs []Reason) string {
@@ -78,7 +78,8 @@ func (m *Module) Routes(r *api.Registry) {
 		Summary: "Close a pending step: passed, failed, refused or done", Perm: &PermEnforce, Object: "enforcement",
 		Body: OutcomeInput{}, Response: Enforcement{}, Handler: m.apiOutcome})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}/visits", ID: "listVisits", Tag: "enterprise",
-		Summary: "An enterprise's supervision visits", Object: "enterprise", Response: Visit{}, List: true, Handler: m.apiVisits})
+		Summary: "An enterprise's supervision visits (JSON, CSV, xlsx)", Object: "enterprise", Response: Visit{}, List: true,
+		Sorts: visitSorting.Fields(), Handler: m.apiVisits})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/{id}/visits", ID: "recordVisit", Tag: "enterprise",
 		Summary: "Record a supervision visit (resets the inspection clock of the enterprise's color)", Perm: &PermEnforce,
 		Object: "enterprise", Body: VisitInput{}, Status: http.StatusCreated, Response: Visit{}, Handler: m.apiRecordVisit})
@@ -114,9 +115,10 @@ type RulesView struct {
 var enforcementExport = api.Export[Enforcement]{Name: "enterprise.export_enforcement", Columns: []api.Column[Enforcement]{
 	{Header: "enterprise.field.name", Value: func(a Enforcement) any { return a.EnterpriseName }, Width: 30},
 	{Header: "enterprise.field.enforcement_kind", Value: func(a Enforcement) any { return i18n.Key("enterprise.enforcement." + a.Kind) }, Width: 14},
-	{Header: "enterprise.field.decided_at", Value: func(a Enforcement) any { return a.DecidedAt }, Width: 17},
+	{Header: "enterprise.field.decided_at", Value: func(a Enforcement) any { return api.Day(&a.DecidedAt) }, Width: 12},
 	{Header: "enterprise.field.doc_number", Value: func(a Enforcement) any { return a.DocNumber }, Width: 20},
 	{Header: "enterprise.field.amount_yuan", Value: func(a Enforcement) any { return a.AmountYuan }, Width: 12},
+	{Header: "ent.field.deadline", Value: func(a Enforcement) any { return api.DueDay(a.Deadline) }, Width: 12},
 	{Header: "enterprise.field.outcome", Value: func(a Enforcement) any { return i18n.Key("enterprise.outcome." + a.Outcome) }, Width: 10},
 	{Header: "enterprise.field.org", Value: func(a Enforcement) any { return a.OrgName }, Width: 20},
 	{Header: "enterprise.field.reason", Value: func(a Enforcement) any { return a.Reason }, Width: 40},
@@ -307,11 +309,17 @@ func (m *Module) apiVisits(w http.ResponseWriter, r *http.Request) error {
 	if err := api.DecodeQuery(r, nil, true); err != nil {
 		return err
 	}
-	vs, err := m.Visits(r.Context(), auth.FromContext(r.Context()), id)
+	lp, err := api.ParseList(r, visitSorting)
 	if err != nil {
 		return err
 	}
-	return api.JSON(w, http.StatusOK, api.Page[Visit]{Items: vs, Total: len(vs), Page: 1, PerPage: max(len(vs), 1)})
+	p := auth.FromContext(r.Context())
+	if _, err := m.Get(r.Context(), m.DB, p, id, false); err != nil {
+		return err // out of scope: 404 before any file begins
+	}
+	return api.ServeList(w, r, lp, visitExport, func(ctx context.Context, lp api.ListParams, each func(Visit) error) (int, error) {
+		return m.ListVisits(ctx, p, id, lp, each)
+	})
 }
 
 func (m *Module) apiRecordVisit(w http.ResponseWriter, r *http.Request) error {

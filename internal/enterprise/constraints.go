@@ -48,7 +48,9 @@ var constraintSorting = api.Sorting{
 var constraintExport = api.Export[ConstraintRow]{Name: "enterprise.export_constraints", Columns: []api.Column[ConstraintRow]{
 	{Header: "enterprise.field.name", Value: func(r ConstraintRow) any { return r.Name }, Width: 30},
 	{Header: "enterprise.field.credit_code", Value: func(r ConstraintRow) any { return r.CreditCode }, Width: 22},
-	{Header: "enterprise.field.industry", Value: func(r ConstraintRow) any { return r.Industry }, Width: 14},
+	{Header: "enterprise.field.industry", Value: func(r ConstraintRow) any { return i18n.Industry(r.Industry) }, Width: 14},
+	// The list goes to other agencies, whose systems match on the code.
+	{Header: "enterprise.field.industry_code", Value: func(r ConstraintRow) any { return r.Industry }, Width: 18},
 	{Header: "enterprise.field.town", Value: func(r ConstraintRow) any { return r.TownName }, Width: 12},
 	{Header: "enterprise.field.red_since", Value: func(r ConstraintRow) any { return r.Since }, Width: 17},
 	{Header: "enterprise.measure.licensing", Value: func(r ConstraintRow) any { return measureSince(r, "licensing") }, Width: 17},

@@ -10,6 +10,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
@@ -45,7 +46,7 @@ type EnforcementInput struct {
 	DocNumber   string  `json:"doc_number,omitempty"`
 	AmountYuan  *int64  `json:"amount_yuan,omitempty" jsonschema:"description=required for penalties"`
 	Reason      string  `json:"reason"`
-	Deadline    string  `json:"deadline,omitempty" jsonschema:"description=required for a rectification order and a suspension"`
+	Deadline    string  `json:"deadline,omitempty" jsonschema:"description=required for a rectification order and a suspension: a date (due by the end of that day, China time) or an RFC 3339 time"`
 	Attachments []db.ID `json:"attachments,omitempty"`
 }
 
@@ -185,13 +186,14 @@ func (m *Module) Enforce(ctx context.Context, p *auth.Principal, entID db.ID, in
 	}
 	var deadline *time.Time
 	if in.Kind == "rectification_order" || in.Kind == "suspension" {
-		t, err := api.ParseTime(in.Deadline)
+		// A due day, like a hazard's: a date is due by the end of that day, China time.
+		t, err := api.ParseDue(strings.TrimSpace(in.Deadline))
 		switch {
 		case in.Deadline == "":
 			v.Add("deadline", "validate.required", nil)
 		case err != nil:
 			v.Add("deadline", "validate.date", nil)
-		case !t.After(decided):
+		case !t.After(clock.EndOfDay(decided)): // due on a later day than the decision
 			v.Add("deadline", "enterprise.deadline_after_decision", nil)
 		default:
 			deadline = &t

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
@@ -123,20 +122,6 @@ func (m *Module) parse(s *web.Site, files ...string) *template.Template {
 				return ""
 			}
 			return groupDigits(*n)
-		},
-		// day shows a date (a deadline, a decision) in China time, or "".
-		"day": func(t any) string {
-			switch v := t.(type) {
-			case time.Time:
-				if !v.IsZero() {
-					return v.In(api.ChinaTime).Format(time.DateOnly)
-				}
-			case *time.Time:
-				if v != nil {
-					return v.In(api.ChinaTime).Format(time.DateOnly)
-				}
-			}
-			return ""
 		},
 		"idstr": func(id *db.ID) string { return idText(id) },
 	})

@@ -9,6 +9,7 @@ import (
 	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/web"
@@ -113,7 +114,7 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, s *web.Sit
 	p := auth.FromContext(ctx)
 	v.E = e
 	now := m.Clock.Now()
-	v.Today = now.In(api.ChinaTime).Format(time.DateOnly)
+	v.Today = clock.DateText(now)
 	v.VisitKinds, v.DocumentKinds = VisitKinds, DocumentKinds
 	v.CanWrite, v.CanEnforce, v.CanContact = p.Can(PermWrite), p.Can(PermEnforce), p.Can(PermContact)
 	v.CanReport = p.Can(hazard.PermReport) && e.Status != "closed"

@@ -1,14 +1,12 @@
 package enterprise
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
-	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/web"
@@ -45,7 +43,7 @@ func (m *Module) enforcePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 
 // renderEnforce renders the enforcement form with status; decided_at defaults to today.
 func (m *Module) renderEnforce(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, e Enterprise, f *formState) error {
-	today := m.Clock.Now().In(api.ChinaTime).Format(time.DateOnly)
+	today := clock.DateText(m.Clock.Now())
 	if f.V.Get("decided_at") == "" {
 		f.V.Set("decided_at", today)
 	}
@@ -115,9 +113,7 @@ type orderView struct {
 	E        Enterprise
 	A        Enforcement
 	District string
-	Issuer   string // the issuing unit: the unit that recorded the step, else the district
-	Decided  string // the decision date in words, in the reader's language
-	Deadline string
+	Issuer   string   // the issuing unit: the unit that recorded the step, else the district
 	Findings []string // the reason, one finding per line
 }
 
@@ -145,15 +141,11 @@ func (m *Module) orderPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if a.EnterpriseID != e.ID || a.Kind != "rectification_order" {
 			return apperr.NotFoundf("enforcement")
 		}
-		loc := i18n.FromContext(ctx)
-		v := orderView{E: e, A: a, Issuer: a.OrgName, Decided: longDate(loc, a.DecidedAt)}
+		v := orderView{E: e, A: a, Issuer: a.OrgName}
 		if s.District != nil {
 			v.District = s.District(ctx)
 		}
 		v.Issuer = issuer(v.Issuer, v.District)
-		if a.Deadline != nil {
-			v.Deadline = longDate(loc, *a.Deadline)
-		}
 		for _, line := range strings.Split(a.Reason, "\n") {
 			if line = strings.TrimSpace(line); line != "" {
 				v.Findings = append(v.Findings, line)
@@ -161,15 +153,6 @@ func (m *Module) orderPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		}
 		return s.Render(w, r, t.order, v)
 	}
-}
-
-// longDate writes a date as an official document does: 2026年3月2日, or 2 March 2026.
-func longDate(loc i18n.Localizer, t time.Time) string {
-	c := t.In(api.ChinaTime)
-	if loc.Lang == i18n.En {
-		return c.Format("2 January 2006")
-	}
-	return fmt.Sprintf("%d年%d月%d日", c.Year(), int(c.Month()), c.Day())
 }
 
 // issuer names the issuing unit in full: a district unit kept as "区应急管理局" is

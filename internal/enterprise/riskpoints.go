@@ -97,7 +97,7 @@ var riskExport = api.Export[RiskPoint]{Name: "enterprise.export_risk_points", Co
 	{Header: "enterprise.risk.field.control_measures", Value: func(r RiskPoint) any { return r.ControlMeasures }, Width: 40},
 	{Header: "enterprise.risk.field.responsible", Value: func(r RiskPoint) any { return r.Responsible }, Width: 10},
 	{Header: "enterprise.field.open_hazards", Value: func(r RiskPoint) any { return r.OpenHazards }, Width: 8},
-	{Header: "enterprise.field.industry", Value: func(r RiskPoint) any { return r.Industry }, Width: 14},
+	{Header: "enterprise.field.industry", Value: func(r RiskPoint) any { return i18n.Industry(r.Industry) }, Width: 14},
 	{Header: "enterprise.field.town", Value: func(r RiskPoint) any { return r.TownName }, Width: 12},
 }}
 

@@ -14,6 +14,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
 // PermSelfInspect files self-inspections (自查自报): only an enterprise's own accounts
@@ -55,7 +56,7 @@ var checklistSorting = api.Sorting{
 
 var checklistExport = api.Export[Checklist]{Name: "enterprise.export_checklists", Columns: []api.Column[Checklist]{
 	{Header: "enterprise.checklist.field.name", Value: func(c Checklist) any { return c.Name }, Width: 24},
-	{Header: "enterprise.field.industry", Value: func(c Checklist) any { return deref(c.Industry) }, Width: 16},
+	{Header: "enterprise.field.industry", Value: func(c Checklist) any { return checklistIndustry(c) }, Width: 16},
 	{Header: "enterprise.checklist.field.items", Value: func(c Checklist) any { return itemsText(c.Items) }, Width: 80},
 }}
 
@@ -67,11 +68,12 @@ func itemsText(items []ChecklistItem) string {
 	return strings.Join(parts, "\n")
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
+// checklistIndustry is the industry a checklist is for, or "general" (every industry).
+func checklistIndustry(c Checklist) any {
+	if c.Industry == nil {
+		return i18n.Key("ent.self.general")
 	}
-	return *s
+	return i18n.Industry(*c.Industry)
 }
 
 // ListChecklists calls each for the checklists matching f, each with its items. The

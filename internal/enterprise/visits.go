@@ -11,6 +11,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
 // VisitKinds are the kinds of supervision visit.
@@ -87,25 +88,60 @@ func (m *Module) RecordVisit(ctx context.Context, p *auth.Principal, entID db.ID
 	return id, err
 }
 
+var visitSorting = api.Sorting{
+	Columns:  map[string]string{"visited_at": "v.visited_at"},
+	Default:  "-visited_at",
+	Tiebreak: "v.id",
+}
+
+// visitExport is the columns of an enterprise's visits in Excel.
+var visitExport = api.Export[Visit]{Name: "enterprise.export_visits", Columns: []api.Column[Visit]{
+	{Header: "ent.visit.date", Value: func(v Visit) any { return api.Day(&v.VisitedAt) }, Width: 12},
+	{Header: "ent.visit.kind", Value: func(v Visit) any { return i18n.Key("ent.visit_kind." + v.Kind) }, Width: 12},
+	{Header: "ent.visit.by", Value: func(v Visit) any { return v.VisitedBy }, Width: 12},
+	{Header: "enterprise.field.org", Value: func(v Visit) any { return v.OrgName }, Width: 20},
+	{Header: "ent.visit.findings", Value: func(v Visit) any { return v.Findings }, Width: 10},
+	{Header: "ent.visit.note", Value: func(v Visit) any { return v.Note }, Width: 40},
+}}
+
 // Visits lists an enterprise's visits, newest first.
 func (m *Module) Visits(ctx context.Context, p *auth.Principal, entID db.ID) ([]Visit, error) {
+	out := []Visit{}
+	_, err := m.ListVisits(ctx, p, entID, api.ListParams{Sort: visitSorting.Default}, func(v Visit) error {
+		out = append(out, v)
+		return nil
+	})
+	return out, err
+}
+
+// ListVisits calls each for the visits of an enterprise in scope, in lp's order (a page of
+// them when lp is paged, with the total). Errors: NotFound.
+func (m *Module) ListVisits(ctx context.Context, p *auth.Principal, entID db.ID, lp api.ListParams, each func(Visit) error) (int, error) {
 	if _, err := m.Get(ctx, m.DB, p, entID, false); err != nil {
-		return nil, err
+		return 0, err
 	}
+	total := 0
+	if lp.Paged() {
+		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM enterprise_visits WHERE enterprise_id = ?`, entID).Scan(&total); err != nil {
+			return 0, err
+		}
+	}
+	limit, largs := lp.Limit()
 	rows, err := m.DB.Query(ctx, `SELECT v.id, v.visited_at, v.kind, COALESCE(o.name, ''), COALESCE(u.display_name, ''), v.findings, v.note
 		FROM enterprise_visits v LEFT JOIN orgs o ON o.id = v.org_id LEFT JOIN users u ON u.id = v.visited_by
-		WHERE v.enterprise_id = ? ORDER BY v.visited_at DESC, v.id DESC`, entID)
+		WHERE v.enterprise_id = ?`+lp.OrderBy(visitSorting)+limit, append([]any{entID}, largs...)...)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	defer rows.Close()
-	out := []Visit{}
 	for rows.Next() {
 		var vi Visit
 		if err := rows.Scan(&vi.ID, &vi.VisitedAt, &vi.Kind, &vi.OrgName, &vi.VisitedBy, &vi.Findings, &vi.Note); err != nil {
-			return nil, err
+			return 0, err
 		}
-		out = append(out, vi)
+		if err := each(vi); err != nil {
+			return 0, err
+		}
 	}
-	return out, rows.Err()
+	return total, rows.Err()
 }

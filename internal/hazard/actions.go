@@ -154,19 +154,10 @@ func illegal(a Action, s Status, allowed []Action) error {
 		Extra: map[string]any{"hazard_status": s, "allowed_actions": allowed}}
 }
 
-// parseDeadline reads a date (the end of that day, China time) or an RFC 3339 time.
-func parseDeadline(s string) (time.Time, error) {
-	t, err := api.ParseTime(strings.TrimSpace(s))
-	if err != nil {
-		return time.Time{}, err
-	}
-	return endOfDay(t), nil
-}
-
 func (m *Module) assign(ctx context.Context, tx *db.Tx, p *auth.Principal, h *Hazard, in ActionInput, now time.Time) ([]string, []any, map[string]any, error) {
 	v := &apperr.Validation{}
 	validText(v, "measures", in.Measures, true, 2000)
-	deadline, err := parseDeadline(in.Deadline)
+	deadline, err := api.ParseDue(strings.TrimSpace(in.Deadline))
 	switch {
 	case in.Deadline == "":
 		v.Add("deadline", "validate.required", nil)

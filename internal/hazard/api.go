@@ -18,7 +18,7 @@ var export = api.Export[Hazard]{Name: "hazard.export", Columns: []api.Column[Haz
 	{Header: "hazard.field.overdue", Value: func(h Hazard) any { return h.Overdue }, Width: 8},
 	{Header: "hazard.field.source", Value: func(h Hazard) any { return i18n.Key("hazard.source." + h.Source) }, Width: 12},
 	{Header: "hazard.field.category", Value: func(h Hazard) any { return i18n.Key("hazard.category." + h.Category) }, Width: 12},
-	{Header: "hazard.field.industry", Value: func(h Hazard) any { return h.Industry }, Width: 14},
+	{Header: "hazard.field.industry", Value: func(h Hazard) any { return i18n.Industry(h.Industry) }, Width: 14},
 	{Header: "hazard.field.town", Value: func(h Hazard) any { return h.TownName }, Width: 12},
 	{Header: "hazard.field.village", Value: func(h Hazard) any { return h.VillageName }, Width: 12},
 	{Header: "hazard.field.grid", Value: func(h Hazard) any { return h.GridCode }, Width: 18},
@@ -27,7 +27,7 @@ var export = api.Export[Hazard]{Name: "hazard.export", Columns: []api.Column[Haz
 	{Header: "hazard.field.found_by", Value: func(h Hazard) any { return h.FoundByName }, Width: 12},
 	{Header: "hazard.field.owner", Value: func(h Hazard) any { return h.OwnerName }, Width: 12},
 	{Header: "hazard.field.supervisor", Value: func(h Hazard) any { return h.SupervisorName }, Width: 20},
-	{Header: "hazard.field.deadline", Value: func(h Hazard) any { return h.Deadline }, Width: 17},
+	{Header: "hazard.field.deadline", Value: func(h Hazard) any { return api.DueDay(h.Deadline) }, Width: 12},
 	{Header: "hazard.field.closed_at", Value: func(h Hazard) any { return h.ClosedAt }, Width: 17},
 }}
 

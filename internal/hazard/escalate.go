@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
@@ -93,7 +94,7 @@ func (m *Module) escalateBatch(ctx context.Context, now time.Time, stage, status
 				return err
 			}
 			ns := notices(to, 0, "hazard."+stage, &h, "hazard.notice."+stage,
-				map[string]any{"deadline": h.Deadline.In(chinaTime).Format("2006-01-02 15:04")})
+				map[string]any{"deadline": clock.DueText(*h.Deadline)})
 			if err := m.Notify.Send(ctx, tx, ns...); err != nil {
 				return err
 			}

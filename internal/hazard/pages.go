@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
@@ -63,13 +62,6 @@ func (m *Module) Pages(s *web.Site) {
 func parse(s *web.Site, files ...string) *template.Template {
 	t := s.MustParse(templates) // the layout alone
 	t.Funcs(template.FuncMap{
-		// deadline shows a deadline (the end of a day) as that day.
-		"deadline": func(d *time.Time) string {
-			if d == nil {
-				return ""
-			}
-			return deadlineText(*d)
-		},
 		// tone is the badge class of a status: neutral before assignment, info while the
 		// loop runs, green once closed.
 		"tone": func(st any) string {

@@ -10,6 +10,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/web"
@@ -43,7 +44,9 @@ func forms(p *auth.Principal, h *Hazard, refused *actionForm) []actionForm {
 			f.V.Set("owner_id", h.OwnerID.String())
 			f.V.Set("supervisor_org_id", idText(h.SupervisorOrgID))
 			f.V.Set("measures", h.Measures)
-			f.V.Set("deadline", deadlineDate(h.Deadline))
+			if h.Deadline != nil {
+				f.V.Set("deadline", clock.DueText(*h.Deadline))
+			}
 			f.V.Set("responsibility", h.Responsibility)
 			f.V.Set("funds_yuan", fundsText(h.FundsYuan))
 			f.V.Set("contingency_plan", h.ContingencyPlan)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/web"
@@ -79,7 +80,7 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, s *web.Sit
 		return err
 	}
 	now := m.Clock.Now()
-	v := detailView{H: h, Error: errMsg, DeadlineMin: now.In(chinaTime).AddDate(0, 0, 1).Format(time.DateOnly)}
+	v := detailView{H: h, Error: errMsg, DeadlineMin: clock.DateText(now.AddDate(0, 0, 1))}
 	if h.Deadline != nil && h.Status != Closed {
 		left := h.Deadline.Sub(now)
 		switch {
@@ -286,7 +287,7 @@ func describe(loc i18n.Localizer, e Event, names map[string]map[string]string) [
 		add("hazard.field.owner", named("users", "owner_id"))
 		add("hazard.field.supervisor", named("orgs", "supervisor_org_id"))
 		if d, err := time.Parse(time.RFC3339, str("deadline")); err == nil {
-			add("hazard.field.deadline", deadlineText(d))
+			add("hazard.field.deadline", clock.DueText(d))
 		}
 		wide("hazard.field.measures", str("measures"))
 		wide("hazard.field.responsibility", str("responsibility"))
@@ -328,23 +329,6 @@ func describe(loc i18n.Localizer, e Event, names map[string]map[string]string) [
 		}
 	}
 	return out
-}
-
-// deadlineText shows a deadline at the end of a day as that day, else with its time.
-func deadlineText(t time.Time) string {
-	c := t.In(chinaTime)
-	if c.Hour() == 0 && c.Minute() == 0 {
-		return c.Add(-time.Minute).Format(time.DateOnly) // the end of the previous day
-	}
-	return c.Format("2006-01-02 15:04")
-}
-
-// deadlineDate is the date a deadline falls on, for the form's date field.
-func deadlineDate(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return deadlineText(*t)[:len(time.DateOnly)]
 }
 
 // fundsText is an amount of yuan for a form field.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/web"
@@ -58,10 +59,10 @@ func (m *Module) listPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 			Overdue: boolText(f.Overdue), Mine: boolText(f.Mine), CanReport: p.Can(PermReport), Filtered: len(l.Export) > 0,
 			ListingLeaderID: idText(f.ListingLeaderID)}
 		if f.FoundFrom != nil {
-			v.FoundFrom = f.FoundFrom.In(chinaTime).Format(time.DateOnly)
+			v.FoundFrom = clock.DateText(*f.FoundFrom)
 		}
 		if f.FoundTo != nil {
-			v.FoundTo = f.FoundTo.In(chinaTime).Format(time.DateOnly)
+			v.FoundTo = clock.DateText(*f.FoundTo)
 		}
 		if v.Towns, err = m.placeChoices(ctx, p.Scope, "town", nil); err != nil {
 			return err
@@ -139,7 +140,7 @@ func chips(loc i18n.Localizer, p *auth.Principal, l *web.ListPage, f Filter) []c
 		add("enterprise_id", loc.T("hazard.chip.enterprise"))
 	}
 	if f.DeadlineTo != nil {
-		add("deadline_to", loc.T("hazard.chip.deadline_to", "date", f.DeadlineTo.In(chinaTime).Format(time.DateOnly)))
+		add("deadline_to", loc.T("hazard.chip.deadline_to", "date", clock.DateText(*f.DeadlineTo)))
 	}
 	return out
 }

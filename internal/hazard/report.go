@@ -13,6 +13,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
@@ -210,10 +211,8 @@ func (m *Module) changed(ctx context.Context, tx *db.Tx, enterprise *db.ID) erro
 
 // Code is a hazard's human number: YH, the year it was found, and the id.
 func Code(found time.Time, id db.ID) string {
-	return fmt.Sprintf("YH%d%06d", found.In(chinaTime).Year(), id)
+	return fmt.Sprintf("YH%d%06d", found.In(clock.China).Year(), id)
 }
-
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // Update corrects a hazard that is still reported; the reporter or whoever may assign it
 // may do so. Errors: NotFound, Conflict (no longer reported), Forbidden, Invalid.

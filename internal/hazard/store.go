@@ -9,6 +9,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
@@ -139,24 +140,15 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 		w.Add("h.found_at >= ?", *f.FoundFrom)
 	}
 	if f.FoundTo != nil {
-		w.Add("h.found_at < ?", endOfDay(*f.FoundTo))
+		w.Add("h.found_at < ?", clock.ThroughDay(*f.FoundTo))
 	}
 	if f.DeadlineTo != nil {
-		w.Add("h.deadline < ?", endOfDay(*f.DeadlineTo))
+		w.Add("h.deadline < ?", clock.ThroughDay(*f.DeadlineTo))
 	}
 	if f.Q != "" {
 		w.AddCond(m.DB.Engine().ContainsAny(f.Q, "h.code", "h.title", "h.place"))
 	}
 	return w, nil
-}
-
-// endOfDay turns a date given as its midnight into the next midnight (exclusive bound);
-// a full time is kept as is.
-func endOfDay(t time.Time) time.Time {
-	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
-		return t.Add(24 * time.Hour)
-	}
-	return t
 }
 
 // smallList is the count of matches up to which List finds the matches before sorting

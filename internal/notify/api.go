@@ -62,7 +62,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter, lp api.
 			return 0, err
 		}
 		_ = json.Unmarshal([]byte(args), &n.Args)
-		n.Text = loc.TArgs(n.Key, n.Args)
+		n.Text = noticeText(loc, n)
 		if err := each(n); err != nil {
 			return 0, err
 		}
@@ -84,7 +84,7 @@ func (s *Service) MarkRead(ctx context.Context, p *auth.Principal, id db.ID) (No
 	err = s.DB.QueryRow(ctx, `SELECT id, user_id, created_at, kind, subject_type, subject_id, message_key, args, link, read_at FROM notifications WHERE id = ?`, id).
 		Scan(&out.ID, &out.UserID, &out.CreatedAt, &out.Kind, &out.SubjectType, &out.SubjectID, &out.Key, &args, &out.Link, &out.ReadAt)
 	_ = json.Unmarshal([]byte(args), &out.Args)
-	out.Text = i18n.FromContext(ctx).TArgs(out.Key, out.Args)
+	out.Text = noticeText(i18n.FromContext(ctx), out)
 	return out, err
 }
 

@@ -156,7 +156,7 @@ func (s *Service) Deliver(ctx context.Context, batch int) (delivered int, err er
 		return 0, err
 	}
 	for _, it := range items {
-		text := i18n.Default.T(i18n.Parse(it.lang), it.n.Key, it.n.Args)
+		text := noticeText(i18n.Localizer{Lang: i18n.Parse(it.lang), Catalog: i18n.Default}, it.n)
 		derr := s.Sender.Deliver(ctx, it.n, text)
 		now := s.Clock.Now()
 		if derr != nil {
@@ -174,6 +174,19 @@ func (s *Service) Deliver(ctx context.Context, batch int) (delivered int, err er
 		}
 	}
 	return delivered, nil
+}
+
+// noticeText is a notice in the reader's language. A notice whose message the catalog
+// lacks (written by an older or a newer version) reads as a notice about its subject,
+// never as its message key.
+func noticeText(loc i18n.Localizer, n Notification) string {
+	if loc.Catalog.Has(n.Key) {
+		return loc.TArgs(n.Key, n.Args)
+	}
+	if obj := "object." + n.SubjectType; n.SubjectType != "" && loc.Catalog.Has(obj) {
+		return loc.T("notify.fallback_about", "object", i18n.Key(obj))
+	}
+	return loc.T("notify.fallback")
 }
 
 // Unread counts a user's unread notices (shown on the navigation).

@@ -35,7 +35,7 @@ var (
 		{Header: "org.field.person_name", Value: func(p Person) any { return p.Name }, Width: 12},
 		{Header: "org.field.org", Value: func(p Person) any { return p.OrgName }, Width: 24},
 		{Header: "org.field.posts", Value: func(p Person) any { return p.PostsText }, Width: 40},
-		{Header: "org.field.in_charge", Value: func(p Person) any { return p.InChargeText }, Width: 30},
+		{Header: "org.field.in_charge", Value: func(p Person) any { return i18n.Industries(p.InCharge) }, Width: 30},
 		{Header: "org.field.phone", Value: func(p Person) any { return p.Phone }, Width: 16},
 	}}
 )
@@ -269,13 +269,35 @@ func (m *Module) apiUpdatePerson(w http.ResponseWriter, r *http.Request) error {
 	return api.JSON(w, http.StatusOK, person)
 }
 
+// industryExport is the industries as a file: the code integrators match on, and the
+// name in the reader's language.
+var industryExport = api.Export[Industry]{Name: "org.export.industries", Columns: []api.Column[Industry]{
+	{Header: "common.code", Value: func(i Industry) any { return i.Code }, Width: 22},
+	{Header: "common.name", Value: func(i Industry) any { return i18n.Industry(i.Code) }, Width: 24},
+}}
+
+// apiListIndustries answers the whole (short) list: as JSON, or as a file with format.
 func (m *Module) apiListIndustries(w http.ResponseWriter, r *http.Request) error {
 	if err := api.DecodeQuery(r, nil, true); err != nil {
+		return err
+	}
+	lp, err := api.ParseList(r, api.Sorting{})
+	if err != nil {
 		return err
 	}
 	items, err := m.ListIndustries(r.Context())
 	if err != nil {
 		return err
+	}
+	if lp.Format != "" {
+		return industryExport.Write(w, r, lp.Format, func(each func(Industry) error) error {
+			for _, i := range items {
+				if err := each(i); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
 	return api.JSON(w, http.StatusOK, api.Page[Industry]{Items: items, Total: len(items), Page: 1, PerPage: len(items)})
 }

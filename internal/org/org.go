@@ -161,9 +161,8 @@ type Person struct {
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 
-	Path         string `json:"-"`
-	PostsText    string `json:"-"`
-	InChargeText string `json:"-"`
+	Path      string `json:"-"`
+	PostsText string `json:"-"`
 }
 
 // Post is a position a person holds in a unit (职务).

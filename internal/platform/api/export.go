@@ -1,23 +1,31 @@
 package api
 
 import (
+	"archive/zip"
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
 // Column is one column of an export: a header message key and the cell value of a row.
 // Values may be string, number, bool (rendered 是/否 or Yes/No), time.Time (China time),
-// an i18n.Key (translated) or nil.
+// a day (Day, DueDay: a date cell), a value in the reader's language (i18n.Key, i18n.Keys,
+// i18n.Name for an industry and other reference codes, i18n.Names) or nil. A person reads
+// every cell: an enum or a code shows by its name, and a code an integrator needs goes in
+// a column of its own.
 type Column[T any] struct {
 	Header string
 	Value  func(T) any
@@ -36,7 +44,7 @@ type Export[T any] struct {
 func (ex Export[T]) Write(w http.ResponseWriter, r *http.Request, format string, rows func(each func(T) error) error) error {
 	loc := i18n.FromContext(r.Context())
 	name := loc.T(ex.Name)
-	file := fmt.Sprintf("%s-%s.%s", name, time.Now().In(ChinaTime).Format("20060102-1504"), format)
+	file := fmt.Sprintf("%s-%s.%s", name, time.Now().In(clock.China).Format("20060102-1504"), format)
 	headers := make([]any, len(ex.Columns))
 	for i, c := range ex.Columns {
 		headers[i] = loc.T(c.Header)
@@ -139,12 +147,22 @@ func (ex Export[T]) writeXLSX(w http.ResponseWriter, loc i18n.Localizer, disposi
 	if err := sw.SetRow("A1", head); err != nil {
 		return err
 	}
+	dateFmt := "yyyy-mm-dd"
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	if err != nil {
+		return err
+	}
 	rowNum := 1
 	cells := make([]any, len(ex.Columns))
 	err = rows(func(t T) error {
 		rowNum++
 		for i, c := range ex.Columns {
-			cells[i] = cellValue(loc, c.Value(t))
+			v := cellValue(loc, c.Value(t))
+			if d, ok := v.(day); ok {
+				// A date cell: the day's own date, whatever the zone of the reader's Excel.
+				v = excelize.Cell{StyleID: dateStyle, Value: time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)}
+			}
+			cells[i] = v
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, rowNum)
 		return sw.SetRow(cell, cells)
@@ -155,12 +173,85 @@ func (ex Export[T]) writeXLSX(w http.ResponseWriter, loc i18n.Localizer, disposi
 	if err := sw.Flush(); err != nil {
 		return err
 	}
+	// The stream writer declares the sheet's dimension before any row is known
+	// (<dimension ref="A1">); the workbook goes through a temporary file so the sheet
+	// can declare the range it holds, which readers use to size the sheet.
+	tmp, err := os.CreateTemp("", "safeduty-export-*.xlsx")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if _, err := f.WriteTo(tmp); err != nil {
+		return err
+	}
+	size, err := tmp.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return err
+	}
+	last, _ := excelize.CoordinatesToCellName(len(ex.Columns), rowNum)
 	h := w.Header()
 	h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	h.Set("Content-Disposition", disposition)
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-	_, err = f.WriteTo(w)
+	return copyWorkbook(w, tmp, size, "A1:"+last)
+}
+
+// copyWorkbook copies the xlsx package in src to w, declaring ref as the dimension of its
+// worksheet; the other parts are copied without recompressing them.
+func copyWorkbook(w io.Writer, src io.ReaderAt, size int64, ref string) error {
+	zr, err := zip.NewReader(src, size)
+	if err != nil {
+		return err
+	}
+	zw := zip.NewWriter(w)
+	for _, part := range zr.File {
+		if !strings.HasPrefix(part.Name, "xl/worksheets/") || !strings.HasSuffix(part.Name, ".xml") {
+			if err := zw.Copy(part); err != nil {
+				return err
+			}
+			continue
+		}
+		pw, err := zw.CreateHeader(&zip.FileHeader{Name: part.Name, Method: zip.Deflate, Modified: part.Modified})
+		if err != nil {
+			return err
+		}
+		rc, err := part.Open()
+		if err != nil {
+			return err
+		}
+		err = setDimension(pw, rc, ref)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+// dimensionAttr starts the dimension of a worksheet, which precedes its rows.
+var dimensionAttr = []byte(`<dimension ref="`)
+
+// setDimension copies a worksheet's XML from src to dst with its dimension set to ref.
+func setDimension(dst io.Writer, src io.Reader, ref string) error {
+	br := bufio.NewReaderSize(src, 64<<10)
+	head, _ := br.Peek(64 << 10) // a shorter sheet is all there
+	if i := bytes.Index(head, dimensionAttr); i >= 0 {
+		i += len(dimensionAttr)
+		if j := bytes.IndexByte(head[i:], '"'); j >= 0 {
+			if _, err := dst.Write(head[:i]); err != nil {
+				return err
+			}
+			if _, err := io.WriteString(dst, ref); err != nil {
+				return err
+			}
+			if _, err := br.Discard(i + j); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := io.Copy(dst, br)
 	return err
 }
 
@@ -181,15 +272,43 @@ func sheetName(s string) string {
 	return s
 }
 
+// day is a date cell: the China day's first midnight (see Day and DueDay).
+type day struct{ time.Time }
+
+// Day is the cell of the China day t falls on (a decision, a visit): a date cell in xlsx,
+// 2027-01-31 in csv. A nil or zero time is an empty cell.
+func Day(t *time.Time) any {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	c := t.In(clock.China)
+	return day{time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, clock.China)}
+}
+
+// DueDay is the cell of a deadline, stored as the end of its day: the day it is due
+// (clock.DueDay), a date cell in xlsx, 2027-01-31 in csv. A nil or zero time is an empty
+// cell.
+func DueDay(t *time.Time) any {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	return day{clock.DueDay(*t)}
+}
+
 func cellValue(loc i18n.Localizer, v any) any {
+	if text, ok := loc.Value(v); ok {
+		return text
+	}
 	switch v := v.(type) {
 	case nil:
 		return nil
+	case day:
+		return v
 	case time.Time:
 		if v.IsZero() {
 			return nil
 		}
-		return v.In(ChinaTime).Format("2006-01-02 15:04")
+		return v.In(clock.China).Format("2006-01-02 15:04")
 	case *time.Time:
 		if v == nil {
 			return nil
@@ -200,8 +319,6 @@ func cellValue(loc i18n.Localizer, v any) any {
 			return loc.T("common.yes")
 		}
 		return loc.T("common.no")
-	case i18n.Key:
-		return loc.T(string(v))
 	case fmt.Stringer:
 		return v.String()
 	}
@@ -214,6 +331,8 @@ func cellText(loc i18n.Localizer, v any) string {
 		return ""
 	case string:
 		return c
+	case day:
+		return c.Format(time.DateOnly)
 	default:
 		return fmt.Sprint(c)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/input"
 )
@@ -172,8 +173,18 @@ func ParseTime(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	return time.ParseInLocation("2006-01-02", s, ChinaTime)
+	return time.ParseInLocation("2006-01-02", s, clock.China)
 }
 
-// ChinaTime is the zone dates are read and shown in (UTC+8, no daylight saving).
-var ChinaTime = time.FixedZone("CST", 8*3600)
+// ParseDue reads a due day: a date (2006-01-02) is due by the end of that day, China time
+// (the next midnight, see clock.EndOfDay); an RFC 3339 time is kept as given.
+func ParseDue(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	t, err := time.ParseInLocation("2006-01-02", s, clock.China)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return clock.EndOfDay(t), nil
+}

@@ -94,7 +94,7 @@ func (g *Registry) handler(rt Route) http.Handler {
 			if sw.Status != 0 {
 				// The response had begun (a streamed export): it cannot become a problem
 				// document now, so cut the connection rather than end a file silently short.
-				apperrLog(r, err)
+				httpx.LogCutShort(r, err)
 				panic(http.ErrAbortHandler)
 			}
 			WriteError(sw, r, err)

@@ -206,13 +206,10 @@ func (s *Service) Login(ctx context.Context, username, password, kind string) (*
 
 func lockedErr(until, now time.Time) error {
 	return &apperr.Error{Code: apperr.Locked, Key: "auth.locked",
-		Args:       apperr.E{"until": until.In(displayZone).Format("2006-01-02 15:04")},
+		Args:       apperr.E{"until": until.In(clock.China).Format("2006-01-02 15:04")},
 		Extra:      map[string]any{"unlocks_at": until.UTC().Format(time.RFC3339)},
 		RetryAfter: until.Sub(now)}
 }
-
-// displayZone is China Standard Time, in which users read unlock times.
-var displayZone = time.FixedZone("CST", 8*3600)
 
 func (s *Service) lockedUntil(ctx context.Context, username string, now time.Time) (time.Time, error) {
 	var until *time.Time

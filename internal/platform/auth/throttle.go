@@ -8,6 +8,7 @@ import (
 
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/audit"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
@@ -116,7 +117,7 @@ func (s *Service) recordClientFailure(ctx context.Context, client string, now ti
 func (s *Service) throttledErr(now time.Time) error {
 	_, until := s.clientWindowOf(now)
 	return &apperr.Error{Code: apperr.RateLimited, Key: "auth.throttled",
-		Args:       apperr.E{"until": until.In(displayZone).Format("2006-01-02 15:04")},
+		Args:       apperr.E{"until": until.In(clock.China).Format("2006-01-02 15:04")},
 		Extra:      map[string]any{"retry_at": until.UTC().Format(time.RFC3339)},
 		RetryAfter: until.Sub(now)}
 }

@@ -36,8 +36,9 @@ type Keys []Key
 
 // Catalog holds messages per language.
 type Catalog struct {
-	mu   sync.RWMutex
-	msgs map[Lang]map[string]string
+	mu    sync.RWMutex
+	msgs  map[Lang]map[string]string
+	names map[string]map[string]map[Lang]string // kind -> code -> language -> name (names.go)
 }
 
 // NewCatalog returns an empty catalog.
@@ -108,11 +109,11 @@ func (c *Catalog) T(lang Lang, key string, args map[string]any) string {
 			for i, k := range v {
 				parts[i] = c.T(lang, string(k), nil)
 			}
-			sep := ", "
-			if lang == Zh {
-				sep = "、"
-			}
-			text = strings.Join(parts, sep)
+			text = join(lang, parts)
+		case Name:
+			text = c.Name(lang, v.Kind, v.Code)
+		case Names:
+			text = c.namesText(lang, v)
 		case fmt.Stringer:
 			text = v.String()
 		default:

@@ -10,33 +10,58 @@ import (
 	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/privacy"
 )
 
 var startTime = time.Now()
 
-// chinaTime is the zone pages show times in.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 func (s *Site) funcs(loc i18n.Localizer) template.FuncMap {
 	return template.FuncMap{
 		"t":     loc.T,
 		"lang":  func() string { return string(loc.Lang) },
 		"asset": s.Asset,
+		// date shows the China day of a time (a decision, a visit): 2027-01-31, or "".
 		"date": func(t any) string {
 			tm, ok := asTime(t)
 			if !ok {
 				return ""
 			}
-			return tm.In(chinaTime).Format("2006-01-02")
+			return clock.DateText(tm)
 		},
 		"datetime": func(t any) string {
 			tm, ok := asTime(t)
 			if !ok {
 				return ""
 			}
-			return tm.In(chinaTime).Format("2006-01-02 15:04")
+			return tm.In(clock.China).Format("2006-01-02 15:04")
+		},
+		// dueDate shows a deadline (stored as the end of its day) as the day it is due:
+		// 2027-01-31, or "".
+		"dueDate": func(t any) string {
+			tm, ok := asTime(t)
+			if !ok {
+				return ""
+			}
+			return clock.DueText(tm)
+		},
+		// dueDateLong shows a deadline as a document writes it: 2027年1月31日, or
+		// 31 January 2027.
+		"dueDateLong": func(t any) string {
+			tm, ok := asTime(t)
+			if !ok {
+				return ""
+			}
+			return clock.DueLong(tm, string(loc.Lang))
+		},
+		// dateLong shows the China day of a time as a document writes it.
+		"dateLong": func(t any) string {
+			tm, ok := asTime(t)
+			if !ok {
+				return ""
+			}
+			return clock.DateLong(tm, string(loc.Lang))
 		},
 		"mask":     privacy.Phone,
 		"roleName": func(r auth.Role) string { return loc.T(r.MessageKey()) },
@@ -90,17 +115,8 @@ func (s *Site) funcs(loc i18n.Localizer) template.FuncMap {
 			return m
 		},
 		"slist": func(s ...string) []string { return s },
-		"industry": func(code string) string {
-			s.mu.RLock()
-			defer s.mu.RUnlock()
-			if n, ok := s.industries[code]; ok {
-				if loc.Lang == i18n.En {
-					return n[1]
-				}
-				return n[0]
-			}
-			return code
-		},
+		// industry shows an industry code by its name in the reader's language.
+		"industry": func(code string) string { return loc.Name(i18n.KindIndustry, code) },
 		"has": func(list []string, s string) bool {
 			for _, x := range list {
 				if x == s {

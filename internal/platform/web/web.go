@@ -85,8 +85,6 @@ type Site struct {
 	panels []Panel
 	pages  []Page
 
-	industries map[string][2]string // code -> {zh, en}
-
 	base      *template.Template
 	errorPage *template.Template
 	assets    map[string]string // static path -> content hash
@@ -148,13 +146,6 @@ func (s *Site) Pages() []Page {
 	return slices.Clone(s.pages)
 }
 
-// SetIndustries sets the industry names the "industry" template function shows.
-func (s *Site) SetIndustries(names map[string][2]string) {
-	s.mu.Lock()
-	s.industries = names
-	s.mu.Unlock()
-}
-
 // AddNav adds a navigation entry.
 func (s *Site) AddNav(n NavItem) {
 	s.mu.Lock()
@@ -196,7 +187,7 @@ func (s *Site) handler(p Page) http.Handler {
 		}
 		if err != nil {
 			if sw.Status != 0 {
-				slog.Error("page failed after the response began", "path", r.URL.Path, "err", err)
+				httpx.LogCutShort(r, err)
 				panic(http.ErrAbortHandler)
 			}
 			s.Error(sw, r, err)
