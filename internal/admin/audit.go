@@ -22,27 +22,25 @@ var auditExport = api.Export[AuditEntry]{Name: "admin.export.audit", Columns: []
 	{Header: "admin.field.at", Value: func(e AuditEntry) any { return e.At }, Width: 18},
 	{Header: "admin.field.username", Value: func(e AuditEntry) any { return e.Username }, Width: 14},
 	{Header: "admin.field.ip", Value: func(e AuditEntry) any { return e.IP }, Width: 16},
-	{Header: "admin.field.action", Value: func(e AuditEntry) any { return auditWords("admin.action.", e.Action) }, Width: 16},
+	{Header: "admin.field.action", Value: func(e AuditEntry) any {
+		return i18n.Text(func(loc i18n.Localizer) string { return actionLabel(loc, e.Action, e.ObjectType) })
+	}, Width: 16},
 	{Header: "admin.field.action_code", Value: func(e AuditEntry) any { return e.Action }, Width: 22}, // for matching and filters
-	{Header: "admin.field.object", Value: func(e AuditEntry) any { return auditWords("object.", e.ObjectType) }, Width: 12},
+	{Header: "admin.field.object", Value: func(e AuditEntry) any {
+		return i18n.Text(func(loc i18n.Localizer) string { return objectLabel(loc, e.ObjectType) })
+	}, Width: 12},
 	{Header: "admin.field.object_id", Value: func(e AuditEntry) any { return e.ObjectID }, Width: 10},
-	{Header: "admin.field.result", Value: func(e AuditEntry) any { return auditWords("admin.result.", e.Result) }, Width: 8},
+	{Header: "admin.field.result", Value: func(e AuditEntry) any { return resultLabel(e.Result) }, Width: 8},
 	{Header: "admin.field.status", Value: func(e AuditEntry) any { return e.Status }, Width: 8},
 	{Header: "admin.field.detail", Value: func(e AuditEntry) any { return string(e.Detail) }, Width: 50},
 }}
 
-// auditWords names an audit code in the reader's language when the catalog knows it
-// (prefix+code); an action on a page is a page action; anything else stays as written.
-func auditWords(prefix, code string) any {
-	switch {
-	case code == "":
-		return ""
-	case i18n.Default.Has(prefix + code):
-		return i18n.Key(prefix + code)
-	case prefix == "admin.action." && strings.HasPrefix(code, "page "):
-		return i18n.Key("admin.action.page")
+// resultLabel names an audit result (ok, denied, failed, error) in the reader's language.
+func resultLabel(result string) any {
+	if key := "admin.result." + result; i18n.Default.Has(key) {
+		return i18n.Key(key)
 	}
-	return code
+	return result
 }
 
 // ListAudit calls each for the audit entries matching f. The log is district-wide: only

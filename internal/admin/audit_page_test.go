@@ -93,6 +93,16 @@ func TestAuditPage_ActionsAndObjectsInWords(t *testing.T) {
 		if !strings.Contains(apptest.VisibleText(res.Body), "town01") {
 			t.Errorf("the refused sign-in is not listed")
 		}
+		// The export names the actions in the same words, the code beside them.
+		csv := string(e.As(apptest.UserAdmin, "GET", "/api/v1/audit?format=csv&per_page=500", nil).Body)
+		for _, w := range []string{"隐患：交办,hazard.assign", "修改风险点,enterprise.risk_point_update", "登录,session.create"} {
+			if !strings.Contains(csv, w) {
+				t.Errorf("audit export lacks %q", w)
+			}
+		}
+		if strings.Contains(csv, ",admin.action.") || strings.Contains(csv, "page POST") && !strings.Contains(csv, "页面操作,page POST") {
+			t.Errorf("audit export names an action by its code")
+		}
 		// The administrator's home lists the latest entries the same way.
 		home := admin.Get("/")
 		if codes := apptest.RawCodes(home.Body); len(codes) > 0 {

@@ -34,13 +34,21 @@ var objectPages = map[string]string{
 // unnamedObjects are kinds whose id means nothing to a reader: the action says it all.
 var unnamedObjects = map[string]bool{"session": true}
 
+// objectLabel names a record kind in words ("" for none): the catalog's name, else "记录".
+func objectLabel(loc i18n.Localizer, kind string) string {
+	if kind == "" {
+		return ""
+	}
+	if key := "object." + kind; i18n.Default.Has(key) {
+		return loc.T(key)
+	}
+	return loc.T("object.record")
+}
+
 func rowOf(loc i18n.Localizer, e AuditEntry) auditRow {
 	row := auditRow{AuditEntry: e, ActionLabel: actionLabel(loc, e.Action, e.ObjectType)}
 	if e.ObjectType != "" && !unnamedObjects[e.ObjectType] {
-		row.ObjectLabel = loc.T("object.record")
-		if key := "object." + e.ObjectType; i18n.Default.Has(key) {
-			row.ObjectLabel = loc.T(key)
-		}
+		row.ObjectLabel = objectLabel(loc, e.ObjectType)
 		if base, ok := objectPages[e.ObjectType]; ok && e.ObjectID != "" {
 			row.ObjectURL = base + e.ObjectID
 		}

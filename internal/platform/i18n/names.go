@@ -70,10 +70,15 @@ func join(lang Lang, parts []string) string {
 // Name returns the name of kind's code in the localizer's language.
 func (l Localizer) Name(kind, code string) string { return l.Catalog.Name(l.Lang, kind, code) }
 
+// Text is a value that writes itself in the reader's language (a label built from parts).
+type Text func(Localizer) string
+
 // Value renders a placeholder or cell value that needs the reader's language (Key, Keys,
-// Name, Names) as text; ok is false for any other value.
+// Name, Names, Text) as text; ok is false for any other value.
 func (l Localizer) Value(v any) (text string, ok bool) {
 	switch v := v.(type) {
+	case Text:
+		return v(l), true
 	case Key:
 		return l.T(string(v)), true
 	case Keys:
