@@ -21,11 +21,9 @@ var listParams = []string{"page", "per_page", "sort", "format"}
 var commonParams = []string{"lang"}
 
 // DecodeQuery fills the `query`-tagged fields of the struct dst points to from the query
-// string. Supported field types: string, []string (comma-separated or repeated), int,
-// bool, db.ID, time.Time (a date 2006-01-02 or RFC 3339) and pointers to them (nil when
-// absent). `enum:"a,b"` restricts a string's values. Unknown parameters are refused,
-// so a misspelt filter never silently widens a list; so is any parameter that is not
-// text (a NUL character or invalid UTF-8, see input.Text), before anything reads it.
+// string (see DecodeValues for the field types). Unknown parameters are refused, so a
+// misspelt filter never silently widens a list; so is any parameter that is not text (a
+// NUL character or invalid UTF-8, see input.Text), before anything reads it.
 func DecodeQuery(r *http.Request, dst any, list bool) error {
 	q := r.URL.Query()
 	var notText apperr.Validation
@@ -45,7 +43,9 @@ func DecodeQuery(r *http.Request, dst any, list bool) error {
 	}
 	v := apperr.Validation{}
 	if dst != nil {
-		decodeFields(reflect.ValueOf(dst).Elem(), q, known, &v)
+		for k := range DecodeValues(q, dst, "query", &v) {
+			known[k] = true
+		}
 	}
 	for k := range q {
 		if !known[k] {
@@ -58,29 +58,78 @@ func DecodeQuery(r *http.Request, dst any, list bool) error {
 	return nil
 }
 
-// decodeFields fills the query-tagged fields of the struct rv, descending into embedded
-// structs (a stats request embeds the list's filter).
-func decodeFields(rv reflect.Value, q url.Values, known map[string]bool, v *apperr.Validation) {
+// DecodeValues fills the fields of the struct dst points to that carry tag ("query" for
+// a query string, "form" for a page form) from vals, descending into embedded structs,
+// and returns the names it knows. A value its field's type refuses is a field error in v
+// (validate.id, validate.date, validate.int, validate.bool, validate.one_of). Supported
+// types: string, []string, int, int64, bool, db.ID, []db.ID, time.Time and pointers to
+// them; a pointer stays nil when its name is absent or empty, so the same struct serves
+// a filter and a PATCH. Tag options after the name:
+//   - `enum:"a,b"` (a tag of its own) restricts a string's values;
+//   - ",due" reads a date as a due day (the end of that day, ParseDue), else midnight;
+//   - ",checkbox" makes an absent name false (an unticked box sends nothing).
+//
+// A query's lists may be comma-separated ("status=a,b"); a form's are repeated names,
+// its numbers may be written grouped ("1,000"), and an empty text field of a form is a
+// value (it clears the text) where a query ignores it.
+func DecodeValues(vals url.Values, dst any, tag string, v *apperr.Validation) map[string]bool {
+	known := map[string]bool{}
+	decodeFields(reflect.ValueOf(dst).Elem(), vals, tag, known, v)
+	return known
+}
+
+func decodeFields(rv reflect.Value, vals url.Values, tag string, known map[string]bool, v *apperr.Validation) {
 	rt := rv.Type()
 	for i := 0; i < rt.NumField(); i++ {
 		f := rt.Field(i)
 		if f.Anonymous && f.Type.Kind() == reflect.Struct {
-			decodeFields(rv.Field(i), q, known, v)
+			decodeFields(rv.Field(i), vals, tag, known, v)
 			continue
 		}
-		name := f.Tag.Get("query")
-		if name == "" {
+		name, opts, _ := strings.Cut(f.Tag.Get(tag), ",")
+		if name == "" || name == "-" {
 			continue
 		}
 		known[name] = true
-		vals, ok := q[name]
-		if !ok || len(vals) == 0 || (len(vals) == 1 && vals[0] == "") {
-			continue
+		o := fieldOpts{form: tag == "form", enum: f.Tag.Get("enum")}
+		for _, opt := range strings.Split(opts, ",") {
+			switch opt {
+			case "due":
+				o.due = true
+			case "checkbox":
+				o.checkbox = true
+			}
 		}
-		if err := setField(rv.Field(i), vals, f.Tag.Get("enum")); err != "" {
-			v.Add(name, err, enumArgs(f.Tag.Get("enum")))
+		got, ok := vals[name]
+		if !ok || len(got) == 0 || (len(got) == 1 && got[0] == "") {
+			switch {
+			case o.checkbox && !ok:
+				got = []string{"false"}
+			case o.form && ok && isText(f.Type):
+				got = []string{""}
+			default:
+				continue
+			}
+		}
+		if err := setField(rv.Field(i), got, o); err != "" {
+			v.Add(name, err, enumArgs(o.enum))
 		}
 	}
+}
+
+// fieldOpts are how one field reads its values.
+type fieldOpts struct {
+	enum          string
+	form          bool // a page form (else a query string)
+	due, checkbox bool
+}
+
+// isText reports whether t is a string or a pointer to one.
+func isText(t reflect.Type) bool {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.Kind() == reflect.String
 }
 
 func enumArgs(enum string) apperr.E {
@@ -96,10 +145,10 @@ var (
 )
 
 // setField parses vals into f; it returns a message key on failure.
-func setField(f reflect.Value, vals []string, enum string) string {
+func setField(f reflect.Value, vals []string, o fieldOpts) string {
 	if f.Kind() == reflect.Pointer {
 		p := reflect.New(f.Type().Elem())
-		if key := setField(p.Elem(), vals, enum); key != "" {
+		if key := setField(p.Elem(), vals, o); key != "" {
 			return key
 		}
 		f.Set(p)
@@ -114,49 +163,69 @@ func setField(f reflect.Value, vals []string, enum string) string {
 		}
 		f.Set(reflect.ValueOf(id))
 	case f.Type() == timeType:
-		t, err := ParseTime(s)
+		parse := ParseTime
+		if o.due {
+			parse = ParseDue
+		}
+		t, err := parse(s)
 		if err != nil {
 			return "validate.date"
 		}
 		f.Set(reflect.ValueOf(t))
 	case f.Kind() == reflect.String:
-		if enum != "" && !inEnum(s, enum) {
+		if o.enum != "" && s != "" && !inEnum(s, o.enum) {
 			return "validate.one_of"
 		}
 		f.SetString(s)
-	case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
-		var out []string
-		for _, v := range vals {
-			for _, part := range strings.Split(v, ",") {
-				if part = strings.TrimSpace(part); part != "" {
-					if enum != "" && !inEnum(part, enum) {
-						return "validate.one_of"
-					}
-					out = append(out, part)
-				}
+	case f.Kind() == reflect.Slice:
+		parts := listParts(vals, !o.form)
+		sl := reflect.MakeSlice(f.Type(), len(parts), len(parts))
+		for i, part := range parts {
+			if key := setField(sl.Index(i), []string{part}, o); key != "" {
+				return key
 			}
-		}
-		sl := reflect.MakeSlice(f.Type(), len(out), len(out))
-		for i, s := range out {
-			sl.Index(i).SetString(s)
 		}
 		f.Set(sl)
 	case f.Kind() == reflect.Int || f.Kind() == reflect.Int64:
+		if o.form { // people write 1,000 or 1，000
+			s = strings.NewReplacer(",", "", "，", "", " ", "").Replace(s)
+		}
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			return "validate.int"
 		}
 		f.SetInt(n)
 	case f.Kind() == reflect.Bool:
+		if o.form && s == "on" { // a ticked checkbox without a value
+			s = "true"
+		}
 		b, err := strconv.ParseBool(s)
 		if err != nil {
 			return "validate.bool"
 		}
 		f.SetBool(b)
 	default:
-		panic("api: unsupported query field type " + f.Type().String())
+		panic("api: unsupported field type " + f.Type().String())
 	}
 	return ""
+}
+
+// listParts splits a list's values: repeated names, and with commas also "a,b"; empty
+// parts are dropped.
+func listParts(vals []string, commas bool) []string {
+	var out []string
+	for _, v := range vals {
+		parts := []string{v}
+		if commas {
+			parts = strings.Split(v, ",")
+		}
+		for _, part := range parts {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
 }
 
 func inEnum(s, enum string) bool {

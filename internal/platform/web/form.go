@@ -62,6 +62,13 @@ type Form struct {
 	Values  url.Values
 	Files   map[string][]db.ID
 	Refused []string
+
+	// A refused submission (see Refuse): each field's message and the summary line (or
+	// the message of an error about no field), in the reader's language, and the status
+	// the page answers with.
+	Fields  map[string]string
+	Message string
+	Status  int
 }
 
 // ParseForm parses an url-encoded page form into r.PostForm; a malformed body is
@@ -96,7 +103,7 @@ func notText(vals url.Values) error {
 // A malformed body is BadRequest, and so is a field or a file name that is not text
 // (named); more than MaxFormBytes is TooLarge.
 func ReadForm(w http.ResponseWriter, r *http.Request, up Uploader, isFile func(input string) bool) (Form, error) {
-	f := Form{Values: url.Values{}, Files: map[string][]db.ID{}}
+	f := Form{Values: url.Values{}, Files: map[string][]db.ID{}, Fields: map[string]string{}}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
 		if err := ParseForm(r); err != nil {

@@ -1,0 +1,81 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/safeduty/safeduty/internal/platform/api"
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/db"
+)
+
+// A page form goes one way, whichever capability it belongs to:
+//
+//	f, err := web.PostedForm(r)          // or ReadForm, for a form with files
+//	if err != nil { return err }         // a body that is not a form: an error page
+//	var in hazard.ReportInput
+//	err = f.Decode(&in)                  // `form:"…"` tags on the struct the API decodes
+//	if err == nil { err = m.Report(ctx, p, in) }
+//	if err == nil { redirect to the record; return nil }
+//	if !f.Refuse(r, err) { return err }  // not about the input: an error page
+//	return s.RenderStatus(w, r, f.Status, t.form, view{Form: f, …}) // at the form's own address
+//
+// The template shows f.Get "name" in each control, f.Error "name" under it, and
+// {{template "form-errors" .Data.Form}} at the top: the summary lists every message as a
+// link to its field (see summary.go). The CSRF token travels in the body (a multipart
+// form's first part), never in the address.
+
+// NewForm returns the state of a form about to be shown, filled with values (nil: empty).
+func NewForm(values url.Values) *Form {
+	if values == nil {
+		values = url.Values{}
+	}
+	return &Form{Values: values, Files: map[string][]db.ID{}, Fields: map[string]string{}}
+}
+
+// PostedForm reads an url-encoded page form (ParseForm) into a new Form; the CSRF token
+// is dropped from its values, so a re-rendered form never shows it twice.
+func PostedForm(r *http.Request) (*Form, error) {
+	if err := ParseForm(r); err != nil {
+		return nil, err
+	}
+	f := NewForm(r.PostForm)
+	f.Values.Del("csrf_token")
+	return f, f.carried()
+}
+
+// Get returns the value of a field as typed (or as loaded for an edit).
+func (f *Form) Get(name string) string { return f.Values.Get(name) }
+
+// Has reports whether a multi-valued field (checkboxes, a multiple select) holds value.
+func (f *Form) Has(name, value string) bool { return slices.Contains(f.Values[name], value) }
+
+// Error returns the message of a refused field, or "".
+func (f *Form) Error(name string) string { return f.Fields[name] }
+
+// IsRefused reports whether a submission of the form was refused (it shows a summary).
+func (f *Form) IsRefused() bool { return f.Status != 0 }
+
+// Decode fills the struct dst points to from the form's `form`-tagged fields (the
+// struct the API decodes from JSON, see api.DecodeValues). A value a field's type
+// refuses is an Invalid error naming the field, as the service's own validation is, so
+// both reach the person the same way.
+func (f *Form) Decode(dst any) error {
+	v := apperr.Validation{}
+	api.DecodeValues(f.Values, dst, "form", &v)
+	return v.Err()
+}
+
+// Refuse fills the form's messages from err, in the request's language, and the status
+// it answers with (422 for invalid input, 409 for a conflict, 400 for a malformed
+// value…); it returns false, leaving the form as it is, when err is not about the input
+// (then the handler returns err and the person sees an error page).
+func (f *Form) Refuse(r *http.Request, err error) bool {
+	fields, msg, ok := FieldErrors(r, err)
+	if !ok {
+		return false
+	}
+	f.Fields, f.Message, f.Status = fields, msg, apperr.Status(apperr.CodeOf(err))
+	return true
+}
