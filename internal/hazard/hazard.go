@@ -204,10 +204,8 @@ type EventAttachent struct {
 }
 
 // AttachmentLinker claims uploaded attachments for a hazard inside the hazard's
-// transaction (the attachment capability implements it).
-type AttachmentLinker interface {
-	Link(ctx context.Context, tx *db.Tx, actor *auth.Principal, ids []db.ID, orgPath string, industry *string, enterprise *db.ID) error
-}
+// transaction: the web kit's Linker, which the attachment capability implements.
+type AttachmentLinker = web.Linker
 
 // EnterpriseRef is what the hazard loop needs to know about an enterprise.
 type EnterpriseRef struct {

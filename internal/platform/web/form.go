@@ -43,6 +43,15 @@ func UploaderOf[T any](create func(ctx context.Context, actor *auth.Principal, n
 	})
 }
 
+// Linker claims uploaded files for a record inside the record's transaction: the files
+// take the record's place (its org path, industry and enterprise), so whoever may see
+// the record may open them, and the sweep no longer removes them. The attachment
+// capability implements it; every capability that keeps files takes one (with an
+// Uploader for its page forms) from the wiring.
+type Linker interface {
+	Link(ctx context.Context, tx *db.Tx, actor *auth.Principal, ids []db.ID, orgPath string, industry *string, enterprise *db.ID) error
+}
+
 // Limits of a page form with files; each file's own size and type are the Uploader's.
 const (
 	MaxFormFiles  = 20        // files in one form

@@ -77,7 +77,22 @@ func (s *Site) funcs(loc i18n.Localizer) template.FuncMap {
 			}
 			return strconv.FormatFloat(float64(a)*100/float64(b), 'f', 1, 64) + "%"
 		},
-		"num": func(n int) string { return groupDigits(n) },
+		// num writes a whole number with thousands separators (516,000); an absent
+		// one (a nil *int64) is "".
+		"num": func(n any) string {
+			switch n := n.(type) {
+			case int:
+				return GroupDigits(int64(n))
+			case int64:
+				return GroupDigits(n)
+			case *int64:
+				if n != nil {
+					return GroupDigits(*n)
+				}
+				return ""
+			}
+			return fmt.Sprint(n)
+		},
 		"initial": func(s string) string {
 			for _, r := range s {
 				return string(r)
@@ -141,8 +156,9 @@ func asTime(v any) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-func groupDigits(n int) string {
-	s := strconv.Itoa(n)
+// GroupDigits writes n with thousands separators: 516,000.
+func GroupDigits(n int64) string {
+	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	var b strings.Builder

@@ -88,12 +88,16 @@ type Site struct {
 	base      *template.Template
 	errorPage *template.Template
 	assets    map[string]string // static path -> content hash
+	// Stylesheets the capabilities contribute (AddStylesheet), by static path, and
+	// their paths in the order the layout links them.
+	extra       map[string][]byte
+	stylesheets []string
 }
 
 // NewSite returns a site mounting pages on mux.
 func NewSite(mux *http.ServeMux, log *audit.Log, d *db.DB, mw *auth.Middleware) *Site {
-	s := &Site{mux: mux, audit: log, db: d, Auth: mw, Name: "安责通", assets: map[string]string{}}
-	s.base = template.Must(template.New("base").Funcs(s.funcs(i18n.Localizer{Lang: i18n.Zh, Catalog: i18n.Default})).ParseFS(baseTemplates, "templates/layout/*.html"))
+	s := &Site{mux: mux, audit: log, db: d, Auth: mw, Name: "安责通", assets: map[string]string{}, extra: map[string][]byte{}}
+	s.base = template.Must(template.New("base").Funcs(s.funcs(s.baseLoc())).ParseFS(baseTemplates, "templates/layout/*.html"))
 	s.errorPage = s.MustParse(baseTemplates, "templates/error.html")
 	_ = fs.WalkDir(staticFiles, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -111,10 +115,15 @@ func NewSite(mux *http.ServeMux, log *audit.Log, d *db.DB, mw *auth.Middleware) 
 	return s
 }
 
+// baseLoc is the language templates are parsed in; each render sets the reader's.
+func (s *Site) baseLoc() i18n.Localizer { return i18n.Localizer{Lang: i18n.Zh, Catalog: i18n.Default} }
+
 // MustParse parses page templates together with the layout; it panics on error (at
 // start-up). Files are read from fsys; each page file defines "title" and "content".
 func (s *Site) MustParse(fsys fs.FS, files ...string) *template.Template {
+	s.mu.RLock()
 	t := template.Must(s.base.Clone())
+	s.mu.RUnlock()
 	for _, f := range files {
 		b, err := fs.ReadFile(fsys, f)
 		if err != nil {
@@ -324,7 +333,6 @@ func (s *Site) navFor(p *auth.Principal) []NavItem {
 // PanelsFor renders the home panels visible to the request's principal, in order.
 func (s *Site) PanelsFor(r *http.Request) ([]template.HTML, error) {
 	p := auth.FromContext(r.Context())
-	loc := i18n.FromContext(r.Context())
 	s.mu.RLock()
 	panels := slices.Clone(s.panels)
 	s.mu.RUnlock()
@@ -337,19 +345,35 @@ func (s *Site) PanelsFor(r *http.Request) ([]template.HTML, error) {
 		if err != nil {
 			return nil, err
 		}
-		tc, err := pn.Template.Clone()
+		h, err := s.RenderPart(r, pn.Template, "panel", data)
 		if err != nil {
 			return nil, err
 		}
-		tc.Funcs(s.funcs(loc))
-		var buf bytes.Buffer
-		v := &View{L: loc, User: p, Path: r.URL.Path, Site: s, Data: data}
-		if err := tc.ExecuteTemplate(&buf, "panel", v); err != nil {
-			return nil, err
-		}
-		out = append(out, template.HTML(buf.String())) //nolint:gosec // produced by html/template
+		out = append(out, h)
 	}
 	return out, nil
+}
+
+// RenderPart executes the template name of t with data as a block of a larger page (a
+// home panel, a section another capability keeps on a record's page): it sees the same
+// View a page does (.Data, .CSRF for its forms, .User), in the request's language.
+func (s *Site) RenderPart(r *http.Request, t *template.Template, name string, data any) (template.HTML, error) {
+	p := auth.FromContext(r.Context())
+	loc := i18n.FromContext(r.Context())
+	tc, err := t.Clone()
+	if err != nil {
+		return "", err
+	}
+	tc.Funcs(s.funcs(loc))
+	v := &View{L: loc, User: p, Path: r.URL.Path, Site: s, Data: data}
+	if p != nil {
+		v.CSRF = p.CSRFToken
+	}
+	var buf bytes.Buffer
+	if err := tc.ExecuteTemplate(&buf, name, v); err != nil {
+		return "", err
+	}
+	return template.HTML(buf.String()), nil //nolint:gosec // produced by html/template
 }
 
 // releaseRE matches a release version (v1.4.0, 1.4.0-rc.1), not a development build
@@ -367,7 +391,10 @@ func (s *Site) ReleaseVersion() string {
 
 // Asset returns the URL of a static file with a content fingerprint for caching.
 func (s *Site) Asset(name string) string {
-	if h, ok := s.assets[name]; ok {
+	s.mu.RLock()
+	h, ok := s.assets[name]
+	s.mu.RUnlock()
+	if ok {
 		return "/static/" + name + "?v=" + h
 	}
 	return "/static/" + name
@@ -375,12 +402,18 @@ func (s *Site) Asset(name string) string {
 
 func (s *Site) serveStatic(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(r.URL.Path, "/static/")
-	b, err := staticFiles.ReadFile("static/" + name)
-	if err != nil || name == "" {
-		http.NotFound(w, r)
-		return
+	s.mu.RLock()
+	b, contributed := s.extra[name]
+	hash := s.assets[name]
+	s.mu.RUnlock()
+	if !contributed {
+		var err error
+		if b, err = staticFiles.ReadFile("static/" + name); err != nil || name == "" {
+			http.NotFound(w, r)
+			return
+		}
 	}
-	if v := r.URL.Query().Get("v"); v != "" && v == s.assets[name] {
+	if v := r.URL.Query().Get("v"); v != "" && v == hash {
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {
 		w.Header().Set("Cache-Control", "public, max-age=300")
