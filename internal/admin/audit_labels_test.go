@@ -5,8 +5,12 @@ import (
 
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 
-	_ "github.com/safeduty/safeduty/internal/enterprise" // their record kinds and steps
+	// The capabilities' record kinds and steps.
+	_ "github.com/safeduty/safeduty/internal/enforcement"
+	_ "github.com/safeduty/safeduty/internal/enterprise"
 	_ "github.com/safeduty/safeduty/internal/hazard"
+	_ "github.com/safeduty/safeduty/internal/riskpoint"
+	_ "github.com/safeduty/safeduty/internal/selfinspect"
 )
 
 // Every action reads as words, also one the catalog does not name: a capability's step,

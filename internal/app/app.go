@@ -22,6 +22,7 @@ import (
 	"github.com/safeduty/safeduty/internal/account"
 	"github.com/safeduty/safeduty/internal/admin"
 	"github.com/safeduty/safeduty/internal/attachment"
+	"github.com/safeduty/safeduty/internal/enforcement"
 	"github.com/safeduty/safeduty/internal/enterprise"
 	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/home"
@@ -37,6 +38,8 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/jobs"
 	"github.com/safeduty/safeduty/internal/platform/web"
+	"github.com/safeduty/safeduty/internal/riskpoint"
+	"github.com/safeduty/safeduty/internal/selfinspect"
 )
 
 // Config is everything the server needs to start.
@@ -83,6 +86,9 @@ type App struct {
 	Notify      *notify.Service
 	Hazard      *hazard.Module
 	Enterprise  *enterprise.Module
+	RiskPoint   *riskpoint.Module
+	SelfInspect *selfinspect.Module
+	Enforcement *enforcement.Module
 	// Jobs runs periodic work (escalation, notice delivery, clean-up); serve starts it.
 	Jobs *jobs.Runner
 
@@ -168,8 +174,15 @@ func Wire(d *db.DB, cfg Config) *App {
 		sender = notify.WebhookSender{URL: cfg.NoticeWebhook}
 	}
 	a.Notify = &notify.Service{DB: d, Clock: cfg.Clock, Sender: sender, Log: cfg.Log}
-	a.Hazard = &hazard.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Notify: a.Notify, Attachments: linker{a.Attachments}, Cfg: cfg.Hazards}
-	a.Enterprise = &enterprise.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Hazards: a.Hazard, Auth: a.Auth, Attachments: linker{a.Attachments}}
+	// Every capability that keeps files links them with the attachment store's Linker and
+	// stores what its page forms send with its Uploader.
+	files := linker{a.Attachments}
+	uploads := web.UploaderOf(a.Attachments.Create, func(at attachment.Attachment) db.ID { return at.ID })
+	a.Hazard = &hazard.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Notify: a.Notify, Attachments: files, Uploader: uploads, Cfg: cfg.Hazards}
+	a.Enterprise = &enterprise.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Hazards: a.Hazard, Auth: a.Auth, Attachments: files, Uploader: uploads}
+	a.RiskPoint = &riskpoint.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Registry: a.Enterprise}
+	a.SelfInspect = &selfinspect.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Registry: a.Enterprise, Hazards: a.Hazard, Uploader: uploads}
+	a.Enforcement = &enforcement.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Registry: a.Enterprise, Attachments: files, Uploader: uploads}
 	a.Hazard.Enterprises = a.Enterprise
 	a.Hazard.OnChange = func(ctx context.Context, tx *db.Tx, id db.ID) error {
 		_, err := a.Enterprise.Recolor(ctx, tx, "hazard", id)
@@ -184,6 +197,9 @@ func Wire(d *db.DB, cfg Config) *App {
 	a.Attachments.Routes(a.API)
 	a.Hazard.Routes(a.API)
 	a.Enterprise.Routes(a.API)
+	a.RiskPoint.Routes(a.API)
+	a.SelfInspect.Routes(a.API)
+	a.Enforcement.Routes(a.API)
 	a.Notify.Routes(a.API)
 	adm.Routes(a.API)
 	a.API.Add(api.Route{Method: "GET", Path: "/api/v1/openapi.json", ID: "openapi", Tag: "meta", Public: true,
@@ -193,9 +209,11 @@ func Wire(d *db.DB, cfg Config) *App {
 	acc.Pages(a.Site)
 	a.Org.Pages(a.Site)
 	a.Notify.Pages(a.Site)
-	a.Hazard.Uploader = web.UploaderOf(a.Attachments.Create, func(at attachment.Attachment) db.ID { return at.ID })
 	a.Hazard.Pages(a.Site)
-	a.Enterprise.Pages(a.Site)
+	a.Enterprise.Pages(a.Site) // before the capabilities that show an enterprise's parts and add to its pages
+	a.RiskPoint.Pages(a.Site)
+	a.SelfInspect.Pages(a.Site)
+	a.Enforcement.Pages(a.Site)
 	adm.Pages(a.Site)
 	hm.Pages(a.Site)
 
@@ -237,7 +255,7 @@ func (a *App) Server() *http.Server {
 	}
 }
 
-// linker adapts the attachment module to the hazard loop's AttachmentLinker.
+// linker adapts the attachment module to the web kit's Linker.
 type linker struct{ m *attachment.Module }
 
 func (l linker) Link(ctx context.Context, tx *db.Tx, actor *auth.Principal, ids []db.ID, orgPath string, industry *string, enterprise *db.ID) error {

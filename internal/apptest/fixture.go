@@ -7,11 +7,14 @@ import (
 	"sync"
 
 	"github.com/safeduty/safeduty/internal/app"
+	"github.com/safeduty/safeduty/internal/enforcement"
 	"github.com/safeduty/safeduty/internal/enterprise"
 	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/org"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/riskpoint"
+	"github.com/safeduty/safeduty/internal/selfinspect"
 )
 
 // Fixture is a small district with two sibling towns, built through the real services:
@@ -206,7 +209,7 @@ func buildFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 		f.Enterprises[i] = id
 		f.Samples[i]["enterprise"] = id.String()
 		f.Markers[i] = append(f.Markers[i], name, code)
-		if _, err := a.Enterprise.Enforce(ctx, sys, id, enterprise.EnforcementInput{Kind: "rectification_order", Reason: "责令限期整改",
+		if _, err := a.Enforcement.Enforce(ctx, sys, id, enforcement.EnforcementInput{Kind: "rectification_order", Reason: "责令限期整改",
 			Deadline: Start.AddDate(0, 1, 0).Format("2006-01-02")}); err != nil {
 			return nil, fmt.Errorf("enforcement of %s: %w", name, err)
 		}
@@ -278,7 +281,7 @@ func enterpriseSamples(ctx context.Context, a *app.App, f *Fixture) error {
 	}
 	for i, ent := range f.Enterprises {
 		name, grade := []string{"东湖项目部塔吊作业区", "西山建材窑炉车间"}[i], "general"
-		rp, err := a.Enterprise.CreateRiskPoint(ctx, auth.System(), ent, enterprise.RiskPointInput{Name: &name, Grade: &grade})
+		rp, err := a.RiskPoint.CreateRiskPoint(ctx, auth.System(), ent, riskpoint.RiskPointInput{Name: &name, Grade: &grade})
 		if err != nil {
 			return fmt.Errorf("risk point %s: %w", name, err)
 		}
@@ -287,11 +290,11 @@ func enterpriseSamples(ctx context.Context, a *app.App, f *Fixture) error {
 		town := f.Users[[]string{UserTown1, UserTown2}[i]]
 		p := &auth.Principal{UserID: town, DisplayName: "企业安全员", Roles: []auth.Role{auth.Enterprise},
 			Scope: auth.Scope{Path: "/", OwnOnly: true, UserID: town, EnterpriseID: &ent}}
-		in := enterprise.SelfInspectionInput{TemplateID: tpl}
+		in := selfinspect.SelfInspectionInput{TemplateID: tpl}
 		for _, it := range items {
-			in.Results = append(in.Results, enterprise.ResultInput{ItemID: it, Result: "pass"})
+			in.Results = append(in.Results, selfinspect.ResultInput{ItemID: it, Result: "pass"})
 		}
-		si, err := a.Enterprise.SelfInspect(ctx, p, ent, in)
+		si, err := a.SelfInspect.SelfInspect(ctx, p, ent, in)
 		if err != nil {
 			return fmt.Errorf("self-inspection of enterprise %d: %w", i+1, err)
 		}

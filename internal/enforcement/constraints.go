@@ -1,34 +1,29 @@
-package enterprise
+package enforcement
 
 import (
 	"context"
 	"time"
 
+	"github.com/safeduty/safeduty/internal/enterprise"
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
-// Constraint is one joint-constraint measure in force on a red enterprise.
-type Constraint struct {
-	Measure string    `json:"measure" jsonschema:"enum=licensing,enum=project_approval,enum=credit,enum=insurance,enum=awards"`
-	BeganAt time.Time `json:"began_at"`
-}
-
 // ConstraintRow is one red enterprise of the joint-constraint list (联合惩戒名单) other
 // agencies read: who, where, since when each measure applies, and why.
 type ConstraintRow struct {
-	EnterpriseID db.ID        `json:"enterprise_id"`
-	Name         string       `json:"name"`
-	CreditCode   string       `json:"credit_code"`
-	Industry     string       `json:"industry"`
-	TownName     string       `json:"town_name"`
-	Color        string       `json:"color"`
-	Since        time.Time    `json:"since"`
-	Measures     []Constraint `json:"measures"`
-	Reasons      []Reason     `json:"reasons"`
-	ReasonText   string       `json:"reason_text" jsonschema:"description=the reasons as one text, for files"`
+	EnterpriseID db.ID                   `json:"enterprise_id"`
+	Name         string                  `json:"name"`
+	CreditCode   string                  `json:"credit_code"`
+	Industry     string                  `json:"industry"`
+	TownName     string                  `json:"town_name"`
+	Color        string                  `json:"color"`
+	Since        time.Time               `json:"since"`
+	Measures     []enterprise.Constraint `json:"measures"`
+	Reasons      []enterprise.Reason     `json:"reasons"`
+	ReasonText   string                  `json:"reason_text" jsonschema:"description=the reasons as one text, for files"`
 }
 
 // ConstraintFilter selects rows of the list.
@@ -74,7 +69,7 @@ func measureSince(r ConstraintRow, measure string) any {
 // measures in force on them. The measures of a page come in one more query.
 func (m *Module) ListConstraints(ctx context.Context, p *auth.Principal, f ConstraintFilter, lp api.ListParams, each func(ConstraintRow) error) (int, error) {
 	var w db.Where
-	m.scopeWhere(&w, p.Scope)
+	enterprise.ScopeWhere(&w, p.Scope)
 	w.Add("e.color = 'red'")
 	w.Add("EXISTS (SELECT 1 FROM enterprise_constraints c WHERE c.enterprise_id = e.id AND c.ended_at IS NULL)")
 	if f.Measure != "" {
@@ -126,14 +121,14 @@ func (m *Module) ListConstraints(ctx context.Context, p *auth.Principal, f Const
 		if err := rows.Scan(&r.EnterpriseID, &r.Name, &r.CreditCode, &r.Industry, &r.TownName, &r.Color, &r.Since, &reasons); err != nil {
 			return 0, err
 		}
-		r.Reasons = localize(loc, decodeReasons(reasons))
+		r.Reasons = enterprise.ReadReasons(loc, reasons)
 		for i, rs := range r.Reasons {
 			if i > 0 {
 				r.ReasonText += "；"
 			}
 			r.ReasonText += rs.Text
 		}
-		r.Measures = []Constraint{}
+		r.Measures = []enterprise.Constraint{}
 		chunk = append(chunk, r)
 		if len(chunk) == cap(chunk) {
 			if err := flush(); err != nil {
@@ -165,7 +160,7 @@ func (m *Module) attachMeasures(ctx context.Context, rows []ConstraintRow) error
 	defer rs.Close()
 	for rs.Next() {
 		var id db.ID
-		var c Constraint
+		var c enterprise.Constraint
 		if err := rs.Scan(&id, &c.Measure, &c.BeganAt); err != nil {
 			return err
 		}
@@ -174,19 +169,16 @@ func (m *Module) attachMeasures(ctx context.Context, rows []ConstraintRow) error
 	return rs.Err()
 }
 
-func (m *Module) activeConstraints(ctx context.Context, q db.Querier, id db.ID) ([]Constraint, error) {
-	rows, err := q.Query(ctx, `SELECT measure, began_at FROM enterprise_constraints WHERE enterprise_id = ? AND ended_at IS NULL ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Constraint{}
-	for rows.Next() {
-		var c Constraint
-		if err := rows.Scan(&c.Measure, &c.BeganAt); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+// listIncentives lists the enterprises for incentives (激励名单): green, operating, at
+// standardization level 1 or 2, and no penalty in the last 12 months.
+func (m *Module) listIncentives(ctx context.Context, _ auth.Scope, f enterprise.Filter, lp api.ListParams, each func(enterprise.Enterprise) error) (int, error) {
+	f.Color = []string{enterprise.Green}
+	f.Status = "operating"
+	p := auth.FromContext(ctx)
+	since := m.Clock.Now().AddDate(-1, 0, 0)
+	return m.Registry.ListWhere(ctx, p, f, lp, each, func(w *db.Where) {
+		w.Add("e.standard_grade IN ('level1', 'level2')")
+		w.Add(`NOT EXISTS (SELECT 1 FROM enforcement_actions a WHERE a.enterprise_id = e.id
+			AND a.kind IN ('penalty', 'max_penalty') AND a.decided_at >= ?)`, since)
+	})
 }

@@ -1,22 +1,61 @@
-package enterprise
+// Package enforcement is administrative enforcement against enterprises: the ladder
+// (ladder.go: 责令整改 → 行政处罚 → 上限处罚 → 责令停产整改 → 提请关闭) whose steps a
+// supervising unit records with their documents and closes with an outcome, the printed
+// rectification order (责令整改通知书), the joint-constraint list of red enterprises
+// other agencies read (联合惩戒名单, constraints.go) and the incentive list (激励名单). A
+// step may suspend, flag or close its enterprise; every step and outcome tells the
+// enterprise registry to recolor it (Registry), whose rules count penalties and failed
+// suspensions among their facts.
+package enforcement
 
 import (
 	"context"
-	"slices"
+	"embed"
+	"net/http"
 	"strings"
 	"time"
 
+	"github.com/safeduty/safeduty/internal/enterprise"
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
-// Enforcement kinds: the ladder of SPEC §3.3 (上限处罚 → 责令停产整改 → 提请关闭), with the
-// rectification order (责令整改) and ordinary penalties that come before it.
-var EnforcementKinds = []string{"rectification_order", "penalty", "max_penalty", "suspension", "closure_proposal"}
+//go:embed messages/*.json
+var messages embed.FS
+
+func init() { i18n.MustRegister(messages, "messages") }
+
+// Module is the enforcement capability.
+type Module struct {
+	DB       *db.DB
+	Audit    *audit.Log
+	Clock    clock.Clock
+	Registry Registry
+	// Attachments claims the documents and photos recorded with a step, and Uploader
+	// stores the files the step's page form sends (nil: the form refuses files).
+	Attachments web.Linker
+	Uploader    web.Uploader
+}
+
+// Registry is what enforcement asks of the enterprise registry: the enterprise of a step
+// in the caller's scope, its color after a step, the enterprises listed for incentives,
+// the filters of the lists, and the steps' place on the enterprise's file.
+type Registry interface {
+	Get(ctx context.Context, q db.Querier, p *auth.Principal, id db.ID, reveal bool) (enterprise.Enterprise, error)
+	Recolor(ctx context.Context, tx *db.Tx, cause string, ids ...db.ID) (int, error)
+	ListWhere(ctx context.Context, p *auth.Principal, f enterprise.Filter, lp api.ListParams, each func(enterprise.Enterprise) error,
+		extra func(w *db.Where)) (int, error)
+	Towns(ctx context.Context, sc auth.Scope) ([]enterprise.Choice, error)
+	Industries(ctx context.Context, sc auth.Scope) ([]string, error)
+	AddPart(p enterprise.Part)
+	RenderFile(w http.ResponseWriter, r *http.Request, status int, id db.ID, refused enterprise.Refused) error
+}
 
 // Enforcement is one recorded step.
 type Enforcement struct {
@@ -76,6 +115,8 @@ const selectEnforcement = `SELECT a.id, a.enterprise_id, e.name, a.kind, a.decid
 	FROM enforcement_actions a JOIN enterprises e ON e.id = a.enterprise_id
 	LEFT JOIN orgs o ON o.id = a.org_id LEFT JOIN users u ON u.id = a.created_by`
 
+type scanner interface{ Scan(...any) error }
+
 func scanEnforcement(s scanner) (Enforcement, error) {
 	var a Enforcement
 	err := s.Scan(&a.ID, &a.EnterpriseID, &a.EnterpriseName, &a.Kind, &a.DecidedAt, &a.DocNumber, &a.AmountYuan, &a.Reason,
@@ -87,7 +128,7 @@ func scanEnforcement(s scanner) (Enforcement, error) {
 // ListEnforcement calls each for the steps on enterprises in the caller's scope.
 func (m *Module) ListEnforcement(ctx context.Context, p *auth.Principal, f EnforcementFilter, lp api.ListParams, each func(Enforcement) error) (int, error) {
 	var w db.Where
-	m.scopeWhere(&w, p.Scope)
+	enterprise.ScopeWhere(&w, p.Scope)
 	if f.Kind != "" {
 		w.Add("a.kind = ?", f.Kind)
 	}
@@ -133,7 +174,7 @@ func (m *Module) GetEnforcement(ctx context.Context, q db.Querier, p *auth.Princ
 	if err != nil {
 		return a, err
 	}
-	if _, err := m.Get(ctx, q, p, a.EnterpriseID, false); err != nil {
+	if _, err := m.Registry.Get(ctx, q, p, a.EnterpriseID, false); err != nil {
 		return Enforcement{}, apperr.NotFoundf("enforcement")
 	}
 	rows, err := q.Query(ctx, `SELECT attachment_id FROM enforcement_attachments WHERE action_id = ? ORDER BY attachment_id`, id)
@@ -151,13 +192,16 @@ func (m *Module) GetEnforcement(ctx context.Context, q db.Querier, p *auth.Princ
 	return a, rows.Err()
 }
 
-// Enforce records an enforcement step on an enterprise in scope. A suspension suspends
-// the enterprise; a closure proposal needs the enterprise to be flagged (it failed or
-// refused a suspension). Errors: NotFound, Forbidden, Conflict, Invalid.
+// Enforce records a step of the ladder on an enterprise in scope, with what its rung
+// needs and does (ladder.go): a suspension suspends the enterprise; a closure proposal
+// needs the enterprise to be flagged (it failed or refused a suspension). Errors:
+// NotFound, Forbidden, Conflict (a closed enterprise, a closure proposal without the
+// flag), Invalid.
 func (m *Module) Enforce(ctx context.Context, p *auth.Principal, entID db.ID, in EnforcementInput) (db.ID, error) {
 	now := m.Clock.Now()
 	v := apperr.Validation{}
-	if !slices.Contains(EnforcementKinds, in.Kind) {
+	r, known := rungOf(in.Kind)
+	if !known {
 		v.Add("kind", "validate.one_of", apperr.E{"values": strings.Join(EnforcementKinds, ", ")})
 	}
 	decided := now
@@ -179,13 +223,11 @@ func (m *Module) Enforce(ctx context.Context, p *auth.Principal, entID db.ID, in
 	if len([]rune(in.DocNumber)) > 60 {
 		v.Add("doc_number", "validate.max_len", apperr.E{"max": 60})
 	}
-	if in.Kind == "penalty" || in.Kind == "max_penalty" {
-		if in.AmountYuan == nil || *in.AmountYuan <= 0 {
-			v.Add("amount_yuan", "enterprise.amount_required", nil)
-		}
+	if r.needsAmount && (in.AmountYuan == nil || *in.AmountYuan <= 0) {
+		v.Add("amount_yuan", "enterprise.amount_required", nil)
 	}
 	var deadline *time.Time
-	if in.Kind == "rectification_order" || in.Kind == "suspension" {
+	if r.needsDeadline {
 		// A due day, like a hazard's: a date is due by the end of that day, China time.
 		t, err := api.ParseDue(strings.TrimSpace(in.Deadline))
 		switch {
@@ -204,31 +246,27 @@ func (m *Module) Enforce(ctx context.Context, p *auth.Principal, entID db.ID, in
 	}
 	var id db.ID
 	err := m.DB.Tx(ctx, func(tx *db.Tx) error {
-		e, err := m.Get(ctx, tx, p, entID, false)
+		e, err := m.Registry.Get(ctx, tx, p, entID, false)
 		if err != nil {
 			return err
 		}
-		if e.Status == "closed" {
-			return apperr.Conflictf("enterprise.closed", nil)
-		}
-		if in.Kind == "closure_proposal" && !e.ClosureFlagged {
-			return apperr.Conflictf("enterprise.closure_needs_flag", nil)
+		st := standing{Status: e.Status, Flagged: e.ClosureFlagged}
+		if key := r.refusal(st); key != "" {
+			return apperr.Conflictf(key, nil)
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO enforcement_actions (enterprise_id, kind, decided_at, doc_number, amount_yuan, reason, deadline,
 			outcome, org_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id`,
 			entID, in.Kind, decided, strings.TrimSpace(in.DocNumber), in.AmountYuan, strings.TrimSpace(in.Reason), deadline,
-			nullID(p.OrgID), nullID(p.UserID), now).Scan(&id); err != nil {
+			db.NullIfZero(p.OrgID), db.NullIfZero(p.UserID), now).Scan(&id); err != nil {
 			return err
 		}
 		if err := m.linkEnforcement(ctx, tx, p, &e, id, in.Attachments); err != nil {
 			return err
 		}
-		if in.Kind == "suspension" {
-			if _, err := tx.Exec(ctx, `UPDATE enterprises SET status = 'suspended', updated_at = ? WHERE id = ?`, now, entID); err != nil {
-				return err
-			}
+		if err := m.change(ctx, tx, entID, st, r.taken, now); err != nil {
+			return err
 		}
-		if _, err := m.Recolor(ctx, tx, "enforcement", entID); err != nil {
+		if _, err := m.Registry.Recolor(ctx, tx, "enforcement", entID); err != nil {
 			return err
 		}
 		return m.Audit.Record(ctx, tx, audit.Entry{Action: "enterprise.enforce", ObjectType: "enterprise", ObjectID: entID.String(),
@@ -237,7 +275,18 @@ func (m *Module) Enforce(ctx context.Context, p *auth.Principal, entID db.ID, in
 	return id, err
 }
 
-func (m *Module) linkEnforcement(ctx context.Context, tx *db.Tx, p *auth.Principal, e *Enterprise, id db.ID, ids []db.ID) error {
+// change applies what a step or an outcome does to an enterprise standing st (nothing
+// for a nil change).
+func (m *Module) change(ctx context.Context, tx *db.Tx, entID db.ID, st standing, c change, now time.Time) error {
+	if c == nil {
+		return nil
+	}
+	next := c(st)
+	_, err := tx.Exec(ctx, `UPDATE enterprises SET status = ?, closure_flagged = ?, updated_at = ? WHERE id = ?`, next.Status, next.Flagged, now, entID)
+	return err
+}
+
+func (m *Module) linkEnforcement(ctx context.Context, tx *db.Tx, p *auth.Principal, e *enterprise.Enterprise, id db.ID, ids []db.ID) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -253,18 +302,10 @@ func (m *Module) linkEnforcement(ctx context.Context, tx *db.Tx, p *auth.Princip
 	return nil
 }
 
-// allowedOutcomes says which outcomes close each kind of step.
-var allowedOutcomes = map[string][]string{
-	"rectification_order": {"passed", "failed"},
-	"suspension":          {"passed", "failed", "refused"},
-	"closure_proposal":    {"done"},
-	"penalty":             {"done"},
-	"max_penalty":         {"done"},
-}
-
-// SetOutcome closes a pending step. A suspension passed lifts the suspension; failed or
-// refused flags the enterprise for a closure proposal; a closure done closes it.
-// Errors: NotFound, Conflict (already closed), Invalid.
+// SetOutcome closes a pending step with one of the outcomes its rung allows, and does
+// what that outcome does to the enterprise (ladder.go): a suspension passed lifts the
+// suspension; failed or refused flags the enterprise for a closure proposal; a closure
+// done closes it. Errors: NotFound, Conflict (already closed), Invalid.
 func (m *Module) SetOutcome(ctx context.Context, p *auth.Principal, id db.ID, in OutcomeInput) error {
 	now := m.Clock.Now()
 	return m.DB.Tx(ctx, func(tx *db.Tx) error {
@@ -275,38 +316,28 @@ func (m *Module) SetOutcome(ctx context.Context, p *auth.Principal, id db.ID, in
 		if a.Outcome != "pending" {
 			return apperr.Conflictf("enterprise.outcome_set", nil)
 		}
-		if !slices.Contains(allowedOutcomes[a.Kind], in.Outcome) {
+		r, _ := rungOf(a.Kind)
+		o, ok := r.outcome(in.Outcome)
+		if !ok {
 			v := apperr.Validation{}
-			v.Add("outcome", "validate.one_of", apperr.E{"values": strings.Join(allowedOutcomes[a.Kind], ", ")})
+			v.Add("outcome", "validate.one_of", apperr.E{"values": strings.Join(r.outcomeNames(), ", ")})
 			return v.Err()
 		}
 		if _, err := tx.Exec(ctx, `UPDATE enforcement_actions SET outcome = ?, outcome_at = ?, outcome_note = ? WHERE id = ?`,
 			in.Outcome, now, strings.TrimSpace(in.Note), id); err != nil {
 			return err
 		}
-		switch {
-		case a.Kind == "suspension" && in.Outcome == "passed":
-			_, err = tx.Exec(ctx, `UPDATE enterprises SET status = 'operating', updated_at = ? WHERE id = ?`, now, a.EnterpriseID)
-		case a.Kind == "suspension":
-			_, err = tx.Exec(ctx, `UPDATE enterprises SET closure_flagged = TRUE, updated_at = ? WHERE id = ?`, now, a.EnterpriseID)
-		case a.Kind == "closure_proposal":
-			_, err = tx.Exec(ctx, `UPDATE enterprises SET status = 'closed', updated_at = ? WHERE id = ?`, now, a.EnterpriseID)
-		}
+		e, err := m.Registry.Get(ctx, tx, p, a.EnterpriseID, false)
 		if err != nil {
 			return err
 		}
-		if _, err := m.Recolor(ctx, tx, "enforcement", a.EnterpriseID); err != nil {
+		if err := m.change(ctx, tx, a.EnterpriseID, standing{Status: e.Status, Flagged: e.ClosureFlagged}, o.then, now); err != nil {
+			return err
+		}
+		if _, err := m.Registry.Recolor(ctx, tx, "enforcement", a.EnterpriseID); err != nil {
 			return err
 		}
 		return m.Audit.Record(ctx, tx, audit.Entry{Action: "enterprise.enforcement_outcome", ObjectType: "enforcement", ObjectID: id.String(),
 			Detail: map[string]any{"kind": a.Kind, "outcome": in.Outcome}})
 	})
-}
-
-// nullID is nil for the zero id (work done by the system principal).
-func nullID(id db.ID) *db.ID {
-	if id == 0 {
-		return nil
-	}
-	return &id
 }

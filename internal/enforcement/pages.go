@@ -1,9 +1,16 @@
-package enterprise
+package enforcement
 
 import (
+	"context"
+	"embed"
+	"html/template"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
+	"github.com/safeduty/safeduty/internal/enterprise"
+	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/clock"
@@ -12,40 +19,192 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
+//go:embed templates/*.html
+var templates embed.FS
+
+//go:embed static/enforcement.css
+var stylesheet embed.FS
+
+// pageTemplates are the parsed templates of the enforcement pages.
+type pageTemplates struct {
+	enforce, order, constraints, incentives *template.Template
+}
+
+// Pages registers the enforcement pages and adds the steps to the enterprise's file. It
+// uses the registry's page parts, so the wiring calls it after the enterprise's Pages.
+func (m *Module) Pages(s *web.Site) {
+	s.AddStylesheet("enforcement", stylesheet, "static/enforcement.css")
+	t := pageTemplates{
+		enforce:     s.MustParse(templates, "templates/enforcement_new.html"),
+		order:       s.MustParse(templates, "templates/order.html"),
+		constraints: s.MustParse(templates, "templates/constraints.html"),
+		incentives:  s.MustParse(templates, "templates/incentives.html"),
+	}
+	perm := &enterprise.PermEnforce
+	s.Handle(web.Page{Path: "/enterprises/{id}/enforcement/new", Object: "enterprise", Perm: perm, Handler: m.enforcePage(s, t)})
+	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}/enforcement", Object: "enterprise", Perm: perm, Handler: m.enforceSubmit(s, t)})
+	s.Handle(web.Page{Path: "/enterprises/{id}/enforcement/{eid}/order", Object: "enterprise", Handler: m.orderPage(s, t)})
+	s.Handle(web.Page{Method: "POST", Path: "/enforcement/{id}/outcome", Object: "enforcement", Perm: perm, Handler: m.outcomeSubmit})
+	s.Handle(web.Page{Path: "/constraints", Handler: m.constraintsPage(s, t)})
+	s.Handle(web.Page{Path: "/incentives", Handler: m.incentivesPage(s, t)})
+
+	m.Registry.AddPart(enterprise.Part{Slot: enterprise.SlotFile, Order: 20, Template: s.MustParse(templates, "templates/parts.html"),
+		Name: "enforcement-file-section", Data: m.fileSection})
+}
+
+// fileSectionData is the enforcement steps' section of an enterprise's file.
+type fileSectionData struct {
+	E           enterprise.Enterprise
+	CanEnforce  bool
+	Enforcement []stepRow
+	Outcome     map[string]*web.Form // a refused outcome form, by step id
+}
+
+// stepRow is one enforcement step with the outcomes the caller may record now.
+type stepRow struct {
+	Enforcement
+	Outcomes []string
+	Overdue  bool       // pending and past its deadline
+	Files    []stepFile // the documents and photos recorded with it
+}
+
+// stepFile is one file of an enforcement step.
+type stepFile struct {
+	ID   db.ID
+	Name string
+}
+
+// outcomePart names the outcome forms on the enterprise's file (enterprise.Refused).
+const outcomePart = "enforcement-file-section"
+
+// fileSection lists an enterprise's steps for its file, newest first, with their files
+// (a bounded number of queries whatever the history) and the form of a refused outcome.
+func (m *Module) fileSection(r *http.Request, pv enterprise.PartView) (any, error) {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	now := m.Clock.Now()
+	d := fileSectionData{E: pv.E, CanEnforce: p.Can(enterprise.PermEnforce), Outcome: map[string]*web.Form{}}
+	if pv.Refused != nil && pv.Refused.Part == outcomePart {
+		d.Outcome = pv.Refused.Form.(map[string]*web.Form)
+	}
+	id := pv.E.ID
+	_, err := m.ListEnforcement(ctx, p, EnforcementFilter{EnterpriseID: &id}, api.ListParams{Page: 1, PerPage: 100, Sort: "-decided_at"},
+		func(a Enforcement) error {
+			row := stepRow{Enforcement: a, Overdue: a.Outcome == "pending" && a.Deadline != nil && now.After(*a.Deadline)}
+			if r, ok := rungOf(a.Kind); ok && a.Outcome == "pending" && d.CanEnforce && pv.E.Status != "closed" {
+				row.Outcomes = r.outcomeNames()
+			}
+			d.Enforcement = append(d.Enforcement, row)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	return d, m.stepFiles(ctx, id, d.Enforcement)
+}
+
+// stepFiles attaches the files of an enterprise's enforcement steps, in one query (the
+// enterprise is in scope: its file is being shown).
+func (m *Module) stepFiles(ctx context.Context, ent db.ID, steps []stepRow) error {
+	if len(steps) == 0 {
+		return nil
+	}
+	index := map[db.ID]int{}
+	for i, s := range steps {
+		index[s.ID] = i
+	}
+	rows, err := m.DB.Query(ctx, `SELECT x.action_id, a.id, a.original_name FROM enforcement_attachments x
+		JOIN enforcement_actions s ON s.id = x.action_id JOIN attachments a ON a.id = x.attachment_id
+		WHERE s.enterprise_id = ? ORDER BY a.id`, ent)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var step db.ID
+		var f stepFile
+		if err := rows.Scan(&step, &f.ID, &f.Name); err != nil {
+			return err
+		}
+		if i, ok := index[step]; ok {
+			steps[i].Files = append(steps[i].Files, f)
+		}
+	}
+	return rows.Err()
+}
+
+// outcomeSubmit closes a pending enforcement step from the enterprise's file; a refused
+// outcome comes back on the file with its form open (422), or with the refusal above
+// the page when the step's state refused it (409).
+func (m *Module) outcomeSubmit(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	id, err := api.PathID(r, "id", "enforcement")
+	if err != nil {
+		return err
+	}
+	a, err := m.GetEnforcement(ctx, m.DB, p, id)
+	if err != nil {
+		return err
+	}
+	f, err := web.PostedForm(r)
+	if err != nil {
+		return err
+	}
+	in := OutcomeInput{Outcome: strings.TrimSpace(f.Get("outcome")), Note: f.Get("note")}
+	if in.Outcome == "" {
+		v := apperr.Validation{}
+		v.Add("outcome", "validate.required", nil)
+		err = v.Err()
+	} else {
+		err = m.SetOutcome(ctx, p, id, in)
+	}
+	if err != nil {
+		if !f.Refuse(r, err) {
+			return err
+		}
+		refused := enterprise.Refused{Part: outcomePart, Form: map[string]*web.Form{id.String(): f}}
+		if len(f.Fields) == 0 { // the step's state refused it: say so above the page
+			refused.Message = f.Message
+		}
+		return m.Registry.RenderFile(w, r, f.Status, a.EnterpriseID, refused)
+	}
+	return enterprise.BackToFile(w, r, a.EnterpriseID, "enf-"+id.String(), "flash.ent_outcome")
+}
+
 // enforceView is the data of the enforcement form: one step of the ladder (责令整改 →
 // 行政处罚 → 上限处罚 → 责令停产整改 → 提请关闭) with its documents.
 type enforceView struct {
-	E     Enterprise
+	E     enterprise.Enterprise
 	Kinds []string
-	Form  *formState
+	Form  *web.Form
 	Today string
 }
 
 // enforcePage shows the enforcement form, a rectification order by default.
 func (m *Module) enforcePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id", "enterprise")
+		id, err := api.PathID(r, "id", "enterprise")
 		if err != nil {
 			return err
 		}
-		e, err := m.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
+		e, err := m.Registry.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
 		if err != nil {
 			return err
 		}
-		f := newForm()
-		f.V.Set("kind", "rectification_order")
+		f := web.NewForm(url.Values{"kind": {"rectification_order"}})
 		if k := r.URL.Query().Get("kind"); k != "" {
-			f.V.Set("kind", k)
+			f.Values.Set("kind", k)
 		}
 		return m.renderEnforce(w, r, s, t, http.StatusOK, e, f)
 	}
 }
 
 // renderEnforce renders the enforcement form with status; decided_at defaults to today.
-func (m *Module) renderEnforce(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, e Enterprise, f *formState) error {
+func (m *Module) renderEnforce(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, e enterprise.Enterprise, f *web.Form) error {
 	today := clock.DateText(m.Clock.Now())
-	if f.V.Get("decided_at") == "" {
-		f.V.Set("decided_at", today)
+	if f.Get("decided_at") == "" {
+		f.Values.Set("decided_at", today)
 	}
 	return s.RenderStatus(w, r, status, t.enforce, enforceView{E: e, Kinds: EnforcementKinds, Form: f, Today: today})
 }
@@ -55,39 +214,37 @@ func (m *Module) enforceSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		id, err := pathID(r, "id", "enterprise")
+		id, err := api.PathID(r, "id", "enterprise")
 		if err != nil {
 			return err
 		}
-		e, err := m.Get(ctx, m.DB, p, id, false) // out of scope answers 404 before any file is stored
+		e, err := m.Registry.Get(ctx, m.DB, p, id, false) // out of scope answers 404 before any file is stored
 		if err != nil {
 			return err
 		}
-		form, err := m.readForm(w, r)
+		f, err := m.readForm(w, r)
 		if err != nil {
 			return err
 		}
-		f := newForm()
-		f.V = form.Values
-		f.Carried = form.Files["files"]
 		loc := i18n.FromContext(ctx)
-		in := EnforcementInput{Kind: strings.TrimSpace(f.V.Get("kind")), DecidedAt: strings.TrimSpace(f.V.Get("decided_at")),
-			DocNumber: strings.TrimSpace(f.V.Get("doc_number")), Reason: f.V.Get("reason"), Deadline: strings.TrimSpace(f.V.Get("deadline")),
-			Attachments: f.Carried}
+		in := EnforcementInput{Kind: strings.TrimSpace(f.Get("kind")), DecidedAt: strings.TrimSpace(f.Get("decided_at")),
+			DocNumber: strings.TrimSpace(f.Get("doc_number")), Reason: f.Get("reason"), Deadline: strings.TrimSpace(f.Get("deadline")),
+			Attachments: f.Files["files"]}
 		pre := map[string]string{}
-		in.AmountYuan = optInt(f.V, "amount_yuan", pre, loc)
-		if in.Kind != "penalty" && in.Kind != "max_penalty" {
+		in.AmountYuan = optInt(f.Values, "amount_yuan", pre, loc)
+		rung, _ := rungOf(in.Kind)
+		if !rung.needsAmount {
 			in.AmountYuan = nil // the amount field belongs to penalties only
 		}
-		if in.Kind != "rectification_order" && in.Kind != "suspension" {
+		if !rung.needsDeadline {
 			in.Deadline = ""
 		}
 		v := apperr.Validation{}
 		for field := range pre {
 			v.Add(field, "validate.int", nil)
 		}
-		if len(form.Refused) > 0 {
-			v.Add(carriedField, "ent.files_refused", nil)
+		if len(f.Refused) > 0 {
+			v.Add(web.CarriedField, "ent.files_refused", nil)
 		}
 		var aid db.ID
 		if err = v.Err(); err == nil {
@@ -98,19 +255,19 @@ func (m *Module) enforceSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 			http.Redirect(w, r, "/enterprises/"+id.String()+"#enf-"+aid.String(), http.StatusSeeOther)
 			return nil
 		}
-		if _, ok := f.refuse(r, err); !ok {
+		if !f.Refuse(r, err) {
 			return err
 		}
-		if len(form.Refused) > 0 {
-			f.Fields[carriedField] = strings.Join(form.Refused, loc.T("ent.list_sep"))
+		if len(f.Refused) > 0 {
+			f.Fields[web.CarriedField] = strings.Join(f.Refused, loc.T("ent.list_sep"))
 		}
-		return m.renderEnforce(w, r, s, t, httpStatus(err), e, f)
+		return m.renderEnforce(w, r, s, t, f.Status, e, f)
 	}
 }
 
 // orderView is the data of the printable rectification order (责令整改通知书).
 type orderView struct {
-	E        Enterprise
+	E        enterprise.Enterprise
 	A        Enforcement
 	District string
 	Issuer   string   // the issuing unit: the unit that recorded the step, else the district
@@ -122,15 +279,15 @@ func (m *Module) orderPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		id, err := pathID(r, "id", "enterprise")
+		id, err := api.PathID(r, "id", "enterprise")
 		if err != nil {
 			return err
 		}
-		eid, err := pathID(r, "eid", "enforcement")
+		eid, err := api.PathID(r, "eid", "enforcement")
 		if err != nil {
 			return err
 		}
-		e, err := m.Get(ctx, m.DB, p, id, false)
+		e, err := m.Registry.Get(ctx, m.DB, p, id, false)
 		if err != nil {
 			return err
 		}
@@ -167,4 +324,31 @@ func issuer(unit, district string) string {
 		}
 	}
 	return unit
+}
+
+// readForm reads the step's form: multipart, the CSRF token in its first part, its
+// documents (input "files") streaming into the Uploader as they arrive; a file the
+// Uploader refuses is reported beside the form, so the person keeps what they typed.
+func (m *Module) readForm(w http.ResponseWriter, r *http.Request) (*web.Form, error) {
+	f, err := web.ReadForm(w, r, m.Uploader, func(input string) bool { return input == "files" })
+	if err != nil {
+		return nil, err
+	}
+	f.Values.Del("csrf_token")
+	return &f, nil
+}
+
+// optInt parses an optional integer field of a form; "" is nil, anything else not an
+// integer a field error.
+func optInt(vals url.Values, name string, fields map[string]string, loc i18n.Localizer) *int64 {
+	s := strings.TrimSpace(vals.Get(name))
+	if s == "" {
+		return nil
+	}
+	n, err := strconv.ParseInt(strings.ReplaceAll(s, ",", ""), 10, 64)
+	if err != nil {
+		fields[name] = loc.T("validate.int")
+		return nil
+	}
+	return &n
 }

@@ -1,9 +1,11 @@
-package enterprise
+package enforcement
 
 import (
 	"net/http"
 
+	"github.com/safeduty/safeduty/internal/enterprise"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
@@ -13,7 +15,7 @@ import (
 type constraintsView struct {
 	web.ListPage
 	Items      []ConstraintRow
-	Towns      []choice
+	Towns      []enterprise.Choice
 	Industries []string
 	Measures   []string
 	ShowTown   bool
@@ -32,13 +34,13 @@ func (m *Module) constraintsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		v := constraintsView{ListPage: l, Measures: Measures, Filtered: l.Filtered(),
+		v := constraintsView{ListPage: l, Measures: enterprise.Measures, Filtered: l.Filtered(),
 			Measure: f.Measure, Industry: f.Industry, TownID: idText(f.TownID), QText: f.Q}
-		if v.Towns, err = m.towns(ctx, p.Scope); err != nil {
+		if v.Towns, err = m.Registry.Towns(ctx, p.Scope); err != nil {
 			return err
 		}
 		v.ShowTown = len(v.Towns) > 1
-		if v.Industries, err = m.Hazards.Industries(ctx, p.Scope); err != nil {
+		if v.Industries, err = m.Registry.Industries(ctx, p.Scope); err != nil {
 			return err
 		}
 		total, err := m.ListConstraints(ctx, p, f, lp, func(c ConstraintRow) error {
@@ -57,8 +59,8 @@ func (m *Module) constraintsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 // standardization level 1 or 2 with no penalty in the last 12 months.
 type incentivesView struct {
 	web.ListPage
-	Items      []Enterprise
-	Towns      []choice
+	Items      []enterprise.Enterprise
+	Towns      []enterprise.Choice
 	Industries []string
 	ShowTown   bool
 	Filtered   bool
@@ -71,21 +73,21 @@ func (m *Module) incentivesPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		var f Filter
-		lp, l, err := web.ParseListPage(r, sorting, &f)
+		var f enterprise.Filter
+		lp, l, err := web.ParseListPage(r, enterprise.Sorting, &f)
 		if err != nil {
 			return err
 		}
 		v := incentivesView{ListPage: l, Filtered: l.Filtered(),
 			Industry: f.Industry, TownID: idText(f.TownID), QText: f.Q}
-		if v.Towns, err = m.towns(ctx, p.Scope); err != nil {
+		if v.Towns, err = m.Registry.Towns(ctx, p.Scope); err != nil {
 			return err
 		}
 		v.ShowTown = len(v.Towns) > 1
-		if v.Industries, err = m.Hazards.Industries(ctx, p.Scope); err != nil {
+		if v.Industries, err = m.Registry.Industries(ctx, p.Scope); err != nil {
 			return err
 		}
-		total, err := m.listIncentives(ctx, p.Scope, f, lp, func(e Enterprise) error {
+		total, err := m.listIncentives(ctx, p.Scope, f, lp, func(e enterprise.Enterprise) error {
 			v.Items = append(v.Items, e)
 			return nil
 		})
@@ -95,4 +97,12 @@ func (m *Module) incentivesPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		v.Finish(total)
 		return s.Render(w, r, t.incentives, v)
 	}
+}
+
+// idText is the decimal form of an optional id, or "".
+func idText(id *db.ID) string {
+	if id == nil {
+		return ""
+	}
+	return id.String()
 }

@@ -15,7 +15,7 @@ func TestAccounts_SignInSeesOwnEnterprise(t *testing.T) {
 		ent, other := e.F.Enterprises[0].String(), e.F.Enterprises[1].String()
 		path := "/api/v1/enterprises/" + ent + "/users"
 		body := map[string]any{"username": "DH-Safety", "display_name": "东湖建工安全员", "password": "short1"}
-		if f := fieldRules(t, e.As(apptest.UserTown1, "POST", path, body)); f["password"] != "password_short" {
+		if f := apptest.FieldRules(t, e.As(apptest.UserTown1, "POST", path, body)); f["password"] != "password_short" {
 			t.Errorf("a weak password: %v", f)
 		}
 		for _, c := range []struct {
@@ -42,7 +42,7 @@ func TestAccounts_SignInSeesOwnEnterprise(t *testing.T) {
 		if a := res.Map(t); a["username"] != "dh-safety" || a["must_change_password"] != true || a["display_name"] != "东湖建工安全员" {
 			t.Errorf("created: %v", a)
 		}
-		if f := fieldRules(t, e.As(apptest.UserDept, "POST", path, body)); f["username"] != "taken" {
+		if f := apptest.FieldRules(t, e.As(apptest.UserDept, "POST", path, body)); f["username"] != "taken" {
 			t.Errorf("the same username again: %v", f)
 		}
 		// The fixture's ent1 belongs to this enterprise too.
@@ -84,8 +84,12 @@ func TestAccounts_SignInSeesOwnEnterprise(t *testing.T) {
 			t.Errorf("risk points the account sees: %v", n)
 		}
 		// It files its enterprise's self-inspection.
-		c := checklist(t, e, "")
-		res = e.Do("POST", "/api/v1/enterprises/"+ent+"/self-inspections", tok, map[string]any{"template_id": c["id"], "results": answers(c, nil)})
+		c := e.Do("GET", "/api/v1/checklists", tok, nil).Map(t)["items"].([]any)[0].(map[string]any) // the general one comes first
+		var results []map[string]any
+		for _, it := range c["items"].([]any) {
+			results = append(results, map[string]any{"item_id": it.(map[string]any)["id"], "result": "pass"})
+		}
+		res = e.Do("POST", "/api/v1/enterprises/"+ent+"/self-inspections", tok, map[string]any{"template_id": c["id"], "results": results})
 		if res.Status != http.StatusCreated || res.Map(t)["done_by"] != "东湖建工安全员" {
 			t.Errorf("self-inspection by the new account: %d %s", res.Status, res.Body)
 		}
@@ -98,12 +102,12 @@ func TestDocuments_ListedAndDownloadable(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ent := e.F.Enterprises[0].String()
 		path := "/api/v1/enterprises/" + ent + "/documents"
-		file := upload(t, e, apptest.UserEnt)
-		f := fieldRules(t, e.As(apptest.UserEnt, "POST", path, map[string]any{"attachment_id": file, "kind": "poem"}))
+		file := e.Upload(t, apptest.UserEnt)
+		f := apptest.FieldRules(t, e.As(apptest.UserEnt, "POST", path, map[string]any{"attachment_id": file, "kind": "poem"}))
 		if f["title"] != "required" || f["kind"] != "one_of" {
 			t.Errorf("invalid document: %v", f)
 		}
-		if f := fieldRules(t, e.As(apptest.UserEnt, "POST", path, map[string]any{"attachment_id": e.F.Samples[1]["attachment"], "title": "x"})); f["attachment_id"] != "unknown" {
+		if f := apptest.FieldRules(t, e.As(apptest.UserEnt, "POST", path, map[string]any{"attachment_id": e.F.Samples[1]["attachment"], "title": "x"})); f["attachment_id"] != "unknown" {
 			t.Errorf("someone else's upload: %v", f)
 		}
 		if res := e.As(apptest.UserTown2, "POST", path, map[string]any{"attachment_id": file, "title": "x"}); res.Status != http.StatusNotFound {
@@ -120,10 +124,10 @@ func TestDocuments_ListedAndDownloadable(t *testing.T) {
 		if d["url"] != "/api/v1/attachments/"+file+"/content" || d["kind"] != "license" || d["content_type"] != "image/png" || d["added_by"] != "东湖企业" {
 			t.Errorf("document: %v", d)
 		}
-		if f := fieldRules(t, e.As(apptest.UserEnt, "POST", path, map[string]any{"attachment_id": file, "title": "again"})); f["attachment_id"] != "document_exists" {
+		if f := apptest.FieldRules(t, e.As(apptest.UserEnt, "POST", path, map[string]any{"attachment_id": file, "title": "again"})); f["attachment_id"] != "document_exists" {
 			t.Errorf("the same file twice: %v", f)
 		}
-		plan := upload(t, e, apptest.UserTown1)
+		plan := e.Upload(t, apptest.UserTown1)
 		if res := e.As(apptest.UserTown1, "POST", path, map[string]any{"attachment_id": plan, "title": "生产安全事故应急预案", "kind": "plan"}); res.Status != http.StatusCreated {
 			t.Fatalf("the town adds: %d %s", res.Status, res.Body)
 		}

@@ -7,12 +7,12 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
-	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
-// export is the columns of an enterprise list in Excel (phones masked).
-var export = api.Export[Enterprise]{Name: "enterprise.export", Columns: []api.Column[Enterprise]{
+// Export is the columns of an enterprise list in Excel (phones masked): the registry's,
+// and the incentive list's.
+var Export = api.Export[Enterprise]{Name: "enterprise.export", Columns: []api.Column[Enterprise]{
 	{Header: "enterprise.field.name", Value: func(e Enterprise) any { return e.Name }, Width: 30},
 	{Header: "enterprise.field.credit_code", Value: func(e Enterprise) any { return e.CreditCode }, Width: 22},
 	{Header: "enterprise.field.color", Value: func(e Enterprise) any { return i18n.Key("enterprise.color." + e.Color) }, Width: 8},
@@ -46,7 +46,7 @@ func reasonText(rs []Reason) string {
 // Routes registers the enterprise API.
 func (m *Module) Routes(r *api.Registry) {
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises", ID: "listEnterprises", Tag: "enterprise", Summary: "List enterprises in scope (phones masked)",
-		Params: Filter{}, Response: Enterprise{}, List: true, Sorts: sorting.Fields(), Handler: api.ListHandler(sorting, export, m.listScoped)})
+		Params: Filter{}, Response: Enterprise{}, List: true, Sorts: Sorting.Fields(), Handler: api.ListHandler(Sorting, Export, m.listScoped)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises", ID: "createEnterprise", Tag: "enterprise", Summary: "Register an enterprise",
 		Perm: &PermWrite, Body: Input{}, Response: Enterprise{}, Status: http.StatusCreated, Handler: m.apiCreate})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/import", ID: "importEnterprises", Tag: "enterprise",
@@ -63,33 +63,12 @@ func (m *Module) Routes(r *api.Registry) {
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}/color", ID: "getEnterpriseColor", Tag: "enterprise",
 		Summary: "An enterprise's color, every rule that fired with its reason, the measures in force and the color history",
 		Object:  "enterprise", Response: ColorDetail{}, Handler: m.apiColor})
-	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}/enforcement", ID: "listEnterpriseEnforcement", Tag: "enterprise",
-		Summary: "An enterprise's enforcement steps", Object: "enterprise", Response: Enforcement{}, List: true,
-		Sorts: enforcementSorting.Fields(), Handler: m.apiEnterpriseEnforcement})
-	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/{id}/enforcement", ID: "enforce", Tag: "enterprise",
-		Summary: "Record an enforcement step: rectification order, penalty, maximum penalty, suspension, closure proposal",
-		Perm:    &PermEnforce, Object: "enterprise", Body: EnforcementInput{}, Response: Enforcement{}, Status: http.StatusCreated, Handler: m.apiEnforce})
-	r.Add(api.Route{Method: "GET", Path: "/api/v1/enforcement", ID: "listEnforcement", Tag: "enterprise", Summary: "Enforcement steps in scope",
-		Params: EnforcementFilter{}, Response: Enforcement{}, List: true, Sorts: enforcementSorting.Fields(),
-		Handler: api.ListHandler(enforcementSorting, enforcementExport, m.listEnforcementScoped)})
-	r.Add(api.Route{Method: "GET", Path: "/api/v1/enforcement/{id}", ID: "getEnforcement", Tag: "enterprise", Summary: "One enforcement step",
-		Object: "enforcement", Response: Enforcement{}, Handler: m.apiGetEnforcement})
-	r.Add(api.Route{Method: "POST", Path: "/api/v1/enforcement/{id}/outcome", ID: "setEnforcementOutcome", Tag: "enterprise",
-		Summary: "Close a pending step: passed, failed, refused or done", Perm: &PermEnforce, Object: "enforcement",
-		Body: OutcomeInput{}, Response: Enforcement{}, Handler: m.apiOutcome})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}/visits", ID: "listVisits", Tag: "enterprise",
 		Summary: "An enterprise's supervision visits (JSON, CSV, xlsx)", Object: "enterprise", Response: Visit{}, List: true,
 		Sorts: visitSorting.Fields(), Handler: m.apiVisits})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/{id}/visits", ID: "recordVisit", Tag: "enterprise",
 		Summary: "Record a supervision visit (resets the inspection clock of the enterprise's color)", Perm: &PermEnforce,
 		Object: "enterprise", Body: VisitInput{}, Status: http.StatusCreated, Response: Visit{}, Handler: m.apiRecordVisit})
-	r.Add(api.Route{Method: "GET", Path: "/api/v1/constraints", ID: "listConstraints", Tag: "enterprise",
-		Summary: "The joint-constraint list: red enterprises in scope with the measures in force, since when and why (JSON, CSV, xlsx)",
-		Params:  ConstraintFilter{}, Response: ConstraintRow{}, List: true, Sorts: constraintSorting.Fields(),
-		Handler: api.ListHandler(constraintSorting, constraintExport, m.listConstraintsScoped)})
-	r.Add(api.Route{Method: "GET", Path: "/api/v1/incentives", ID: "listIncentives", Tag: "enterprise",
-		Summary: "Green enterprises listed for incentives: standardization level 1 or 2 and no penalty in 12 months",
-		Params:  Filter{}, Response: Enterprise{}, List: true, Sorts: sorting.Fields(), Handler: api.ListHandler(sorting, export, m.listIncentives)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/color-rules", ID: "getColorRules", Tag: "enterprise",
 		Summary: "The color rules in force and every earlier version", Response: RulesView{}, Handler: m.apiRules})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/color-rules", ID: "saveColorRules", Tag: "enterprise",
@@ -98,7 +77,7 @@ func (m *Module) Routes(r *api.Registry) {
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/color-rules/preview", ID: "previewColorRules", Tag: "enterprise",
 		Summary: "What a candidate rule set would recolor in scope, without saving it", Perm: &PermRules,
 		Body: RuleSet{}, Response: PreviewResult{}, Handler: m.apiPreview})
-	m.routesMore(r)
+	m.routesRecords(r)
 }
 
 type revealParams struct {
@@ -112,42 +91,8 @@ type RulesView struct {
 	Facts    []string  `json:"facts"`
 }
 
-var enforcementExport = api.Export[Enforcement]{Name: "enterprise.export_enforcement", Columns: []api.Column[Enforcement]{
-	{Header: "enterprise.field.name", Value: func(a Enforcement) any { return a.EnterpriseName }, Width: 30},
-	{Header: "enterprise.field.enforcement_kind", Value: func(a Enforcement) any { return i18n.Key("enterprise.enforcement." + a.Kind) }, Width: 14},
-	{Header: "enterprise.field.decided_at", Value: func(a Enforcement) any { return api.Day(&a.DecidedAt) }, Width: 12},
-	{Header: "enterprise.field.doc_number", Value: func(a Enforcement) any { return a.DocNumber }, Width: 20},
-	{Header: "enterprise.field.amount_yuan", Value: func(a Enforcement) any { return a.AmountYuan }, Width: 12},
-	{Header: "ent.field.deadline", Value: func(a Enforcement) any { return api.DueDay(a.Deadline) }, Width: 12},
-	{Header: "enterprise.field.outcome", Value: func(a Enforcement) any { return i18n.Key("enterprise.outcome." + a.Outcome) }, Width: 10},
-	{Header: "enterprise.field.org", Value: func(a Enforcement) any { return a.OrgName }, Width: 20},
-	{Header: "enterprise.field.reason", Value: func(a Enforcement) any { return a.Reason }, Width: 40},
-}}
-
 func (m *Module) listScoped(ctx context.Context, _ auth.Scope, f Filter, lp api.ListParams, each func(Enterprise) error) (int, error) {
 	return m.List(ctx, auth.FromContext(ctx), f, lp, each)
-}
-
-func (m *Module) listEnforcementScoped(ctx context.Context, _ auth.Scope, f EnforcementFilter, lp api.ListParams, each func(Enforcement) error) (int, error) {
-	return m.ListEnforcement(ctx, auth.FromContext(ctx), f, lp, each)
-}
-
-func (m *Module) listConstraintsScoped(ctx context.Context, _ auth.Scope, f ConstraintFilter, lp api.ListParams, each func(ConstraintRow) error) (int, error) {
-	return m.ListConstraints(ctx, auth.FromContext(ctx), f, lp, each)
-}
-
-// listIncentives lists green, operating enterprises with standardization level 1 or 2
-// and no penalty in the last 12 months.
-func (m *Module) listIncentives(ctx context.Context, _ auth.Scope, f Filter, lp api.ListParams, each func(Enterprise) error) (int, error) {
-	f.Color = []string{Green}
-	f.Status = "operating"
-	p := auth.FromContext(ctx)
-	since := m.Clock.Now().AddDate(-1, 0, 0)
-	return m.listWith(ctx, p, f, lp, each, func(w *db.Where) {
-		w.Add("e.standard_grade IN ('level1', 'level2')")
-		w.Add(`NOT EXISTS (SELECT 1 FROM enforcement_actions a WHERE a.enterprise_id = e.id
-			AND a.kind IN ('penalty', 'max_penalty') AND a.decided_at >= ?)`, since)
-	})
 }
 
 func (m *Module) apiCreate(w http.ResponseWriter, r *http.Request) error {
@@ -223,82 +168,6 @@ func (m *Module) apiColor(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return api.JSON(w, http.StatusOK, d)
-}
-
-func (m *Module) apiEnterpriseEnforcement(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
-	if err != nil {
-		return err
-	}
-	if err := api.DecodeQuery(r, nil, true); err != nil {
-		return err
-	}
-	lp, err := api.ParseList(r, enforcementSorting)
-	if err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	if _, err := m.Get(r.Context(), m.DB, p, id, false); err != nil {
-		return err
-	}
-	f := EnforcementFilter{EnterpriseID: &id}
-	return api.ServeList(w, r, lp, enforcementExport, func(ctx context.Context, lp api.ListParams, each func(Enforcement) error) (int, error) {
-		return m.ListEnforcement(ctx, p, f, lp, each)
-	})
-}
-
-func (m *Module) apiEnforce(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
-	if err != nil {
-		return err
-	}
-	var in EnforcementInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	aid, err := m.Enforce(r.Context(), p, id, in)
-	if err != nil {
-		return err
-	}
-	a, err := m.GetEnforcement(r.Context(), m.DB, p, aid)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/enforcement/"+aid.String())
-	return api.JSON(w, http.StatusCreated, a)
-}
-
-func (m *Module) apiGetEnforcement(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enforcement")
-	if err != nil {
-		return err
-	}
-	a, err := m.GetEnforcement(r.Context(), m.DB, auth.FromContext(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, a)
-}
-
-func (m *Module) apiOutcome(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enforcement")
-	if err != nil {
-		return err
-	}
-	var in OutcomeInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	if err := m.SetOutcome(r.Context(), p, id, in); err != nil {
-		return err
-	}
-	a, err := m.GetEnforcement(r.Context(), m.DB, p, id)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, a)
 }
 
 func (m *Module) apiVisits(w http.ResponseWriter, r *http.Request) error {

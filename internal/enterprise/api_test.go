@@ -1,43 +1,12 @@
 package enterprise_test
 
 import (
-	"bytes"
-	"image"
-	"image/png"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/safeduty/safeduty/internal/apptest"
 )
-
-func upload(t *testing.T, e *apptest.Env, user string) string {
-	t.Helper()
-	var pic bytes.Buffer
-	png.Encode(&pic, image.NewRGBA(image.Rect(0, 0, 4, 4)))
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", "p.png")
-	fw.Write(pic.Bytes())
-	mw.Close()
-	res := e.As(user, "POST", "/api/v1/attachments", body.Bytes(), "Content-Type", mw.FormDataContentType())
-	if res.Status != http.StatusCreated {
-		t.Fatalf("upload: %d %s", res.Status, res.Body)
-	}
-	return res.Map(t)["id"].(string)
-}
-
-func fieldRules(t *testing.T, res *apptest.Response) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	errs, _ := res.Map(t)["errors"].([]any)
-	for _, fe := range errs {
-		m := fe.(map[string]any)
-		out[m["field"].(string)] = m["rule"].(string)
-	}
-	return out
-}
 
 func TestRegistry_CreateValidatesCreditCode(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
@@ -46,7 +15,7 @@ func TestRegistry_CreateValidatesCreditCode(t *testing.T) {
 		body := map[string]any{"name": "湖滨物流有限公司", "credit_code": bad, "industry": "road_traffic",
 			"grid_id": e.F.Grids[0][0].String(), "scale": "small", "safety_phone": "13800001111"}
 		res := e.As(apptest.UserTown1, "POST", "/api/v1/enterprises", body)
-		if f := fieldRules(t, res); res.Status != http.StatusUnprocessableEntity || f["credit_code"] != "credit_check" {
+		if f := apptest.FieldRules(t, res); res.Status != http.StatusUnprocessableEntity || f["credit_code"] != "credit_check" {
 			t.Fatalf("wrong check character: %d %v", res.Status, f)
 		}
 		body["credit_code"] = strings.ToLower(good)
@@ -62,18 +31,18 @@ func TestRegistry_CreateValidatesCreditCode(t *testing.T) {
 		if len(reasons) != 1 || reasons[0].(map[string]any)["rule"] != "Y4" || !strings.Contains(reasons[0].(map[string]any)["text"].(string), "未达标") {
 			t.Errorf("reasons: %v", reasons)
 		}
-		if res := e.As(apptest.UserTown1, "POST", "/api/v1/enterprises", body); fieldRules(t, res)["credit_code"] != "credit_taken" {
+		if res := e.As(apptest.UserTown1, "POST", "/api/v1/enterprises", body); apptest.FieldRules(t, res)["credit_code"] != "credit_taken" {
 			t.Errorf("duplicate code: %d %s", res.Status, res.Body)
 		}
 		// A town cannot register an enterprise in another town's grid.
 		body["grid_id"] = e.F.Grids[1][0].String()
 		body["credit_code"] = apptest.CreditCode("91330199MA2T09100")
-		if f := fieldRules(t, e.As(apptest.UserTown1, "POST", "/api/v1/enterprises", body)); f["grid_id"] != "unknown_ref" {
+		if f := apptest.FieldRules(t, e.As(apptest.UserTown1, "POST", "/api/v1/enterprises", body)); f["grid_id"] != "unknown_ref" {
 			t.Errorf("grid of another town: %v", f)
 		}
 		// A department registers only enterprises of its industries.
 		body["grid_id"] = e.F.Grids[0][0].String()
-		if f := fieldRules(t, e.As(apptest.UserDept, "POST", "/api/v1/enterprises", body)); f["industry"] != "industry_not_yours" {
+		if f := apptest.FieldRules(t, e.As(apptest.UserDept, "POST", "/api/v1/enterprises", body)); f["industry"] != "industry_not_yours" {
 			t.Errorf("department outside its industry: %v", f)
 		}
 	})
@@ -127,8 +96,8 @@ func TestColor_MajorHazardTurnsRedAndBack(t *testing.T) {
 				"measures": "加固支护", "deadline": "2026-04-01", "responsibility": "项目经理", "funds_yuan": 50000, "contingency_plan": "撤离预案",
 				"listing_leader_id": e.F.Leader.String()}},
 			{apptest.UserEnt, map[string]any{"action": "start"}},
-			{apptest.UserEnt, map[string]any{"action": "submit", "attachments": []string{upload(t, e, apptest.UserEnt)}}},
-			{apptest.UserDept, map[string]any{"action": "accept", "on_site": true, "attachments": []string{upload(t, e, apptest.UserDept)},
+			{apptest.UserEnt, map[string]any{"action": "submit", "attachments": []string{e.Upload(t, apptest.UserEnt)}}},
+			{apptest.UserDept, map[string]any{"action": "accept", "on_site": true, "attachments": []string{e.Upload(t, apptest.UserDept)},
 				"participants": "住建委、东湖镇", "conclusion": "整改到位"}},
 		}
 		for _, s := range steps {
@@ -174,63 +143,6 @@ func TestScope_EnterpriseSeesItself(t *testing.T) {
 	})
 }
 
-// The enforcement ladder: a suspension suspends; failing it flags the enterprise (red)
-// and only then may it be proposed for closure, which closes it.
-func TestEnforcement_Ladder(t *testing.T) {
-	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		ent := e.F.Enterprises[0].String()
-		post := func(user, path string, body any) *apptest.Response {
-			return e.As(user, "POST", path, body)
-		}
-		res := post(apptest.UserDept, "/api/v1/enterprises/"+ent+"/enforcement", map[string]any{"kind": "closure_proposal", "reason": "屡教不改"})
-		if res.Status != http.StatusConflict {
-			t.Errorf("closure before a failed suspension: %d %s", res.Status, res.Body)
-		}
-		if f := fieldRules(t, post(apptest.UserDept, "/api/v1/enterprises/"+ent+"/enforcement", map[string]any{"kind": "max_penalty", "reason": "拒不整改"})); f["amount_yuan"] != "amount_required" {
-			t.Errorf("penalty without an amount: %v", f)
-		}
-		res = post(apptest.UserDept, "/api/v1/enterprises/"+ent+"/enforcement", map[string]any{"kind": "max_penalty", "reason": "拒不整改重大隐患",
-			"amount_yuan": 300000, "doc_number": "临应急罚〔2026〕12号", "attachments": []string{upload(t, e, apptest.UserDept)}})
-		if res.Status != http.StatusCreated || len(res.Map(t)["attachments"].([]any)) != 1 {
-			t.Fatalf("max penalty: %d %s", res.Status, res.Body)
-		}
-		if c := e.As(apptest.UserDept, "GET", "/api/v1/enterprises/"+ent, nil).Map(t); c["color"] != "yellow" {
-			t.Errorf("after a penalty: %v (want yellow by Y3)", c["color"])
-		}
-		res = post(apptest.UserDept, "/api/v1/enterprises/"+ent+"/enforcement", map[string]any{"kind": "suspension", "reason": "停产整改", "deadline": "2026-04-15"})
-		if res.Status != http.StatusCreated {
-			t.Fatalf("suspension: %d %s", res.Status, res.Body)
-		}
-		susp := res.Map(t)["id"].(string)
-		if s := e.As(apptest.UserDept, "GET", "/api/v1/enterprises/"+ent, nil).Map(t)["status"]; s != "suspended" {
-			t.Errorf("status after suspension: %v", s)
-		}
-		if res := post(apptest.UserTown2, "/api/v1/enforcement/"+susp+"/outcome", map[string]any{"outcome": "failed"}); res.Status != http.StatusNotFound {
-			t.Errorf("another town sets the outcome: %d", res.Status)
-		}
-		if res := post(apptest.UserDept, "/api/v1/enforcement/"+susp+"/outcome", map[string]any{"outcome": "failed", "note": "复查仍不达标"}); res.Status != http.StatusOK {
-			t.Fatalf("outcome: %d %s", res.Status, res.Body)
-		}
-		c := e.As(apptest.UserDept, "GET", "/api/v1/enterprises/"+ent, nil).Map(t)
-		if c["closure_flagged"] != true || c["color"] != "red" {
-			t.Errorf("after a failed suspension: flagged=%v color=%v", c["closure_flagged"], c["color"])
-		}
-		res = post(apptest.UserDept, "/api/v1/enterprises/"+ent+"/enforcement", map[string]any{"kind": "closure_proposal", "reason": "停产整改后仍不达标"})
-		if res.Status != http.StatusCreated {
-			t.Fatalf("closure proposal: %d %s", res.Status, res.Body)
-		}
-		closure := res.Map(t)["id"].(string)
-		post(apptest.UserDept, "/api/v1/enforcement/"+closure+"/outcome", map[string]any{"outcome": "done"})
-		if s := e.As(apptest.UserDept, "GET", "/api/v1/enterprises/"+ent, nil).Map(t)["status"]; s != "closed" {
-			t.Errorf("status after the closure: %v", s)
-		}
-		steps := e.As(apptest.UserTown1, "GET", "/api/v1/enterprises/"+ent+"/enforcement", nil).Map(t)["total"]
-		if steps != float64(4) { // the fixture's rectification order, the penalty, the suspension, the closure
-			t.Errorf("enforcement steps: %v", steps)
-		}
-	})
-}
-
 // Rules are versioned; a preview tells what a change would recolor without doing it.
 func TestRules_PreviewAndSave(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
@@ -264,7 +176,7 @@ func TestRules_PreviewAndSave(t *testing.T) {
 		}
 		bad := map[string]any{"rules": []any{map[string]any{"id": "X", "fact": "astrology", "color": "purple", "enabled": true}},
 			"inspection_months": map[string]int{"red": 0, "yellow": 3, "green": 12}}
-		if f := fieldRules(t, e.As(apptest.UserAdmin, "POST", "/api/v1/color-rules", bad)); f["rules[0].fact"] != "one_of" || f["rules[0].color"] != "one_of" || f["inspection_months.red"] != "between" {
+		if f := apptest.FieldRules(t, e.As(apptest.UserAdmin, "POST", "/api/v1/color-rules", bad)); f["rules[0].fact"] != "one_of" || f["rules[0].color"] != "one_of" || f["inspection_months.red"] != "between" {
 			t.Errorf("bad rules: %v", f)
 		}
 		saved := e.As(apptest.UserAdmin, "POST", "/api/v1/color-rules", cand)
@@ -298,7 +210,7 @@ func TestVisits_InspectionDue(t *testing.T) {
 		if n := due(); n != 0 {
 			t.Errorf("due right after a visit: %v", n)
 		}
-		if f := fieldRules(t, e.As(apptest.UserTown1, "POST", "/api/v1/enterprises/"+ent+"/visits", map[string]any{"kind": "party"})); f["kind"] != "one_of" {
+		if f := apptest.FieldRules(t, e.As(apptest.UserTown1, "POST", "/api/v1/enterprises/"+ent+"/visits", map[string]any{"kind": "party"})); f["kind"] != "one_of" {
 			t.Errorf("bad kind: %v", f)
 		}
 	})

@@ -53,6 +53,12 @@ func localize(loc i18n.Localizer, rs []Reason) []Reason {
 	return rs
 }
 
+// ReadReasons is the reasons of a color as stored (in enterprises.color_reasons and the
+// history), each with its text in the reader's language.
+func ReadReasons(loc i18n.Localizer, stored string) []Reason {
+	return localize(loc, decodeReasons(stored))
+}
+
 // current is what the database holds of an enterprise's color.
 type current struct {
 	color       string
@@ -303,7 +309,7 @@ func (m *Module) Preview(ctx context.Context, p *auth.Principal, rs RuleSet) (Pr
 	loc := i18n.FromContext(ctx)
 	now := m.Clock.Now()
 	var w db.Where
-	m.scopeWhere(&w, p.Scope)
+	ScopeWhere(&w, p.Scope)
 	w.Add("e.status <> 'closed'")
 	var after db.ID
 	for {
@@ -353,4 +359,64 @@ func (m *Module) Preview(ctx context.Context, p *auth.Principal, rs RuleSet) (Pr
 	}
 	sort.SliceStable(res.Changes, func(i, j int) bool { return rank(res.Changes[i].To) > rank(res.Changes[j].To) })
 	return res, nil
+}
+
+// WhatIf is what more occurrences of a fact would do to an enterprise under the rules in
+// force: its color now and then, the reasons they would add (in the reader's language),
+// and whether it would newly meet the joint constraints (联合惩戒).
+type WhatIf struct {
+	Now, Then string
+	Added     []Reason
+	Listed    bool
+}
+
+// WhatIf evaluates the enterprise id's facts under the rules in force, and again with
+// more occurrences of fact counted (0: Then is Now), without changing anything: a page
+// says what a step would do before the person takes it. An enterprise that does not
+// exist has no colors.
+func (m *Module) WhatIf(ctx context.Context, id db.ID, fact string, more int) (WhatIf, error) {
+	var w WhatIf
+	rs, err := m.CurrentRules(ctx, m.DB)
+	if err != nil {
+		return w, err
+	}
+	fs, err := m.loadFacts(ctx, m.DB, rs, []db.ID{id}, m.Clock.Now())
+	if err != nil {
+		return w, err
+	}
+	f, ok := fs[id]
+	if !ok {
+		return w, nil
+	}
+	now, before := evaluate(rs, f)
+	w.Now, w.Then = now, now
+	if more == 0 {
+		return w, nil
+	}
+	after := facts{grade: f.grade, count: map[string]int{}}
+	for k, n := range f.count {
+		after.count[k] = n
+	}
+	counted := map[string]bool{factKey(fact, 0): true}
+	after.count[factKey(fact, 0)] += more
+	for _, r := range rs.Rules {
+		if k := factKey(r.Fact, r.Months); r.Fact == fact && !counted[k] {
+			counted[k] = true
+			after.count[k] += more
+		}
+	}
+	var reasons []Reason
+	w.Then, reasons = evaluate(rs, after)
+	fired := map[string]bool{}
+	for _, r := range before {
+		fired[r.Rule] = true
+	}
+	for _, r := range reasons {
+		if !fired[r.Rule] {
+			w.Added = append(w.Added, r)
+		}
+	}
+	w.Added = localize(i18n.FromContext(ctx), w.Added)
+	w.Listed = w.Then == Red && w.Now != Red
+	return w, nil
 }

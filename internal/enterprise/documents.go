@@ -123,7 +123,7 @@ func (m *Module) ListDocuments(ctx context.Context, p *auth.Principal, entID db.
 func (m *Module) AddDocument(ctx context.Context, p *auth.Principal, entID db.ID, in DocumentInput) (Document, error) {
 	var d Document
 	err := m.DB.Tx(ctx, func(tx *db.Tx) error {
-		e, err := m.writable(ctx, tx, p, entID)
+		e, err := m.Writable(ctx, tx, p, entID)
 		if err != nil {
 			return err
 		}
@@ -152,7 +152,7 @@ func (m *Module) AddDocument(ctx context.Context, p *auth.Principal, entID db.ID
 		}
 		now := m.Clock.Now()
 		_, err = tx.Exec(ctx, `INSERT INTO enterprise_documents (enterprise_id, attachment_id, title, kind, added_by, added_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, entID, in.AttachmentID, strings.TrimSpace(in.Title), in.Kind, nullID(p.UserID), now)
+			VALUES (?, ?, ?, ?, ?, ?)`, entID, in.AttachmentID, strings.TrimSpace(in.Title), in.Kind, db.NullIfZero(p.UserID), now)
 		if db.IsUnique(err) {
 			v.Add("attachment_id", "enterprise.document_exists", nil)
 			return v.Err()

@@ -1,24 +1,35 @@
 // Package enterprise is the enterprise registry (一企一档) and three-color management
-// (三色管理): every enterprise has one file; explicit, versioned rules over its facts
-// (accidents, open major hazards, overdue hazards, failed rectification, penalties,
-// standardization, uncontrolled major risk points) classify it green, yellow or red, with
-// the reasons shown; red enterprises meet joint constraints (licensing, project approval,
-// credit, insurance, awards) listed for other agencies; inspections follow the color
-// (分类指导); the enforcement ladder records maximum penalties, ordered suspension and
-// closure proposals; enterprises keep their risk points (风险分级管控) and inspect
-// themselves (自查自报) from checklists whose failed items become hazards.
+// (三色管理): every enterprise has one file, with its accounts, documents and
+// supervision visits; explicit, versioned rules over its facts (accidents, open major
+// hazards, overdue hazards, failed rectification, penalties, standardization,
+// uncontrolled major risk points) classify it green, yellow or red, with the reasons
+// shown; a red enterprise meets joint constraints (licensing, project approval, credit,
+// insurance, awards); inspections follow the color (分类指导).
+//
+// The capabilities kept about an enterprise live beside it and use it through small
+// interfaces of their own: riskpoint (风险分级管控), selfinspect (自查自报) and
+// enforcement (the ladder, the joint-constraint list, incentives). They ask the registry
+// for an enterprise in the caller's scope (Get, Writable, ScopeWhere), tell it to
+// recolor one after a change (Recolor), and show their records on its pages (AddPart).
+// The registry reads their tables only as the facts of the color rules (facts.go), and
+// never imports them.
 package enterprise
 
 import (
+	"context"
 	"embed"
+	"html/template"
+	"net/http"
 	"time"
 
 	"github.com/safeduty/safeduty/internal/hazard"
+	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
 //go:embed messages/*.json
@@ -141,11 +152,74 @@ type Module struct {
 	DB      *db.DB
 	Audit   *audit.Log
 	Clock   clock.Clock
-	Hazards *hazard.Module
+	Hazards Hazards
 	// Auth creates enterprise accounts.
 	Auth *auth.Service
-	// Attachments claims uploads for enforcement steps and documents.
-	Attachments hazard.AttachmentLinker
+	// Attachments claims uploads for the documents of an enterprise's file, and Uploader
+	// stores the files its page forms send (nil: the forms refuse files).
+	Attachments web.Linker
+	Uploader    web.Uploader
 	// Facts from other capabilities (e.g. fatal accidents) by fact name.
 	Facts map[string]FactSource
+
+	// What Pages sets up: the site, the file's templates and the parts other
+	// capabilities add to the enterprise's pages.
+	site  *web.Site
+	pages pageTemplates
+	parts []Part
+}
+
+// Hazards is what the registry asks of the hazard capability: an enterprise's hazards
+// for its file and its home panel, and the industries and grids its forms offer.
+type Hazards interface {
+	List(ctx context.Context, p *auth.Principal, f hazard.Filter, lp api.ListParams, each func(hazard.Hazard) error) (int, error)
+	Industries(ctx context.Context, sc auth.Scope) ([]string, error)
+	GridChoices(ctx context.Context, p *auth.Principal, town *db.ID) ([]hazard.Choice, []hazard.ChoiceGroup, bool, error)
+}
+
+// A Part is a block another capability shows on an enterprise's pages: a section of its
+// one-page file (its enforcement steps, risk points, self-inspections), or a call to
+// action or a figure on the home panel of the enterprise's own account.
+type Part struct {
+	Slot  Slot
+	Order int // the place among the slot's blocks, the registry's own included
+	// Template executes Name with the Data result as a web.View's Data (the page's
+	// token, user and language come with it).
+	Template *template.Template
+	Name     string
+	Data     func(r *http.Request, v PartView) (any, error)
+}
+
+// Slot names where on an enterprise's pages a Part goes.
+type Slot string
+
+// The slots of the enterprise's pages.
+const (
+	// SlotFile is a section of the file's main column. The registry's own: the hazards
+	// (10), the supervision visits (30), the documents (60) and the color history (70).
+	SlotFile Slot = "file"
+	// SlotPortalAction is a call to action on an enterprise account's home panel, above
+	// its figures.
+	SlotPortalAction Slot = "portal-action"
+	// SlotPortalFigure is a figure after the panel's own (hazards open and overdue, the
+	// next inspection).
+	SlotPortalFigure Slot = "portal-figure"
+)
+
+// PartView is what a part knows of the page it is on.
+type PartView struct {
+	E    Enterprise
+	Self bool // the viewer is the enterprise's own account
+	// Refused is the form a capability's handler sent back to the file with RenderFile
+	// (nil otherwise): the part that owns it shows it open, with its errors.
+	Refused *Refused
+}
+
+// Refused is a form of an enterprise's file that was refused: Part names the part that
+// shows it (the Name of its Part) and Form is that part's own state of it; Message,
+// when set, stands above the page (a refusal no field explains).
+type Refused struct {
+	Part    string
+	Form    any
+	Message string
 }

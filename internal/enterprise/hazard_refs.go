@@ -18,7 +18,7 @@ func (m *Module) FindEnterprises(ctx context.Context, sc auth.Scope, s hazard.En
 		return nil, false, nil
 	}
 	var w db.Where
-	m.scopeWhere(&w, sc)
+	ScopeWhere(&w, sc)
 	w.Add("e.org_path = ?", s.Path)
 	w.Add("e.status <> 'closed'")
 	if q := strings.TrimSpace(s.Q); q != "" {

@@ -60,9 +60,9 @@ func TestImport_RefusesBombsInBoundedMemory(t *testing.T) {
 				t.Errorf("API: refusing a %d KiB file allocated %d MiB", len(b.data)>>10, alloc>>20)
 			}
 			alloc = inputtest.Alloc(func() {
-				page = pgMultipart(t, e, town, "/enterprises/import", nil, []pgFile{{"file", b.file, b.data}}, true)
+				page = town.PostMultipart("/enterprises/import", nil, []apptest.File{{Field: "file", Name: b.file, Data: b.data}}, true)
 			})
-			pgWant(t, "page", page, http.StatusUnprocessableEntity, []string{`role="alert"`, b.want}, nil)
+			apptest.WantPage(t, "page", page, http.StatusUnprocessableEntity, []string{`role="alert"`, b.want}, nil)
 			if alloc > importMemBound {
 				t.Errorf("page: refusing a %d KiB file allocated %d MiB", len(b.data)>>10, alloc>>20)
 			}

@@ -5,11 +5,9 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
-	"net/url"
-	"strconv"
+	"slices"
 	"strings"
 
-	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
@@ -19,51 +17,41 @@ import (
 
 // The enterprise pages (企业 · 三色管理): the registry list with its color chips
 // (pages_list.go); the one-page file of an enterprise (一企一档, pages_detail.go) with the
-// forms kept on it (pages_detail_forms.go); the registration and edit forms
-// (pages_form.go); enforcement steps and the printable rectification order
-// (pages_enforce.go); the Excel import (pages_import.go); the joint-constraint and
-// incentive lists (pages_constraints.go); the color rules with preview and versions
-// (pages_rules.go); the enterprise portal — self-inspection and risk points
-// (pages_portal.go, pages_risk.go); and the home panels (pages_panels.go). Every page
-// reads and writes through the same service methods as the API, with the caller's
-// scope, so an enterprise outside it answers the 404 page.
+// forms kept on it (pages_detail_forms.go) and the sections other capabilities add to it
+// (Part); the registration and edit forms (pages_form.go); the Excel import
+// (pages_import.go); the color rules with preview and versions (pages_rules.go); and the
+// home panels (pages_panels.go). Every page reads and writes through the same service
+// methods as the API, with the caller's scope, so an enterprise outside it answers the
+// 404 page.
 
 //go:embed templates/*.html
 var pageFiles embed.FS
 
-//go:embed pages_messages/*.json
-var pageMessages embed.FS
-
-// The pages' messages are their own catalog, beside the capability's.
-func init() { i18n.MustRegister(pageMessages, "pages_messages") }
+//go:embed static/enterprise.css
+var stylesheet embed.FS
 
 // pageTemplates are the parsed templates of the enterprise pages.
 type pageTemplates struct {
-	list, detail, form, enforce, order, imports, constraints, incentives, rules *template.Template
-	selfInspect, inspection, riskPoints, riskMap, riskControls                  *template.Template
+	list, detail, form, imports, rules *template.Template
 }
 
-// Pages registers the enterprise pages, their navigation entries and the home panels.
-// The enterprise's file upload forms use the hazard capability's Uploader, so Pages runs
-// after the hazard pages are wired.
+// Pages registers the enterprise pages, their navigation entries, the home panels, the
+// stylesheet and the parts of an enterprise that other capabilities' pages show (its
+// color badge, the tabs and breadcrumbs of its file: templates/parts.html). The pages of
+// riskpoint, selfinspect and enforcement use those parts, so the wiring calls Pages
+// before theirs.
 func (m *Module) Pages(s *web.Site) {
-	parts := "templates/parts.html"
+	s.AddStylesheet("enterprise", stylesheet, "static/enterprise.css")
+	s.AddPartials(pageFiles, "templates/parts.html")
+	m.site = s
 	t := pageTemplates{
-		list:         m.parse(s, "templates/enterprises.html", parts),
-		detail:       m.parse(s, "templates/enterprise.html", "templates/enterprise_sections.html", parts),
-		form:         m.parse(s, "templates/enterprise_form.html", parts),
-		enforce:      m.parse(s, "templates/enforcement_new.html", parts),
-		order:        m.parse(s, "templates/order.html", parts),
-		imports:      m.parse(s, "templates/import.html", parts),
-		constraints:  m.parse(s, "templates/constraints.html", parts),
-		incentives:   m.parse(s, "templates/incentives.html", parts),
-		rules:        m.parse(s, "templates/rules.html", parts),
-		selfInspect:  m.parse(s, "templates/self_inspection.html", parts),
-		inspection:   m.parse(s, "templates/inspection.html", parts),
-		riskPoints:   m.parse(s, "templates/risk_points.html", parts),
-		riskMap:      m.parse(s, "templates/risk_map.html", parts),
-		riskControls: m.parse(s, "templates/risk_controls.html", parts),
+		list:    s.MustParse(pageFiles, "templates/enterprises.html"),
+		detail:  s.MustParse(pageFiles, "templates/enterprise.html", "templates/enterprise_sections.html"),
+		form:    s.MustParse(pageFiles, "templates/enterprise_form.html"),
+		imports: s.MustParse(pageFiles, "templates/import.html"),
+		rules:   s.MustParse(pageFiles, "templates/rules.html"),
 	}
+	m.pages = t
 	own := func(p *auth.Principal) bool { return p.Scope.EnterpriseID != nil }
 	supervisor := func(p *auth.Principal) bool { return p.Scope.Path != "" && !p.Scope.OwnOnly }
 	s.AddNav(web.NavItem{Key: "ent.nav", Path: "/enterprises", Icon: "building", Order: 12, Visible: supervisor})
@@ -76,33 +64,50 @@ func (m *Module) Pages(s *web.Site) {
 	s.Handle(web.Page{Method: "POST", Path: "/enterprises", Perm: &PermWrite, Handler: m.createSubmit(s, t)})
 	s.Handle(web.Page{Path: "/enterprises/import", Perm: &PermWrite, Handler: m.importPage(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/enterprises/import", Perm: &PermWrite, Handler: m.importSubmit(s, t)})
-	s.Handle(web.Page{Path: "/enterprises/{id}", Object: "enterprise", Handler: m.detailPage(s, t)})
+	s.Handle(web.Page{Path: "/enterprises/{id}", Object: "enterprise", Handler: m.detailPage})
 	s.Handle(web.Page{Path: "/enterprises/{id}/edit", Object: "enterprise", Perm: &PermWrite, Handler: m.editPage(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}", Object: "enterprise", Perm: &PermWrite, Handler: m.updateSubmit(s, t)})
-	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}/reveal", Object: "enterprise", Perm: &PermContact, Handler: m.revealSubmit(s, t)})
-	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}/visits", Object: "enterprise", Perm: &PermEnforce, Handler: m.visitSubmit(s, t)})
-	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}/accounts", Object: "enterprise", Handler: m.accountSubmit(s, t)})
-	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}/documents", Object: "enterprise", Handler: m.documentSubmit(s, t)})
-	s.Handle(web.Page{Path: "/enterprises/{id}/enforcement/new", Object: "enterprise", Perm: &PermEnforce, Handler: m.enforcePage(s, t)})
-	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}/enforcement", Object: "enterprise", Perm: &PermEnforce, Handler: m.enforceSubmit(s, t)})
-	s.Handle(web.Page{Path: "/enterprises/{id}/enforcement/{eid}/order", Object: "enterprise", Handler: m.orderPage(s, t)})
-	s.Handle(web.Page{Method: "POST", Path: "/enforcement/{id}/outcome", Object: "enforcement", Perm: &PermEnforce, Handler: m.outcomeSubmit(s, t)})
+	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}/reveal", Object: "enterprise", Perm: &PermContact, Handler: m.revealSubmit})
+	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}/visits", Object: "enterprise", Perm: &PermEnforce, Handler: m.visitSubmit})
+	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}/accounts", Object: "enterprise", Handler: m.accountSubmit})
+	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}/documents", Object: "enterprise", Handler: m.documentSubmit})
 
-	s.Handle(web.Page{Path: "/enterprises/{id}/self-inspection", Object: "enterprise", Perm: &PermSelfInspect, Handler: m.selfInspectPage(s, t)})
-	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}/self-inspection", Object: "enterprise", Perm: &PermSelfInspect, Handler: m.selfInspectSubmit(s, t)})
-	s.Handle(web.Page{Path: "/self-inspections/{id}", Object: "self_inspection", Handler: m.inspectionPage(s, t)})
-	s.Handle(web.Page{Path: "/enterprises/{id}/risk-points", Object: "enterprise", Handler: m.riskPointsPage(s, t)})
-	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}/risk-points", Object: "enterprise", Handler: m.riskPointSubmit(s, t)})
-	s.Handle(web.Page{Path: "/risk-points/{id}/controls", Object: "risk_point", Handler: m.riskControlsPage(s, t)})
-	s.Handle(web.Page{Method: "POST", Path: "/risk-points/{id}/controls", Object: "risk_point", Handler: m.riskControlsSubmit(s, t)})
-	s.Handle(web.Page{Path: "/risk-points", Handler: m.riskMapPage(s, t)})
-
-	s.Handle(web.Page{Path: "/constraints", Handler: m.constraintsPage(s, t)})
-	s.Handle(web.Page{Path: "/incentives", Handler: m.incentivesPage(s, t)})
 	s.Handle(web.Page{Path: "/color-rules", Handler: m.rulesPage(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/color-rules", Perm: &PermRules, Handler: m.rulesSubmit(s, t)})
 
 	m.panels(s)
+}
+
+// AddPart adds a block to the enterprise's pages (see Part); the capabilities that keep
+// records about an enterprise call it from their Pages.
+func (m *Module) AddPart(p Part) {
+	m.parts = append(m.parts, p)
+	slices.SortStableFunc(m.parts, func(a, b Part) int { return a.Order - b.Order })
+}
+
+// renderParts renders the parts of slot for the enterprise of v, in order.
+func (m *Module) renderParts(r *http.Request, slot Slot, v PartView) ([]template.HTML, error) {
+	var out []template.HTML
+	for _, p := range m.parts {
+		if p.Slot != slot {
+			continue
+		}
+		h, err := m.renderPart(r, p, v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// renderPart renders one part for the enterprise of v.
+func (m *Module) renderPart(r *http.Request, p Part, v PartView) (template.HTML, error) {
+	data, err := p.Data(r, v)
+	if err != nil {
+		return "", err
+	}
+	return m.site.RenderPart(r, p.Template, p.Name, data)
 }
 
 // canSeeRules: the safety office edits the color rules; leaders and the platform's
@@ -111,91 +116,30 @@ func canSeeRules(p *auth.Principal) bool {
 	return p.Can(PermRules) || p.Has(auth.Leader) || p.Has(auth.Admin)
 }
 
-// parse parses page templates together with the layout and the enterprise pages' own
-// template functions; it panics on error (at start-up).
-func (m *Module) parse(s *web.Site, files ...string) *template.Template {
-	t := s.MustParse(pageFiles) // the layout alone
-	t.Funcs(template.FuncMap{
-		// yuan writes an amount of yuan with thousands separators.
-		"yuan": func(n *int64) string {
-			if n == nil {
-				return ""
-			}
-			return groupDigits(*n)
-		},
-		"idstr": func(id *db.ID) string { return idText(id) },
-	})
-	for _, f := range files {
-		b, err := pageFiles.ReadFile(f)
-		if err != nil {
-			panic(err)
-		}
-		template.Must(t.New(f).Parse(string(b)))
-	}
-	return t
-}
-
-// choice is one entry of a select.
-type choice struct {
+// Choice is one entry of a select.
+type Choice struct {
 	ID   db.ID
 	Name string
 }
 
-// towns lists the towns in a scope in the tree's order (the town filters).
-func (m *Module) towns(ctx context.Context, sc auth.Scope) ([]choice, error) {
+// Towns lists the towns in a scope in the tree's order (the town filters of the
+// enterprise lists, the joint-constraint list's among them).
+func (m *Module) Towns(ctx context.Context, sc auth.Scope) ([]Choice, error) {
 	cond, args := sc.PathCond("o.path")
 	rows, err := m.DB.Query(ctx, `SELECT o.id, o.name FROM orgs o WHERE o.kind = 'town' AND `+cond+` ORDER BY o.sort_order, o.code`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []choice
+	var out []Choice
 	for rows.Next() {
-		var c choice
+		var c Choice
 		if err := rows.Scan(&c.ID, &c.Name); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
-}
-
-// pathID reads the {name} path parameter (see api.PathID).
-func pathID(r *http.Request, name, object string) (db.ID, error) {
-	return api.PathID(r, name, object)
-}
-
-// formState is one form of a page: the values shown (as typed, after a refusal), the
-// per-field errors and the message above it.
-type formState struct {
-	V       url.Values
-	Fields  map[string]string
-	Error   string
-	Carried []db.ID // files a refused form had already stored
-	Open    bool    // shown unfolded
-}
-
-// newForm is an empty form.
-func newForm() *formState { return &formState{V: url.Values{}, Fields: map[string]string{}} }
-
-// postedForm parses a submitted url-encoded form into a new formState.
-func postedForm(r *http.Request) (*formState, error) {
-	if err := web.ParseForm(r); err != nil {
-		return nil, err
-	}
-	f := newForm()
-	f.V = r.PostForm
-	return f, nil
-}
-
-// refuse fills a form's errors from err; ok is false when err is not about the input.
-func (f *formState) refuse(r *http.Request, err error) (status int, ok bool) {
-	fields, msg, ok := web.FieldErrors(r, err)
-	if !ok {
-		return 0, false
-	}
-	f.Fields, f.Error, f.Open = fields, msg, true
-	return httpStatus(err), true
 }
 
 // idText is the decimal form of an optional id, or "".
@@ -206,53 +150,10 @@ func idText(id *db.ID) string {
 	return id.String()
 }
 
-// contains reports whether list holds s.
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// groupDigits writes n with thousands separators: 516,000.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
-// optInt parses an optional integer field of a form; "" is nil, anything else not an
-// integer a field error.
-func optInt(vals url.Values, name string, fields map[string]string, loc i18n.Localizer) *int64 {
-	s := strings.TrimSpace(vals.Get(name))
-	if s == "" {
-		return nil
-	}
-	n, err := strconv.ParseInt(strings.ReplaceAll(s, ",", ""), 10, 64)
-	if err != nil {
-		fields[name] = loc.T("validate.int")
-		return nil
-	}
-	return &n
-}
-
-// ptr returns a pointer to the trimmed form value.
-func ptr(vals url.Values, name string) *string {
-	s := strings.TrimSpace(vals.Get(name))
-	return &s
+// Industries lists the industries a scope's lists filter by (a department's own, or
+// every industry).
+func (m *Module) Industries(ctx context.Context, sc auth.Scope) ([]string, error) {
+	return m.Hazards.Industries(ctx, sc)
 }
 
 // cause is how the color history names what triggered a change, in words.
@@ -285,3 +186,6 @@ func ruleText(loc i18n.Localizer, r Rule) string {
 
 // httpStatus is the status a refused form answers with (422, 409, 403…).
 func httpStatus(err error) int { return apperr.Status(apperr.CodeOf(err)) }
+
+// scopeDepth is 1 for a district-wide scope, 2 for a town, 3 for a village.
+func scopeDepth(p *auth.Principal) int { return len(auth.PathIDs(p.Scope.Path)) }

@@ -2,9 +2,9 @@ package enterprise
 
 import (
 	"context"
+	"html/template"
 	"math"
 	"net/http"
-	"time"
 
 	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/platform/api"
@@ -24,14 +24,13 @@ type detailView struct {
 
 	Hazards     []hazard.Hazard // the latest ones
 	HazardTotal int
-	Enforcement []enforcementRow
 	Visits      []Visit
-
-	Risk        riskCounts
-	Inspections []SelfInspection
-	InspTotal   int
 	Documents   []Document
 	Accounts    []Account
+
+	// Sections is the main column: the file's own sections and the parts other
+	// capabilities keep on it (Part, SlotFile), in order.
+	Sections []template.HTML
 
 	// What the caller may do here.
 	CanWrite, CanEnforce, CanContact, CanReport, CanKeep, CanAccounts, Self bool
@@ -43,9 +42,8 @@ type detailView struct {
 	DocumentKinds  []string
 
 	// The forms kept on the page; a refused one shows open with its errors.
-	Visit, Account, Document *formState
-	Outcome                  map[string]*formState // by enforcement id
-	Error                    string                // above the page, for a refusal not tied to a form
+	Visit, Account, Document *web.Form
+	Error                    string // above the page, for a refusal not tied to a form
 }
 
 // historyStep is one change of the color history with its cause in words.
@@ -54,62 +52,58 @@ type historyStep struct {
 	CauseText string
 }
 
-// enforcementRow is one enforcement step with the outcomes the caller may record now.
-type enforcementRow struct {
-	Enforcement
-	Outcomes []string
-	Overdue  bool       // pending and past its deadline
-	Files    []stepFile // the documents and photos recorded with it
-}
-
-// stepFile is one file of an enforcement step.
-type stepFile struct {
-	ID   db.ID
-	Name string
-}
-
-// riskCounts are an enterprise's risk points per grade.
-type riskCounts struct {
-	Major, Significant, General, Low, Total, Uncontrolled int
-}
+// ownSections are the file's own sections of the main column (templates in
+// enterprise_sections.html) with their places among the parts of other capabilities.
+var ownSections = []struct {
+	order int
+	name  string
+}{{10, "ent-sec-hazards"}, {30, "ent-sec-visits"}, {60, "ent-sec-documents"}, {70, "ent-sec-history"}}
 
 // detailLists is how many rows each section of the file shows.
 const detailLists = 10
 
 // detailPage shows an enterprise's file (/enterprises/{id}).
-func (m *Module) detailPage(s *web.Site, t pageTemplates) web.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id", "enterprise")
-		if err != nil {
-			return err
-		}
-		e, err := m.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
-		if err != nil {
-			return err
-		}
-		return m.renderDetail(w, r, s, t, http.StatusOK, e, detailView{})
+func (m *Module) detailPage(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id", "enterprise")
+	if err != nil {
+		return err
 	}
+	e, err := m.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
+	if err != nil {
+		return err
+	}
+	return m.renderDetail(w, r, http.StatusOK, e, detailView{}, nil)
 }
 
 // revealSubmit shows the safety manager's full phone to a role allowed to see it; the
 // store audits every look. With htmx only the phone line is replaced.
-func (m *Module) revealSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id", "enterprise")
-		if err != nil {
-			return err
-		}
-		e, err := m.RevealContact(r.Context(), auth.FromContext(r.Context()), id)
-		if err != nil {
-			return err
-		}
-		return m.renderDetail(w, r, s, t, http.StatusOK, e, detailView{Revealed: true})
+func (m *Module) revealSubmit(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id", "enterprise")
+	if err != nil {
+		return err
 	}
+	e, err := m.RevealContact(r.Context(), auth.FromContext(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	return m.renderDetail(w, r, http.StatusOK, e, detailView{Revealed: true}, nil)
+}
+
+// RenderFile shows the file of the enterprise id again with a refused form of a part
+// (its handler's answer to a form posted from the file: 422, 409) at the address the
+// form was sent to. Errors: NotFound (the enterprise), and a failing store.
+func (m *Module) RenderFile(w http.ResponseWriter, r *http.Request, status int, id db.ID, refused Refused) error {
+	e, err := m.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
+	if err != nil {
+		return err
+	}
+	return m.renderDetail(w, r, status, e, detailView{Error: refused.Message}, &refused)
 }
 
 // renderDetail fills the file of e and renders it with status; v carries the refused
-// form (if any) and whether the phone is revealed.
-func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, e Enterprise, v detailView) error {
+// form of the file's own (if any) and whether the phone is revealed, refused one of a
+// part's.
+func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, status int, e Enterprise, v detailView, refused *Refused) error {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
 	v.E = e
@@ -121,13 +115,10 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, s *web.Sit
 	v.Self = p.Scope.EnterpriseID != nil && *p.Scope.EnterpriseID == e.ID
 	v.CanKeep = v.Self || v.CanWrite
 	v.CanAccounts = canManageAccounts(p)
-	for _, f := range []**formState{&v.Visit, &v.Account, &v.Document} {
+	for _, f := range []**web.Form{&v.Visit, &v.Account, &v.Document} {
 		if *f == nil {
-			*f = newForm()
+			*f = web.NewForm(nil)
 		}
-	}
-	if v.Outcome == nil {
-		v.Outcome = map[string]*formState{}
 	}
 	if e.InspectionOverdue && e.NextInspectionAt != nil {
 		v.InspectionDays = int(math.Ceil(now.Sub(*e.NextInspectionAt).Hours() / 24))
@@ -140,15 +131,53 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, s *web.Sit
 	for _, h := range v.Color.History {
 		v.History = append(v.History, historyStep{ColorChange: h, CauseText: causeText(loc, h.Cause)})
 	}
-	if err := m.fillRecords(ctx, p, &v, now); err != nil {
+	if err := m.fillRecords(ctx, p, &v); err != nil {
 		return err
 	}
-	return s.RenderStatus(w, r, status, t.detail, v)
+	if v.Sections, err = m.fileSections(r, &v, refused); err != nil {
+		return err
+	}
+	return m.site.RenderStatus(w, r, status, m.pages.detail, v)
 }
 
-// fillRecords loads the sections of the file: a bounded number of queries whatever the
+// fileSections renders the main column: the file's own sections among the parts of
+// other capabilities, by their order.
+func (m *Module) fileSections(r *http.Request, v *detailView, refused *Refused) ([]template.HTML, error) {
+	pv := PartView{E: v.E, Self: v.Self, Refused: refused}
+	var out []template.HTML
+	own := ownSections
+	ownUntil := func(order int) error {
+		for ; len(own) > 0 && own[0].order <= order; own = own[1:] {
+			h, err := m.site.RenderPart(r, m.pages.detail, own[0].name, v)
+			if err != nil {
+				return err
+			}
+			out = append(out, h)
+		}
+		return nil
+	}
+	for _, p := range m.parts {
+		if p.Slot != SlotFile {
+			continue
+		}
+		if err := ownUntil(p.Order); err != nil {
+			return nil, err
+		}
+		h, err := m.renderPart(r, p, pv)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	if err := ownUntil(math.MaxInt); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// fillRecords loads the file's own sections: a bounded number of queries whatever the
 // enterprise's history.
-func (m *Module) fillRecords(ctx context.Context, p *auth.Principal, v *detailView, now time.Time) error {
+func (m *Module) fillRecords(ctx context.Context, p *auth.Principal, v *detailView) error {
 	id := v.E.ID
 	var err error
 	v.HazardTotal, err = m.Hazards.List(ctx, p, hazard.Filter{EnterpriseID: &id}, api.ListParams{Page: 1, PerPage: detailLists, Sort: "-found_at"},
@@ -156,39 +185,11 @@ func (m *Module) fillRecords(ctx context.Context, p *auth.Principal, v *detailVi
 	if err != nil {
 		return err
 	}
-	_, err = m.ListEnforcement(ctx, p, EnforcementFilter{EnterpriseID: &id}, api.ListParams{Page: 1, PerPage: 100, Sort: "-decided_at"},
-		func(a Enforcement) error {
-			row := enforcementRow{Enforcement: a, Overdue: a.Outcome == "pending" && a.Deadline != nil && now.After(*a.Deadline)}
-			if a.Outcome == "pending" && v.CanEnforce && v.E.Status != "closed" {
-				row.Outcomes = allowedOutcomes[a.Kind]
-			}
-			v.Enforcement = append(v.Enforcement, row)
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	if err := m.stepFiles(ctx, id, v.Enforcement); err != nil {
-		return err
-	}
 	if v.Visits, err = m.Visits(ctx, p, id); err != nil {
 		return err
 	}
 	if len(v.Visits) > detailLists {
 		v.Visits = v.Visits[:detailLists]
-	}
-	_, err = m.ListRiskPoints(ctx, p, RiskPointFilter{EnterpriseID: &id}, api.ListParams{Page: 1, PerPage: 0, Sort: "-grade"},
-		func(rp RiskPoint) error {
-			v.Risk.add(rp)
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	v.InspTotal, err = m.ListSelfInspections(ctx, p, id, SelfInspectionFilter{}, api.ListParams{Page: 1, PerPage: 5, Sort: "-done_at"},
-		func(si SelfInspection) error { v.Inspections = append(v.Inspections, si); return nil })
-	if err != nil {
-		return err
 	}
 	_, err = m.ListDocuments(ctx, p, id, DocumentFilter{}, api.ListParams{Page: 1, PerPage: 50, Sort: "-added_at"},
 		func(d Document) error { v.Documents = append(v.Documents, d); return nil })
@@ -200,52 +201,4 @@ func (m *Module) fillRecords(ctx context.Context, p *auth.Principal, v *detailVi
 			func(a Account) error { v.Accounts = append(v.Accounts, a); return nil })
 	}
 	return err
-}
-
-// stepFiles attaches the files of an enterprise's enforcement steps, in one query (the
-// enterprise is in scope: its file is being shown).
-func (m *Module) stepFiles(ctx context.Context, ent db.ID, steps []enforcementRow) error {
-	if len(steps) == 0 {
-		return nil
-	}
-	index := map[db.ID]int{}
-	for i, s := range steps {
-		index[s.ID] = i
-	}
-	rows, err := m.DB.Query(ctx, `SELECT x.action_id, a.id, a.original_name FROM enforcement_attachments x
-		JOIN enforcement_actions s ON s.id = x.action_id JOIN attachments a ON a.id = x.attachment_id
-		WHERE s.enterprise_id = ? ORDER BY a.id`, ent)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var step db.ID
-		var f stepFile
-		if err := rows.Scan(&step, &f.ID, &f.Name); err != nil {
-			return err
-		}
-		if i, ok := index[step]; ok {
-			steps[i].Files = append(steps[i].Files, f)
-		}
-	}
-	return rows.Err()
-}
-
-// add counts one risk point.
-func (c *riskCounts) add(rp RiskPoint) {
-	switch rp.Grade {
-	case "major":
-		c.Major++
-		if !rp.ControlsOK {
-			c.Uncontrolled++
-		}
-	case "significant":
-		c.Significant++
-	case "general":
-		c.General++
-	default:
-		c.Low++
-	}
-	c.Total++
 }

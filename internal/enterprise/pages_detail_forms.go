@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
@@ -12,13 +13,15 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
-// The forms kept on an enterprise's file: a supervision visit, the outcome of an
-// enforcement step, a document, an account. Each takes its form, calls the service and
-// goes back to the file with a flash; a refused form comes back on the file as typed,
-// unfolded, with its errors (422 for its fields, 409 when the state does not allow it).
+// The forms the file keeps of its own: a supervision visit, a document, an account. Each
+// takes its form, calls the service and goes back to the file with a flash; a refused
+// form comes back on the file as typed, unfolded, with its errors (422 for its fields,
+// 409 when the state does not allow it). Other capabilities' forms on the file (the
+// outcome of an enforcement step) come back through RenderFile.
 
-// backToFile redirects to a section of an enterprise's file with a flash.
-func backToFile(w http.ResponseWriter, r *http.Request, id db.ID, section, flash string) error {
+// BackToFile redirects to a section of an enterprise's file with a flash: where a form
+// posted from the file goes after success.
+func BackToFile(w http.ResponseWriter, r *http.Request, id db.ID, section, flash string) error {
 	web.SetFlash(w, flash)
 	http.Redirect(w, r, "/enterprises/"+id.String()+"#"+section, http.StatusSeeOther)
 	return nil
@@ -26,10 +29,8 @@ func backToFile(w http.ResponseWriter, r *http.Request, id db.ID, section, flash
 
 // refuseOnFile shows the file again with a refused form; errors that are not about the
 // input (404, 403, a failing store) are returned as they are.
-func (m *Module) refuseOnFile(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, id db.ID, f *formState, err error,
-	place func(v *detailView)) error {
-	status, ok := f.refuse(r, err)
-	if !ok {
+func (m *Module) refuseOnFile(w http.ResponseWriter, r *http.Request, id db.ID, f *web.Form, err error, place func(v *detailView)) error {
+	if !f.Refuse(r, err) {
 		return err
 	}
 	e, gerr := m.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
@@ -38,145 +39,99 @@ func (m *Module) refuseOnFile(w http.ResponseWriter, r *http.Request, s *web.Sit
 	}
 	var v detailView
 	place(&v)
-	return m.renderDetail(w, r, s, t, status, e, v)
+	return m.renderDetail(w, r, f.Status, e, v, nil)
 }
 
 // visitSubmit records a supervision visit (it resets the inspection clock).
-func (m *Module) visitSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id", "enterprise")
-		if err != nil {
-			return err
-		}
-		f, err := postedForm(r)
-		if err != nil {
-			return err
-		}
-		in := VisitInput{VisitedAt: strings.TrimSpace(f.V.Get("visited_at")), Kind: f.V.Get("kind"), Note: f.V.Get("note")}
-		if raw := strings.TrimSpace(f.V.Get("findings")); raw != "" {
-			n, perr := strconv.Atoi(raw)
-			if perr != nil {
-				v := apperr.Validation{}
-				v.Add("findings", "validate.int", nil)
-				return m.refuseOnFile(w, r, s, t, id, f, v.Err(), func(v *detailView) { v.Visit = f })
-			}
-			in.Findings = n
-		}
-		if _, err = m.RecordVisit(r.Context(), auth.FromContext(r.Context()), id, in); err != nil {
-			return m.refuseOnFile(w, r, s, t, id, f, err, func(v *detailView) { v.Visit = f })
-		}
-		return backToFile(w, r, id, "visits", "flash.ent_visit")
+func (m *Module) visitSubmit(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id", "enterprise")
+	if err != nil {
+		return err
 	}
-}
-
-// outcomeSubmit closes a pending enforcement step.
-func (m *Module) outcomeSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		ctx := r.Context()
-		p := auth.FromContext(ctx)
-		id, err := pathID(r, "id", "enforcement")
-		if err != nil {
-			return err
-		}
-		a, err := m.GetEnforcement(ctx, m.DB, p, id)
-		if err != nil {
-			return err
-		}
-		f, err := postedForm(r)
-		if err != nil {
-			return err
-		}
-		in := OutcomeInput{Outcome: strings.TrimSpace(f.V.Get("outcome")), Note: f.V.Get("note")}
-		if in.Outcome == "" {
+	f, err := web.PostedForm(r)
+	if err != nil {
+		return err
+	}
+	in := VisitInput{VisitedAt: strings.TrimSpace(f.Get("visited_at")), Kind: f.Get("kind"), Note: f.Get("note")}
+	if raw := strings.TrimSpace(f.Get("findings")); raw != "" {
+		n, perr := strconv.Atoi(raw)
+		if perr != nil {
 			v := apperr.Validation{}
-			v.Add("outcome", "validate.required", nil)
-			err = v.Err()
-		} else {
-			err = m.SetOutcome(ctx, p, id, in)
+			v.Add("findings", "validate.int", nil)
+			return m.refuseOnFile(w, r, id, f, v.Err(), func(v *detailView) { v.Visit = f })
 		}
-		if err != nil {
-			return m.refuseOnFile(w, r, s, t, a.EnterpriseID, f, err, func(v *detailView) {
-				v.Outcome = map[string]*formState{id.String(): f}
-				if len(f.Fields) == 0 { // the step's state refused it: say so above the page
-					v.Error = f.Error
-				}
-			})
-		}
-		return backToFile(w, r, a.EnterpriseID, "enf-"+id.String(), "flash.ent_outcome")
+		in.Findings = n
 	}
+	if _, err = m.RecordVisit(r.Context(), auth.FromContext(r.Context()), id, in); err != nil {
+		return m.refuseOnFile(w, r, id, f, err, func(v *detailView) { v.Visit = f })
+	}
+	return BackToFile(w, r, id, "visits", "flash.ent_visit")
 }
 
 // accountSubmit creates an account bound to the enterprise (its safety manager).
-func (m *Module) accountSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id", "enterprise")
-		if err != nil {
-			return err
-		}
-		p := auth.FromContext(r.Context())
-		if _, err := m.Get(r.Context(), m.DB, p, id, false); err != nil {
-			return err // out of scope answers 404 before the role is looked at
-		}
-		if !canManageAccounts(p) {
-			return apperr.Forbid()
-		}
-		f, err := postedForm(r)
-		if err != nil {
-			return err
-		}
-		in := AccountInput{Username: strings.TrimSpace(f.V.Get("username")), DisplayName: strings.TrimSpace(f.V.Get("display_name")),
-			Password: f.V.Get("password"), Lang: string(i18n.FromContext(r.Context()).Lang)}
-		if _, err := m.CreateAccount(r.Context(), p, id, in); err != nil {
-			f.V.Del("password")
-			return m.refuseOnFile(w, r, s, t, id, f, err, func(v *detailView) { v.Account = f })
-		}
-		return backToFile(w, r, id, "accounts", "flash.ent_account")
+func (m *Module) accountSubmit(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id", "enterprise")
+	if err != nil {
+		return err
 	}
+	p := auth.FromContext(r.Context())
+	if _, err := m.Get(r.Context(), m.DB, p, id, false); err != nil {
+		return err // out of scope answers 404 before the role is looked at
+	}
+	if !canManageAccounts(p) {
+		return apperr.Forbid()
+	}
+	f, err := web.PostedForm(r)
+	if err != nil {
+		return err
+	}
+	in := AccountInput{Username: strings.TrimSpace(f.Get("username")), DisplayName: strings.TrimSpace(f.Get("display_name")),
+		Password: f.Get("password"), Lang: string(i18n.FromContext(r.Context()).Lang)}
+	if _, err := m.CreateAccount(r.Context(), p, id, in); err != nil {
+		f.Values.Del("password")
+		return m.refuseOnFile(w, r, id, f, err, func(v *detailView) { v.Account = f })
+	}
+	return BackToFile(w, r, id, "accounts", "flash.ent_account")
 }
 
 // documentSubmit keeps an uploaded file in the enterprise's file.
-func (m *Module) documentSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		ctx := r.Context()
-		p := auth.FromContext(ctx)
-		id, err := pathID(r, "id", "enterprise")
-		if err != nil {
-			return err
-		}
-		if _, err := m.writable(ctx, m.DB, p, id); err != nil {
-			return err // 404 out of scope, 403 for a reader, before any file is stored
-		}
-		form, err := m.readForm(w, r)
-		if err != nil {
-			return err
-		}
-		f := newForm()
-		f.V = form.Values
-		files := form.Files["files"]
-		f.Carried = files
-		in := DocumentInput{Title: f.V.Get("title"), Kind: f.V.Get("kind")}
-		v := apperr.Validation{}
-		switch {
-		case len(form.Refused) > 0:
-			v.Add("attachment_id", "ent.files_refused", nil)
-		case len(files) == 0:
-			v.Add("attachment_id", "validate.required", nil)
-		case len(files) > 1:
-			v.Add("attachment_id", "ent.one_file", nil)
-		default:
-			in.AttachmentID = files[0]
-		}
-		if err = v.Err(); err == nil {
-			_, err = m.AddDocument(ctx, p, id, in)
-		}
-		if err != nil {
-			return m.refuseOnFile(w, r, s, t, id, f, err, func(dv *detailView) {
-				if len(form.Refused) > 0 {
-					f.Fields["attachment_id"] = strings.Join(form.Refused, i18n.FromContext(ctx).T("ent.list_sep"))
-				}
-				dv.Document = f
-			})
-		}
-		return backToFile(w, r, id, "documents", "flash.ent_document")
+func (m *Module) documentSubmit(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	id, err := api.PathID(r, "id", "enterprise")
+	if err != nil {
+		return err
 	}
+	if _, err := m.Writable(ctx, m.DB, p, id); err != nil {
+		return err // 404 out of scope, 403 for a reader, before any file is stored
+	}
+	f, err := m.readForm(w, r)
+	if err != nil {
+		return err
+	}
+	files := f.Files["files"]
+	in := DocumentInput{Title: f.Get("title"), Kind: f.Get("kind")}
+	v := apperr.Validation{}
+	switch {
+	case len(f.Refused) > 0:
+		v.Add("attachment_id", "ent.files_refused", nil)
+	case len(files) == 0:
+		v.Add("attachment_id", "validate.required", nil)
+	case len(files) > 1:
+		v.Add("attachment_id", "ent.one_file", nil)
+	default:
+		in.AttachmentID = files[0]
+	}
+	if err = v.Err(); err == nil {
+		_, err = m.AddDocument(ctx, p, id, in)
+	}
+	if err != nil {
+		return m.refuseOnFile(w, r, id, f, err, func(dv *detailView) {
+			if len(f.Refused) > 0 {
+				f.Fields["attachment_id"] = strings.Join(f.Refused, i18n.FromContext(ctx).T("ent.list_sep"))
+			}
+			dv.Document = f
+		})
+	}
+	return BackToFile(w, r, id, "documents", "flash.ent_document")
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/safeduty/safeduty/internal/hazard"
+	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
@@ -25,7 +26,7 @@ type formView struct {
 	Mine       []hazard.Choice      // the grids the user patrols
 	Groups     []hazard.ChoiceGroup // the grids of the scope (or of the picked town), by village
 	TooMany    bool                 // the scope has too many grids: pick a town first
-	Towns      []choice
+	Towns      []Choice
 	TownID     string
 }
 
@@ -43,7 +44,7 @@ func (m *Module) newPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 // editPage shows the edit form filled with the enterprise (its phone stays masked).
 func (m *Module) editPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id", "enterprise")
+		id, err := api.PathID(r, "id", "enterprise")
 		if err != nil {
 			return err
 		}
@@ -75,11 +76,11 @@ func (m *Module) renderForm(w http.ResponseWriter, r *http.Request, s *web.Site,
 		return err
 	}
 	if v.TooMany || town != nil {
-		if v.Towns, err = m.towns(ctx, p.Scope); err != nil {
+		if v.Towns, err = m.Towns(ctx, p.Scope); err != nil {
 			return err
 		}
 	}
-	if v.Industries, err = m.Hazards.Industries(ctx, p.Scope); err != nil {
+	if v.Industries, err = m.Industries(ctx, p.Scope); err != nil {
 		return err
 	}
 	return s.RenderStatus(w, r, status, t.form, v)
@@ -163,7 +164,7 @@ func (m *Module) updateSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		id, err := pathID(r, "id", "enterprise")
+		id, err := api.PathID(r, "id", "enterprise")
 		if err != nil {
 			return err
 		}

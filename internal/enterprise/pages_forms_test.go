@@ -23,40 +23,40 @@ func TestPages_EnterpriseCreateEditReveal(t *testing.T) {
 		form := url.Values{"name": {"东湖新材料有限公司"}, "credit_code": {"91330199MA2T0300X"}, "industry": {"construction"},
 			"grid_id": {e.F.Grids[0][1].String()}, "scale": {"small"}, "standard_grade": {"none"}, "safety_phone": {"13955556666"}}
 		res := town.PostForm("/enterprises", form, true)
-		pgWant(t, "bad credit code", res, http.StatusUnprocessableEntity,
+		apptest.WantPage(t, "bad credit code", res, http.StatusUnprocessableEntity,
 			[]string{"有 1 处输入需要修改", "须为 18 位", `value="东湖新材料有限公司"`, `class="field has-error"`}, nil)
 		if res := town.PostForm("/enterprises", form, false); res.Status != http.StatusForbidden {
 			t.Errorf("create without the CSRF token: %d, want 403", res.Status)
 		}
 		bad := apptest.CreditCode("91330199MA2T03000")
 		form.Set("credit_code", bad[:17]+map[bool]string{true: "1", false: "2"}[bad[17] != '1'])
-		pgWant(t, "wrong check character", town.PostForm("/enterprises", form, true), http.StatusUnprocessableEntity, []string{"校验码不正确"}, nil)
+		apptest.WantPage(t, "wrong check character", town.PostForm("/enterprises", form, true), http.StatusUnprocessableEntity, []string{"校验码不正确"}, nil)
 		form.Set("credit_code", apptest.CreditCode("91330199MA2T03000"))
 		form.Set("grid_id", e.F.Grids[1][0].String())
-		pgWant(t, "another town's grid", town.PostForm("/enterprises", form, true), http.StatusUnprocessableEntity,
+		apptest.WantPage(t, "another town's grid", town.PostForm("/enterprises", form, true), http.StatusUnprocessableEntity,
 			[]string{"引用的记录不存在或不在您的管辖范围内"}, nil)
 		form.Set("grid_id", e.F.Grids[0][1].String())
 		res = town.PostForm("/enterprises", form, true)
 		m := pgEntLocation.FindStringSubmatch(res.Header.Get("Location"))
 		if res.Status != http.StatusSeeOther || m == nil {
-			t.Fatalf("create: %d to %q\n%s", res.Status, res.Header.Get("Location"), pgSnippet(res.Body))
+			t.Fatalf("create: %d to %q\n%s", res.Status, res.Header.Get("Location"), apptest.Snippet(res.Body))
 		}
 		id := m[1]
-		pgWant(t, "registered", town.Get("/enterprises/"+id), http.StatusOK,
+		apptest.WantPage(t, "registered", town.Get("/enterprises/"+id), http.StatusOK,
 			[]string{"企业已登记，并已按分色规则评定分类。", "东湖新材料有限公司", "黄色企业", "安全生产标准化等级：未达标", "139****6666", "显示完整号码"},
 			[]string{"13955556666"})
 
 		// Edit: the phone stays when left empty.
 		edit := url.Values{"name": {"东湖新材料股份有限公司"}, "credit_code": {form.Get("credit_code")}, "industry": {"construction"},
 			"grid_id": {e.F.Grids[0][1].String()}, "scale": {"medium"}, "standard_grade": {"level1"}, "status": {"operating"}, "safety_phone": {""}}
-		pgWant(t, "edit form", town.Get("/enterprises/"+id+"/edit"), http.StatusOK, []string{`placeholder="139****6666"`, "留空则保留原号码"}, []string{"13955556666"})
-		pgRedirect(t, "edit", town, town.PostForm("/enterprises/"+id, edit, true), "/enterprises/"+id)
-		pgWant(t, "edited", town.Get("/enterprises/"+id), http.StatusOK, []string{"东湖新材料股份有限公司", "绿色企业", "139****6666"}, nil)
+		apptest.WantPage(t, "edit form", town.Get("/enterprises/"+id+"/edit"), http.StatusOK, []string{`placeholder="139****6666"`, "留空则保留原号码"}, []string{"13955556666"})
+		town.Follow(t, "edit", town.PostForm("/enterprises/"+id, edit, true), "/enterprises/"+id)
+		apptest.WantPage(t, "edited", town.Get("/enterprises/"+id), http.StatusOK, []string{"东湖新材料股份有限公司", "绿色企业", "139****6666"}, nil)
 		edit.Set("name", "")
-		pgWant(t, "edit without a name", town.PostForm("/enterprises/"+id, edit, true), http.StatusUnprocessableEntity, []string{"必填"}, nil)
+		apptest.WantPage(t, "edit without a name", town.PostForm("/enterprises/"+id, edit, true), http.StatusUnprocessableEntity, []string{"必填"}, nil)
 
 		// The reveal is audited; a reader may not reveal.
-		pgWant(t, "reveal", town.PostForm("/enterprises/"+id+"/reveal", nil, true), http.StatusOK, []string{"13955556666", "已显示（已审计）"}, nil)
+		apptest.WantPage(t, "reveal", town.PostForm("/enterprises/"+id+"/reveal", nil, true), http.StatusOK, []string{"13955556666", "已显示（已审计）"}, nil)
 		var n int
 		if err := e.App.DB.QueryRow(t.Context(), `SELECT COUNT(*) FROM audit_log WHERE action = 'enterprise.reveal_contact' AND object_id = ?`, id).Scan(&n); err != nil {
 			t.Fatal(err)
@@ -66,70 +66,28 @@ func TestPages_EnterpriseCreateEditReveal(t *testing.T) {
 		}
 		htmx := town.PostForm("/enterprises/"+id+"/reveal", nil, true, "HX-Request", "true", "HX-Target", "phone-line")
 		if htmx.Status != http.StatusOK || !strings.HasPrefix(strings.TrimSpace(string(htmx.Body)), `<div id="phone-line"`) {
-			t.Errorf("the htmx reveal answers %d: %s", htmx.Status, pgSnippet(htmx.Body))
+			t.Errorf("the htmx reveal answers %d: %s", htmx.Status, apptest.Snippet(htmx.Body))
 		}
 		reader := e.SignIn(apptest.UserReader)
 		if res := reader.PostForm("/enterprises/"+id+"/reveal", nil, true); res.Status != http.StatusForbidden {
 			t.Errorf("a reader's reveal: %d, want 403", res.Status)
 		}
 		town2 := e.SignIn(apptest.UserTown2)
-		pgWant(t, "another town edits", town2.PostForm("/enterprises/"+id, edit, true), http.StatusNotFound, nil, []string{"东湖新材料"})
+		apptest.WantPage(t, "another town edits", town2.PostForm("/enterprises/"+id, edit, true), http.StatusNotFound, nil, []string{"东湖新材料"})
 	})
 }
 
-// The enforcement form with files: a refused form keeps its stored file; the recorded
-// rectification order prints with its document number; an outcome closes it; another
-// town gets 404 for the order; visits and accounts are kept from the file.
-func TestPages_EnforcementOrderVisitAccount(t *testing.T) {
+// Visits and accounts are kept from the enterprise's file.
+func TestPages_VisitAndAccount(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		own := e.F.Enterprises[0].String()
 		town := e.SignIn(apptest.UserTown1)
-		pgWant(t, "form", town.Get("/enterprises/"+own+"/enforcement/new"), http.StatusOK, []string{`enctype="multipart/form-data"`}, []string{"csrf_token="})
-		fields := url.Values{"kind": {"rectification_order"}, "doc_number": {"东湖应急责改〔2026〕12号"}, "reason": {"临边防护缺失\n配电箱未上锁"},
-			"decided_at": {"2026-03-02"}}
-		files := []pgFile{{"files", "决定书.pdf", []byte("%PDF-1.4\n%%EOF\n")}}
-		if res := pgMultipart(t, e, town, "/enterprises/"+own+"/enforcement", fields, files, false); res.Status != http.StatusForbidden {
-			t.Errorf("enforcement without the CSRF token: %d, want 403", res.Status)
-		}
-		res := pgMultipart(t, e, town, "/enterprises/"+own+"/enforcement", fields, files, true)
-		pgWant(t, "no deadline", res, http.StatusUnprocessableEntity, []string{"必填", `name="attachments" value="`, "已保留 1 个文件"}, nil)
-		kept := regexp.MustCompile(`name="attachments" value="(\d+)"`).FindStringSubmatch(string(res.Body))[1]
-		fields.Set("deadline", "2026-03-16")
-		fields.Set("attachments", kept)
-		res = pgMultipart(t, e, town, "/enterprises/"+own+"/enforcement", fields, nil, true)
-		if res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/enterprises/"+own+"#enf-") {
-			t.Fatalf("enforce: %d to %q\n%s", res.Status, res.Header.Get("Location"), pgSnippet(res.Body))
-		}
-		eid := strings.TrimPrefix(res.Header.Get("Location"), "/enterprises/"+own+"#enf-")
-		pgWant(t, "file after", town.Get("/enterprises/"+own), http.StatusOK,
-			[]string{"执法记录已保存", "东湖应急责改〔2026〕12号", "/enterprises/" + own + "/enforcement/" + eid + "/order", "/api/v1/attachments/" + kept + "/content"}, nil)
-		order := "/enterprises/" + own + "/enforcement/" + eid + "/order"
-		pgWant(t, "order", town.Get(order), http.StatusOK, []string{"责令整改通知书", "东湖应急责改〔2026〕12号", "东湖建工集团有限公司：",
-			"<li>临边防护缺失</li>", "<li>配电箱未上锁</li>", "2026年3月16日", "《中华人民共和国安全生产法》第六十五条", "东湖镇人民政府", "2026年3月2日", "测试区人民政府"}, nil)
-		pgWant(t, "order in English", town.Get(order+"?lang=en"), http.StatusOK, []string{"Rectification Order", "16 March 2026", "Article 65"}, nil)
-		town2 := e.SignIn(apptest.UserTown2)
-		pgWant(t, "another town's order", town2.Get(order), http.StatusNotFound, nil, []string{"东湖应急责改"})
-		other := e.F.Samples[1]["enforcement"]
-		pgWant(t, "a step of another enterprise", town.Get("/enterprises/"+own+"/enforcement/"+other+"/order"), http.StatusNotFound, nil, nil)
-
-		// Outcomes: one the kind does not allow is refused on the file; passed closes it.
-		pgWant(t, "wrong outcome", town.PostForm("/enforcement/"+eid+"/outcome", url.Values{"outcome": {"refused"}}, true),
-			http.StatusUnprocessableEntity, []string{"须为以下之一：passed, failed"}, nil)
-		page := pgRedirect(t, "outcome", town, town.PostForm("/enforcement/"+eid+"/outcome", url.Values{"outcome": {"passed"}, "note": {"复查合格"}}, true),
-			"/enterprises/"+own+"#enf-"+eid)
-		pgWant(t, "closed step", page, http.StatusOK, []string{"执法结果已记录。", "整改合格", "复查合格"}, nil)
-		pgWant(t, "outcome set twice", town.PostForm("/enforcement/"+eid+"/outcome", url.Values{"outcome": {"failed"}}, true),
-			http.StatusConflict, []string{"该执法记录已有结果。"}, nil)
-		if res := town2.PostForm("/enforcement/"+eid+"/outcome", url.Values{"outcome": {"passed"}}, true); res.Status != http.StatusNotFound {
-			t.Errorf("another town's outcome: %d, want 404", res.Status)
-		}
-
 		// A visit in the future is refused; today's moves the next inspection.
-		pgWant(t, "future visit", town.PostForm("/enterprises/"+own+"/visits", url.Values{"visited_at": {"2026-05-01"}, "kind": {"routine"}}, true),
+		apptest.WantPage(t, "future visit", town.PostForm("/enterprises/"+own+"/visits", url.Values{"visited_at": {"2026-05-01"}, "kind": {"routine"}}, true),
 			http.StatusUnprocessableEntity, []string{"不能晚于现在", `id="visit-form" open`}, nil)
-		page = pgRedirect(t, "visit", town, town.PostForm("/enterprises/"+own+"/visits", url.Values{"visited_at": {"2026-03-02"}, "kind": {"unannounced"},
+		page := town.Follow(t, "visit", town.PostForm("/enterprises/"+own+"/visits", url.Values{"visited_at": {"2026-03-02"}, "kind": {"unannounced"},
 			"findings": {"3"}, "note": {"夜查"}}, true), "/enterprises/"+own+"#visits")
-		pgWant(t, "visited", page, http.StatusOK, []string{"检查记录已保存", "四不两直", "夜查", "2027-03-02"}, nil)
+		apptest.WantPage(t, "visited", page, http.StatusOK, []string{"检查记录已保存", "四不两直", "夜查", "2027-03-02"}, nil)
 		ent := e.SignIn(apptest.UserEnt)
 		if res := ent.PostForm("/enterprises/"+own+"/visits", url.Values{"kind": {"routine"}}, true); res.Status != http.StatusForbidden {
 			t.Errorf("an enterprise records a visit: %d, want 403", res.Status)
@@ -137,11 +95,11 @@ func TestPages_EnforcementOrderVisitAccount(t *testing.T) {
 
 		// Accounts: a weak password comes back; a good one opens the account.
 		acc := url.Values{"username": {"dh-safety"}, "display_name": {"周安全"}, "password": {"short"}}
-		pgWant(t, "weak password", town.PostForm("/enterprises/"+own+"/accounts", acc, true), http.StatusUnprocessableEntity,
+		apptest.WantPage(t, "weak password", town.PostForm("/enterprises/"+own+"/accounts", acc, true), http.StatusUnprocessableEntity,
 			[]string{"至少 10 个字符", `value="dh-safety"`}, []string{`value="short"`})
 		acc.Set("password", "Harbor-light-2026")
-		page = pgRedirect(t, "account", town, town.PostForm("/enterprises/"+own+"/accounts", acc, true), "/enterprises/"+own+"#accounts")
-		pgWant(t, "account listed", page, http.StatusOK, []string{"企业账户已开通", "dh-safety", "尚未登录"}, nil)
+		page = town.Follow(t, "account", town.PostForm("/enterprises/"+own+"/accounts", acc, true), "/enterprises/"+own+"#accounts")
+		apptest.WantPage(t, "account listed", page, http.StatusOK, []string{"企业账户已开通", "dh-safety", "尚未登录"}, nil)
 		if res := ent.PostForm("/enterprises/"+own+"/accounts", acc, true); res.Status != http.StatusForbidden {
 			t.Errorf("an enterprise opens accounts: %d, want 403", res.Status)
 		}
@@ -154,13 +112,13 @@ func TestPages_EnterpriseDocument(t *testing.T) {
 		own, other := e.F.Enterprises[0].String(), e.F.Enterprises[1].String()
 		ent := e.SignIn(apptest.UserEnt)
 		ent.Get("/enterprises/" + own)
-		pdf := []pgFile{{"files", "许可证.pdf", []byte("%PDF-1.4\n%%EOF\n")}}
-		res := pgMultipart(t, e, ent, "/enterprises/"+own+"/documents", url.Values{"title": {""}, "kind": {"license"}}, pdf, true)
-		pgWant(t, "no title", res, http.StatusUnprocessableEntity, []string{"必填", `id="document-form" open`, `name="attachments"`}, nil)
-		res = pgMultipart(t, e, ent, "/enterprises/"+own+"/documents", url.Values{"title": {"安全生产许可证"}, "kind": {"license"}}, pdf, true)
-		page := pgRedirect(t, "document", ent, res, "/enterprises/"+own+"#documents")
-		pgWant(t, "kept", page, http.StatusOK, []string{"资料已保存到企业档案", "安全生产许可证", "许可证.pdf", "证照"}, nil)
-		res = pgMultipart(t, e, ent, "/enterprises/"+other+"/documents", url.Values{"title": {"x"}}, pdf, true)
+		pdf := []apptest.File{{Field: "files", Name: "许可证.pdf", Data: []byte("%PDF-1.4\n%%EOF\n")}}
+		res := ent.PostMultipart("/enterprises/"+own+"/documents", url.Values{"title": {""}, "kind": {"license"}}, pdf, true)
+		apptest.WantPage(t, "no title", res, http.StatusUnprocessableEntity, []string{"必填", `id="document-form" open`, `name="attachments"`}, nil)
+		res = ent.PostMultipart("/enterprises/"+own+"/documents", url.Values{"title": {"安全生产许可证"}, "kind": {"license"}}, pdf, true)
+		page := ent.Follow(t, "document", res, "/enterprises/"+own+"#documents")
+		apptest.WantPage(t, "kept", page, http.StatusOK, []string{"资料已保存到企业档案", "安全生产许可证", "许可证.pdf", "证照"}, nil)
+		res = ent.PostMultipart("/enterprises/"+other+"/documents", url.Values{"title": {"x"}}, pdf, true)
 		if res.Status != http.StatusNotFound {
 			t.Errorf("a document for another enterprise: %d, want 404", res.Status)
 		}

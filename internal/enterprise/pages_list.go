@@ -18,7 +18,7 @@ type listView struct {
 	Chips      []colorChip // green, yellow, red with the counts of the other filters
 	AllCount   int         // every color
 	AllURL     string      // the list with no color filter
-	Towns      []choice    // the towns in scope; the town filter shows when there are several
+	Towns      []Choice    // the towns in scope; the town filter shows when there are several
 	Industries []string
 	ShowTown   bool
 
@@ -50,7 +50,7 @@ func (m *Module) listPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 			return nil
 		}
 		var f Filter
-		worstFirst := sorting // the page opens with the red ones
+		worstFirst := Sorting // the page opens with the red ones
 		worstFirst.Default = "-color"
 		lp, l, err := web.ParseListPage(r, worstFirst, &f)
 		if err != nil {
@@ -64,11 +64,11 @@ func (m *Module) listPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if f.Flagged != nil && *f.Flagged {
 			v.Flagged = "true"
 		}
-		if v.Towns, err = m.towns(ctx, p.Scope); err != nil {
+		if v.Towns, err = m.Towns(ctx, p.Scope); err != nil {
 			return err
 		}
 		v.ShowTown = len(v.Towns) > 1
-		if v.Industries, err = m.Hazards.Industries(ctx, p.Scope); err != nil {
+		if v.Industries, err = m.Industries(ctx, p.Scope); err != nil {
 			return err
 		}
 		if err := m.colorChips(ctx, p, f, &v); err != nil {
@@ -152,9 +152,6 @@ func cloneValues(v url.Values) url.Values {
 	}
 	return out
 }
-
-// scopeDepth is 1 for a district-wide scope, 2 for a town, 3 for a village.
-func scopeDepth(p *auth.Principal) int { return len(auth.PathIDs(p.Scope.Path)) }
 
 // hasAny reports whether p holds one of roles.
 func hasAny(p *auth.Principal, roles ...auth.Role) bool {

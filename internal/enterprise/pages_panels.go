@@ -1,6 +1,7 @@
 package enterprise
 
 import (
+	"html/template"
 	"net/http"
 
 	"github.com/safeduty/safeduty/internal/hazard"
@@ -31,12 +32,12 @@ func (m *Module) panels(s *web.Site) {
 			}
 			return false
 		},
-		Template: m.parse(s, "templates/panel_colors.html", "templates/parts.html"),
+		Template: s.MustParse(pageFiles, "templates/panel_colors.html"),
 		Data:     m.colorsPanel,
 	})
 	s.AddPanel(web.Panel{Order: 3,
 		Visible:  func(p *auth.Principal) bool { return p.Scope.EnterpriseID != nil },
-		Template: m.parse(s, "templates/panel_portal.html", "templates/parts.html"),
+		Template: s.MustParse(pageFiles, "templates/panel_portal.html"),
 		Data:     m.portalPanel,
 	})
 }
@@ -93,7 +94,7 @@ func colorDonut(loc i18n.Localizer, counts map[string]int, total int) map[string
 	}
 	return map[string]any{
 		"tooltip": map[string]any{"trigger": "item", "formatter": "{b}：{c}（{d}%）"},
-		"title": map[string]any{"text": groupDigits(int64(total)), "subtext": loc.T("ent.panel.enterprises"), "left": "center", "top": "40%",
+		"title": map[string]any{"text": web.GroupDigits(int64(total)), "subtext": loc.T("ent.panel.enterprises"), "left": "center", "top": "40%",
 			"textStyle":    map[string]any{"fontSize": 26, "fontWeight": 600, "color": "#1c2533"},
 			"subtextStyle": map[string]any{"fontSize": 13, "color": "#5f6b7c"}, "itemGap": 4},
 		"series": []any{map[string]any{
@@ -109,19 +110,19 @@ func colorDonut(loc i18n.Localizer, counts map[string]int, total int) map[string
 
 // portalPanelData is an enterprise account's own standing.
 type portalPanelData struct {
-	E            Enterprise
-	Measures     []Constraint
-	Open         int
-	Overdue      int
-	Nearest      *hazard.Hazard // the open hazard with the nearest deadline
-	CanSelf      bool
-	LastSelf     *SelfInspection
-	RiskTotal    int
-	Uncontrolled int
-	Months       int // months between inspections at the enterprise's color
+	E        Enterprise
+	Measures []Constraint
+	Open     int
+	Overdue  int
+	Nearest  *hazard.Hazard // the open hazard with the nearest deadline
+	Months   int            // months between inspections at the enterprise's color
+	// Actions and Figures are what other capabilities add (SlotPortalAction: the
+	// self-inspection; SlotPortalFigure: the risk points).
+	Actions, Figures []template.HTML
 }
 
-// portalPanel is an enterprise account's own color, constraints, hazards and risks.
+// portalPanel is an enterprise account's own color, constraints and hazards, with the
+// parts other capabilities add.
 func (m *Module) portalPanel(r *http.Request) (any, error) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
@@ -129,7 +130,7 @@ func (m *Module) portalPanel(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := portalPanelData{E: e, CanSelf: p.Can(PermSelfInspect) && e.Status != "closed"}
+	d := portalPanelData{E: e}
 	rs, err := m.CurrentRules(ctx, m.DB)
 	if err != nil {
 		return nil, err
@@ -149,18 +150,10 @@ func (m *Module) portalPanel(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, err = m.ListSelfInspections(ctx, p, e.ID, SelfInspectionFilter{}, api.ListParams{Page: 1, PerPage: 1, Sort: "-done_at"},
-		func(si SelfInspection) error { d.LastSelf = &si; return nil })
-	if err != nil {
+	pv := PartView{E: e, Self: true}
+	if d.Actions, err = m.renderParts(r, SlotPortalAction, pv); err != nil {
 		return nil, err
 	}
-	_, err = m.ListRiskPoints(ctx, p, RiskPointFilter{EnterpriseID: &e.ID}, api.ListParams{Page: 1, PerPage: 0, Sort: "-grade"},
-		func(rp RiskPoint) error {
-			d.RiskTotal++
-			if rp.Grade == "major" && !rp.ControlsOK {
-				d.Uncontrolled++
-			}
-			return nil
-		})
+	d.Figures, err = m.renderParts(r, SlotPortalFigure, pv)
 	return d, err
 }

@@ -42,7 +42,7 @@ func TestPages_ColorRulesPreviewAndSave(t *testing.T) {
 		admin.Get("/color-rules")
 		form := pgRulesForm()
 		form.Set("do", "preview")
-		pgWant(t, "preview", admin.PostForm("/color-rules", form, true), http.StatusOK,
+		apptest.WantPage(t, "preview", admin.PostForm("/color-rules", form, true), http.StatusOK,
 			[]string{"预览：按此规则将如何分类", "未保存", "东湖建工集团有限公司", "西山建材有限公司", "安全生产标准化等级：二级", "2 家",
 				`value="level2" checked`, "二级也列为黄色"}, nil)
 		color := func(i int) string {
@@ -66,24 +66,24 @@ func TestPages_ColorRulesPreviewAndSave(t *testing.T) {
 		bad := pgRulesForm()
 		bad.Set("do", "preview")
 		bad.Set("r4.min", "0")
-		pgWant(t, "bad threshold", admin.PostForm("/color-rules", bad, true), http.StatusUnprocessableEntity,
+		apptest.WantPage(t, "bad threshold", admin.PostForm("/color-rules", bad, true), http.StatusUnprocessableEntity,
 			[]string{"阈值: 须在 1 到 1000 之间", `<tr class="has-error">`}, nil)
 		add := pgRulesForm()
 		add.Set("do", "add")
 		res := admin.PostForm("/color-rules", add, true)
-		pgWant(t, "add a row", res, http.StatusOK, []string{`name="rows" value="10"`, `name="r9.id"`}, nil)
+		apptest.WantPage(t, "add a row", res, http.StatusOK, []string{`name="rows" value="10"`, `name="r9.id"`}, nil)
 
 		form.Set("do", "save")
-		page := pgRedirect(t, "save", admin, admin.PostForm("/color-rules", form, true), "/color-rules#v1")
-		pgWant(t, "saved", page, http.StatusOK, []string{"已保存为新版本", "现行第 1 版", "第 1 版规则", "二级也列为黄色", "管理员"}, nil)
+		page := admin.Follow(t, "save", admin.PostForm("/color-rules", form, true), "/color-rules#v1")
+		apptest.WantPage(t, "saved", page, http.StatusOK, []string{"已保存为新版本", "现行第 1 版", "第 1 版规则", "二级也列为黄色", "管理员"}, nil)
 		if color(0) != "yellow" || color(1) != "yellow" {
 			t.Errorf("saving did not recolor: %s, %s", color(0), color(1))
 		}
-		pgWant(t, "recolored file", admin.Get("/enterprises/"+e.F.Enterprises[0].String()), http.StatusOK,
+		apptest.WantPage(t, "recolored file", admin.Get("/enterprises/"+e.F.Enterprises[0].String()), http.StatusOK,
 			[]string{"黄色企业", "安全生产标准化等级：二级", "规则第 1 版生效", "第 1 版规则"}, nil)
 
 		leader := e.SignIn(apptest.UserLeader)
-		pgWant(t, "leader reads", leader.Get("/color-rules"), http.StatusOK, []string{"现行第 1 版", "只读"}, []string{`name="rows"`})
+		apptest.WantPage(t, "leader reads", leader.Get("/color-rules"), http.StatusOK, []string{"现行第 1 版", "只读"}, []string{`name="rows"`})
 		if res := leader.PostForm("/color-rules", form, true); res.Status != http.StatusForbidden {
 			t.Errorf("a leader saves: %d, want 403", res.Status)
 		}
@@ -113,7 +113,7 @@ func pgWorkbook(t *testing.T, rows [][]any) []byte {
 func TestPages_EnterpriseImport(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		town := e.SignIn(apptest.UserTown1)
-		pgWant(t, "import form", town.Get("/enterprises/import"), http.StatusOK,
+		apptest.WantPage(t, "import form", town.Get("/enterprises/import"), http.StatusOK,
 			[]string{`enctype="multipart/form-data"`, "/api/v1/enterprises/import/template", "网格编码"}, nil)
 		book := pgWorkbook(t, [][]any{
 			{"企业名称", "统一社会信用代码", "行业", "网格编码", "规模", "标准化等级"},
@@ -121,20 +121,20 @@ func TestPages_EnterpriseImport(t *testing.T) {
 			{"", apptest.CreditCode("91330199MA2T06000"), "建设施工", "T01001-01", "巨型", ""},
 			{"西山的企业", apptest.CreditCode("91330199MA2T07000"), "建设施工", "T02001-01", "小型", ""},
 		})
-		files := []pgFile{{"file", "名录.xlsx", book}}
-		if res := pgMultipart(t, e, town, "/enterprises/import", nil, files, false); res.Status != http.StatusForbidden {
+		files := []apptest.File{{Field: "file", Name: "名录.xlsx", Data: book}}
+		if res := town.PostMultipart("/enterprises/import", nil, files, false); res.Status != http.StatusForbidden {
 			t.Errorf("import without the CSRF token: %d, want 403", res.Status)
 		}
-		res := pgMultipart(t, e, town, "/enterprises/import", nil, files, true)
-		pgWant(t, "report", res, http.StatusOK, []string{"导入结果", "名录.xlsx", "第 3 行", "第 4 行", "须为以下之一：大型、中型、小型、微型",
+		res := town.PostMultipart("/enterprises/import", nil, files, true)
+		apptest.WantPage(t, "report", res, http.StatusOK, []string{"导入结果", "名录.xlsx", "第 3 行", "第 4 行", "须为以下之一：大型、中型、小型、微型",
 			"网格编码“T02001-01”不存在或不在您的辖区", "企业名称"}, []string{"第 2 行"})
-		pgWant(t, "imported", town.Get("/enterprises?q=砂石"), http.StatusOK, []string{"东湖砂石料场", "共 1 条"}, nil)
-		res = pgMultipart(t, e, town, "/enterprises/import", nil, []pgFile{{"file", "x.xlsx", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")}}, true)
-		pgWant(t, "not a workbook", res, http.StatusUnprocessableEntity, []string{"文件不是有效的 Excel 工作簿（.xlsx）或 CSV 文件。"}, nil)
-		res = pgMultipart(t, e, town, "/enterprises/import", url.Values{"x": {"1"}}, nil, true)
-		pgWant(t, "no file", res, http.StatusBadRequest, []string{"请选择要导入的 .xlsx 或 .csv 文件。"}, nil)
+		apptest.WantPage(t, "imported", town.Get("/enterprises?q=砂石"), http.StatusOK, []string{"东湖砂石料场", "共 1 条"}, nil)
+		res = town.PostMultipart("/enterprises/import", nil, []apptest.File{{Field: "file", Name: "x.xlsx", Data: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")}}, true)
+		apptest.WantPage(t, "not a workbook", res, http.StatusUnprocessableEntity, []string{"文件不是有效的 Excel 工作簿（.xlsx）或 CSV 文件。"}, nil)
+		res = town.PostMultipart("/enterprises/import", url.Values{"x": {"1"}}, nil, true)
+		apptest.WantPage(t, "no file", res, http.StatusBadRequest, []string{"请选择要导入的 .xlsx 或 .csv 文件。"}, nil)
 		ent := e.SignIn(apptest.UserEnt)
-		if res := pgMultipart(t, e, ent, "/enterprises/import", nil, files, true); res.Status != http.StatusForbidden {
+		if res := ent.PostMultipart("/enterprises/import", nil, files, true); res.Status != http.StatusForbidden {
 			t.Errorf("an enterprise imports: %d, want 403", res.Status)
 		}
 	})

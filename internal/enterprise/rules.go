@@ -198,7 +198,7 @@ func (m *Module) SaveRules(ctx context.Context, p *auth.Principal, rs RuleSet) (
 		rs.CreatedAt = m.Clock.Now()
 		rs.CreatedBy = &p.UserID
 		if _, err := tx.Exec(ctx, `INSERT INTO color_rule_sets (version, rules, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
-			rs.Version, string(body), strings.TrimSpace(rs.Note), nullID(p.UserID), rs.CreatedAt); err != nil {
+			rs.Version, string(body), strings.TrimSpace(rs.Note), db.NullIfZero(p.UserID), rs.CreatedAt); err != nil {
 			return err
 		}
 		return m.Audit.Record(ctx, tx, audit.Entry{Action: "enterprise.rules_save", ObjectType: "color_rule_set",

@@ -16,7 +16,8 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/privacy"
 )
 
-var sorting = api.Sorting{
+// Sorting is the orders of an enterprise list.
+var Sorting = api.Sorting{
 	Columns: map[string]string{
 		"name": "e.name", "credit_code": "e.credit_code", "color": "CASE e.color WHEN 'red' THEN 2 WHEN 'yellow' THEN 1 ELSE 0 END",
 		"next_inspection_at": "e.next_inspection_at", "created_at": "e.created_at", "updated_at": "e.updated_at",
@@ -52,9 +53,11 @@ func (m *Module) scan(loc i18n.Localizer, s scanner, now time.Time, reveal bool)
 	return e, err
 }
 
-// scopeWhere limits a query to the enterprises of the caller's scope: territory, the
-// industries of a department, and an enterprise user's own enterprise.
-func (m *Module) scopeWhere(w *db.Where, sc auth.Scope) {
+// ScopeWhere limits a query to the enterprises of the caller's scope: territory, the
+// industries of a department, and an enterprise user's own enterprise. The query names
+// the enterprises table e; a record kept about an enterprise (a risk point, a step of
+// the ladder) joins it to be seen exactly where its enterprise is.
+func ScopeWhere(w *db.Where, sc auth.Scope) {
 	w.AddCond(sc.PathCond("e.org_path"))
 	w.AddCond(sc.IndustryCond("e.industry"))
 	switch {
@@ -65,19 +68,23 @@ func (m *Module) scopeWhere(w *db.Where, sc auth.Scope) {
 	}
 }
 
-func inScope(sc auth.Scope, e *Enterprise) bool {
-	if !sc.Contains(e.Path) || !sc.AllowsIndustry(e.Industry) {
+// InScope reports whether the enterprise id, at path and of industry, lies in sc: what
+// ScopeWhere selects, for a record read by id.
+func InScope(sc auth.Scope, id db.ID, path, industry string) bool {
+	if !sc.Contains(path) || !sc.AllowsIndustry(industry) {
 		return false
 	}
 	if sc.EnterpriseID != nil {
-		return *sc.EnterpriseID == e.ID
+		return *sc.EnterpriseID == id
 	}
 	return !sc.OwnOnly
 }
 
+func inScope(sc auth.Scope, e *Enterprise) bool { return InScope(sc, e.ID, e.Path, e.Industry) }
+
 func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now time.Time) (db.Where, error) {
 	var w db.Where
-	m.scopeWhere(&w, p.Scope)
+	ScopeWhere(&w, p.Scope)
 	if len(f.Color) > 0 {
 		args := make([]any, len(f.Color))
 		for i, c := range f.Color {
@@ -125,11 +132,12 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 // List calls each for the enterprises in the caller's scope matching f (phones masked)
 // and returns how many match (when lp is paged).
 func (m *Module) List(ctx context.Context, p *auth.Principal, f Filter, lp api.ListParams, each func(Enterprise) error) (int, error) {
-	return m.listWith(ctx, p, f, lp, each, nil)
+	return m.ListWhere(ctx, p, f, lp, each, nil)
 }
 
-// listWith is List with extra conditions (e.g. the incentive list's).
-func (m *Module) listWith(ctx context.Context, p *auth.Principal, f Filter, lp api.ListParams, each func(Enterprise) error,
+// ListWhere is List with conditions of the caller's own over the enterprises e (the
+// incentive list's: a standardization grade, no penalty of late).
+func (m *Module) ListWhere(ctx context.Context, p *auth.Principal, f Filter, lp api.ListParams, each func(Enterprise) error,
 	extra func(w *db.Where)) (int, error) {
 	now := m.Clock.Now()
 	w, err := m.where(ctx, p, f, now)
@@ -146,7 +154,7 @@ func (m *Module) listWith(ctx context.Context, p *auth.Principal, f Filter, lp a
 		}
 	}
 	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, selectEnterprise+w.SQL()+lp.OrderBy(sorting)+limit, append(w.Args(), largs...)...)
+	rows, err := m.DB.Query(ctx, selectEnterprise+w.SQL()+lp.OrderBy(Sorting)+limit, append(w.Args(), largs...)...)
 	if err != nil {
 		return 0, err
 	}
@@ -193,11 +201,24 @@ func (m *Module) Enterprise(ctx context.Context, q db.Querier, sc auth.Scope, id
 	var ref hazard.EnterpriseRef
 	err := q.QueryRow(ctx, `SELECT id, name, credit_code, grid_id, industry, org_path FROM enterprises WHERE id = ?`, id).
 		Scan(&ref.ID, &ref.Name, &ref.CreditCode, &ref.GridID, &ref.Industry, &ref.Path)
-	e := Enterprise{ID: ref.ID, Path: ref.Path, Industry: ref.Industry}
-	if db.IsNoRows(err) || (err == nil && !inScope(sc, &e)) {
+	if db.IsNoRows(err) || (err == nil && !InScope(sc, ref.ID, ref.Path, ref.Industry)) {
 		return ref, apperr.NotFoundf("enterprise")
 	}
 	return ref, err
+}
+
+// Writable returns an enterprise in the caller's scope whose file the caller may keep
+// (its risk points, its documents): its own accounts, and users who may edit
+// enterprises. Errors: NotFound (outside the scope, first), Forbidden.
+func (m *Module) Writable(ctx context.Context, q db.Querier, p *auth.Principal, id db.ID) (Enterprise, error) {
+	e, err := m.Get(ctx, q, p, id, false)
+	if err != nil {
+		return e, err
+	}
+	if p.Scope.EnterpriseID == nil && !p.Can(PermWrite) {
+		return e, apperr.Forbid()
+	}
+	return e, nil
 }
 
 // validate checks an Input; creating requires every mandatory field.

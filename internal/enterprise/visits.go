@@ -72,7 +72,7 @@ func (m *Module) RecordVisit(ctx context.Context, p *auth.Principal, entID db.ID
 			return err
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO enterprise_visits (enterprise_id, visited_at, kind, org_id, visited_by, findings, note, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, entID, at, in.Kind, nullID(p.OrgID), nullID(p.UserID), in.Findings, strings.TrimSpace(in.Note), now).Scan(&id); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, entID, at, in.Kind, db.NullIfZero(p.OrgID), db.NullIfZero(p.UserID), in.Findings, strings.TrimSpace(in.Note), now).Scan(&id); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE enterprises SET last_inspected_at = ? WHERE id = ? AND (last_inspected_at IS NULL OR last_inspected_at < ?)`,

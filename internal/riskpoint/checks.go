@@ -1,12 +1,12 @@
-package enterprise
+package riskpoint
 
 import (
 	"context"
 	"time"
 
+	"github.com/safeduty/safeduty/internal/enterprise"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
-	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
 // RiskCheck is one check of a risk point's controls (管控措施核查): whether they work, why
@@ -72,53 +72,13 @@ func (m *Module) riskPointWithHistory(ctx context.Context, p *auth.Principal, id
 	return rp, err
 }
 
-// FailConsequence is what marking a risk point's controls failed would do to its
-// enterprise under the rules in force: its color now and then, and the reasons the
-// marking adds (in the reader's language).
-type FailConsequence struct {
-	Now, Then string   // colors
-	Added     []Reason // rules the marking makes fire
-	Listed    bool     // the enterprise would newly meet the joint constraints (联合惩戒)
-}
-
-// failConsequence computes FailConsequence for rp from the enterprise's facts, counting
-// rp among the uncontrolled major risk points when it is major and working now.
-func (m *Module) failConsequence(ctx context.Context, loc i18n.Localizer, rp RiskPoint) (FailConsequence, error) {
-	var c FailConsequence
-	rs, err := m.CurrentRules(ctx, m.DB)
-	if err != nil {
-		return c, err
+// failConsequence is what marking rp's controls failed would do to its enterprise
+// under the rules in force: only a major risk point whose controls work now feeds the
+// rules (FactMajorRiskUncontrolled), one more of them.
+func (m *Module) failConsequence(ctx context.Context, rp RiskPoint) (enterprise.WhatIf, error) {
+	more := 0
+	if rp.Grade == "major" && rp.ControlsOK {
+		more = 1
 	}
-	fs, err := m.loadFacts(ctx, m.DB, rs, []db.ID{rp.EnterpriseID}, m.Clock.Now())
-	if err != nil {
-		return c, err
-	}
-	f, ok := fs[rp.EnterpriseID]
-	if !ok {
-		return c, nil
-	}
-	now, before := evaluate(rs, f)
-	c.Now, c.Then = now, now
-	if rp.Grade != "major" || !rp.ControlsOK {
-		return c, nil // only a major risk point feeds the rules, and only once
-	}
-	after := facts{grade: f.grade, count: map[string]int{}}
-	for k, n := range f.count {
-		after.count[k] = n
-	}
-	after.count[factKey(FactMajorRiskUncontrolled, 0)]++
-	var reasons []Reason
-	c.Then, reasons = evaluate(rs, after)
-	fired := map[string]bool{}
-	for _, r := range before {
-		fired[r.Rule] = true
-	}
-	for _, r := range reasons {
-		if !fired[r.Rule] {
-			c.Added = append(c.Added, r)
-		}
-	}
-	c.Added = localize(loc, c.Added)
-	c.Listed = c.Then == Red && c.Now != Red
-	return c, nil
+	return m.Registry.WhatIf(ctx, rp.EnterpriseID, enterprise.FactMajorRiskUncontrolled, more)
 }

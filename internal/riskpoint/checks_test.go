@@ -1,4 +1,4 @@
-package enterprise_test
+package riskpoint_test
 
 import (
 	"net/http"
@@ -23,7 +23,7 @@ func TestRiskPoints_FailingControlsNeedAReason(t *testing.T) {
 		}
 		for _, body := range []map[string]any{{"controls_ok": false}, {"controls_ok": false, "controls_reason": "  "}} {
 			res := e.As(apptest.UserTown1, "PATCH", "/api/v1/risk-points/"+id, body)
-			if f := fieldRules(t, res); res.Status != http.StatusUnprocessableEntity || f["controls_reason"] != "required" {
+			if f := apptest.FieldRules(t, res); res.Status != http.StatusUnprocessableEntity || f["controls_reason"] != "required" {
 				t.Fatalf("failing without a reason %v: %d %s", body, res.Status, res.Body)
 			}
 			if !strings.Contains(string(res.Body), "标记管控失效须说明原因") {
@@ -33,7 +33,7 @@ func TestRiskPoints_FailingControlsNeedAReason(t *testing.T) {
 		if c := color(); c != "green" {
 			t.Fatalf("a refused marking changed the color: %s", c)
 		}
-		if f := fieldRules(t, e.As(apptest.UserTown1, "POST", "/api/v1/enterprises/"+ent+"/risk-points",
+		if f := apptest.FieldRules(t, e.As(apptest.UserTown1, "POST", "/api/v1/enterprises/"+ent+"/risk-points",
 			map[string]any{"name": "锅炉房", "grade": "major", "controls_ok": false})); f["controls_reason"] != "required" {
 			t.Errorf("registering a failing one without a reason: %v", f)
 		}
@@ -85,25 +85,25 @@ func TestPages_RiskControlsConfirmation(t *testing.T) {
 		major := riskPoint(t, e, apptest.UserEnt, ent, map[string]any{"name": "液氨储罐区", "grade": "major"})
 		minor := riskPoint(t, e, apptest.UserEnt, ent, map[string]any{"name": "办公区", "grade": "low"})
 		town := e.SignIn(apptest.UserTown1)
-		pgWant(t, "risk points", town.Get("/enterprises/"+ent+"/risk-points"), http.StatusOK,
+		apptest.WantPage(t, "risk points", town.Get("/enterprises/"+ent+"/risk-points"), http.StatusOK,
 			[]string{`href="/risk-points/` + major + `/controls"`}, []string{`<input type="hidden" name="controls_ok" value="false">`})
-		pgWant(t, "confirm a major one", town.Get("/risk-points/"+major+"/controls"), http.StatusOK, []string{
+		apptest.WantPage(t, "confirm a major one", town.Get("/risk-points/"+major+"/controls"), http.StatusOK, []string{
 			"标记风险点管控失效", "液氨储罐区",
 			"标记后，东湖建工集团有限公司将因“有 1 处重大风险点管控措施失效”被评为红色企业，并列入联合惩戒名单",
 			`name="controls_reason"`, "确认标记为失效"}, nil)
-		pgWant(t, "confirm a low one", town.Get("/risk-points/"+minor+"/controls"), http.StatusOK,
+		apptest.WantPage(t, "confirm a low one", town.Get("/risk-points/"+minor+"/controls"), http.StatusOK,
 			[]string{"只有重大风险点的管控失效计入企业三色分类"}, []string{"联合惩戒名单"})
 
 		res := town.PostForm("/risk-points/"+major+"/controls", url.Values{"controls_ok": {"false"}, "controls_reason": {" "}}, true)
-		pgWant(t, "no reason", res, http.StatusUnprocessableEntity, []string{"有 1 处输入需要修改：", `href="#controls_reason"`,
+		apptest.WantPage(t, "no reason", res, http.StatusUnprocessableEntity, []string{"有 1 处输入需要修改：", `href="#controls_reason"`,
 			"失效原因：标记管控失效须说明原因", "被评为红色企业"}, nil)
-		pgWant(t, "still green", town.Get("/enterprises/"+ent), http.StatusOK, []string{"绿色企业"}, nil)
+		apptest.WantPage(t, "still green", town.Get("/enterprises/"+ent), http.StatusOK, []string{"绿色企业"}, nil)
 
-		page := pgRedirect(t, "marked", town, town.PostForm("/risk-points/"+major+"/controls",
+		page := town.Follow(t, "marked", town.PostForm("/risk-points/"+major+"/controls",
 			url.Values{"controls_ok": {"false"}, "controls_reason": {"泄漏报警器损坏"}}, true), "/enterprises/"+ent+"/risk-points#rp-"+major)
-		pgWant(t, "marked", page, http.StatusOK, []string{"已标记为管控失效", "原因：泄漏报警器损坏", "核查记录（1）", "东湖镇用户", "标记为失效：泄漏报警器损坏"}, nil)
-		pgWant(t, "red", town.Get("/enterprises/"+ent), http.StatusOK, []string{"红色企业"}, nil)
-		pgWant(t, "on the list", town.Get("/constraints"), http.StatusOK, []string{"东湖建工集团有限公司"}, nil)
+		apptest.WantPage(t, "marked", page, http.StatusOK, []string{"已标记为管控失效", "原因：泄漏报警器损坏", "核查记录（1）", "东湖镇用户", "标记为失效：泄漏报警器损坏"}, nil)
+		apptest.WantPage(t, "red", town.Get("/enterprises/"+ent), http.StatusOK, []string{"红色企业"}, nil)
+		apptest.WantPage(t, "on the list", town.Get("/constraints"), http.StatusOK, []string{"东湖建工集团有限公司"}, nil)
 
 		// Scope and rights as for every write.
 		if res := e.SignIn(apptest.UserTown2).Get("/risk-points/" + major + "/controls"); res.Status != http.StatusNotFound {

@@ -1,9 +1,14 @@
-package enterprise
+package riskpoint
 
 import (
+	"embed"
+	"html/template"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 
+	"github.com/safeduty/safeduty/internal/enterprise"
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
@@ -13,11 +18,106 @@ import (
 
 // Risk points (风险分级管控): an enterprise's four-color table (重大 red, 较大 orange,
 // 一般 yellow, 低 blue) kept by its own accounts and the units that may edit it, and the
-// four-color view of a town or the district.
+// four-color view of a town or the district; on the enterprise's file, the counts per
+// grade, and on its own account's home panel, how many of them are out of control.
+
+//go:embed templates/*.html
+var templates embed.FS
+
+//go:embed static/riskpoint.css
+var stylesheet embed.FS
+
+// pageTemplates are the parsed templates of the risk point pages.
+type pageTemplates struct {
+	points, riskMap, controls *template.Template
+}
+
+// Pages registers the risk point pages and adds the risk points to the enterprise's
+// pages (its file's section, its account's home panel). It uses the registry's page
+// parts, so the wiring calls it after the enterprise's Pages.
+func (m *Module) Pages(s *web.Site) {
+	s.AddStylesheet("riskpoint", stylesheet, "static/riskpoint.css")
+	t := pageTemplates{
+		points:   s.MustParse(templates, "templates/risk_points.html"),
+		riskMap:  s.MustParse(templates, "templates/risk_map.html"),
+		controls: s.MustParse(templates, "templates/risk_controls.html"),
+	}
+	s.Handle(web.Page{Path: "/enterprises/{id}/risk-points", Object: "enterprise", Handler: m.pointsPage(s, t)})
+	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}/risk-points", Object: "enterprise", Handler: m.pointSubmit(s, t)})
+	s.Handle(web.Page{Path: "/risk-points/{id}/controls", Object: "risk_point", Handler: m.controlsPage(s, t)})
+	s.Handle(web.Page{Method: "POST", Path: "/risk-points/{id}/controls", Object: "risk_point", Handler: m.controlsSubmit(s, t)})
+	s.Handle(web.Page{Path: "/risk-points", Handler: m.mapPage(s, t)})
+
+	parts := s.MustParse(templates, "templates/parts.html")
+	m.Registry.AddPart(enterprise.Part{Slot: enterprise.SlotFile, Order: 40, Template: parts, Name: "risk-file-section", Data: m.fileSection})
+	m.Registry.AddPart(enterprise.Part{Slot: enterprise.SlotPortalFigure, Order: 10, Template: parts, Name: "risk-portal-figure", Data: m.portalFigure})
+}
+
+// fileSectionData is the risk points' section of an enterprise's file.
+type fileSectionData struct {
+	E       enterprise.Enterprise
+	Risk    riskCounts
+	CanKeep bool
+}
+
+// fileSection counts an enterprise's risk points per grade for its file.
+func (m *Module) fileSection(r *http.Request, pv enterprise.PartView) (any, error) {
+	p := auth.FromContext(r.Context())
+	d := fileSectionData{E: pv.E, CanKeep: pv.Self || p.Can(enterprise.PermWrite)}
+	_, err := m.ListRiskPoints(r.Context(), p, RiskPointFilter{EnterpriseID: &pv.E.ID}, api.ListParams{Page: 1, PerPage: 0, Sort: "-grade"},
+		func(rp RiskPoint) error {
+			d.Risk.add(rp)
+			return nil
+		})
+	return d, err
+}
+
+// portalFigureData is the risk points' figure on an enterprise account's home panel.
+type portalFigureData struct {
+	E                       enterprise.Enterprise
+	RiskTotal, Uncontrolled int
+}
+
+// portalFigure counts an enterprise's risk points and the major ones out of control.
+func (m *Module) portalFigure(r *http.Request, pv enterprise.PartView) (any, error) {
+	d := portalFigureData{E: pv.E}
+	_, err := m.ListRiskPoints(r.Context(), auth.FromContext(r.Context()), RiskPointFilter{EnterpriseID: &pv.E.ID},
+		api.ListParams{Page: 1, PerPage: 0, Sort: "-grade"}, func(rp RiskPoint) error {
+			d.RiskTotal++
+			if rp.Grade == "major" && !rp.ControlsOK {
+				d.Uncontrolled++
+			}
+			return nil
+		})
+	return d, err
+}
+
+// riskCounts are an enterprise's risk points per grade.
+type riskCounts struct {
+	Major, Significant, General, Low, Total, Uncontrolled int
+}
+
+// add counts one risk point.
+func (c *riskCounts) add(rp RiskPoint) {
+	switch rp.Grade {
+	case "major":
+		c.Major++
+		if !rp.ControlsOK {
+			c.Uncontrolled++
+		}
+	case "significant":
+		c.Significant++
+	case "general":
+		c.General++
+	default:
+		c.Low++
+	}
+	c.Total++
+}
 
 // riskPointsView is an enterprise's risk points.
 type riskPointsView struct {
-	E       Enterprise
+	E       enterprise.Enterprise
 	Items   []RiskPoint
 	Checks  map[db.ID][]RiskCheck // each item's history of checks
 	Counts  riskCounts
@@ -25,37 +125,36 @@ type riskPointsView struct {
 	Grades  []string
 	CanKeep bool
 	Self    bool
-	Form    *formState
+	Form    *web.Form
 }
 
-// riskPointsPage shows an enterprise's risk points, optionally of one grade.
-func (m *Module) riskPointsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
+// pointsPage shows an enterprise's risk points, optionally of one grade.
+func (m *Module) pointsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id", "enterprise")
+		id, err := api.PathID(r, "id", "enterprise")
 		if err != nil {
 			return err
 		}
-		e, err := m.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
+		e, err := m.Registry.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
 		if err != nil {
 			return err
 		}
 		grade := r.URL.Query().Get("grade")
-		if grade != "" && !contains(RiskGrades, grade) {
+		if grade != "" && !slices.Contains(RiskGrades, grade) {
 			grade = ""
 		}
-		f := newForm()
-		f.V.Set("grade", "general")
-		return m.renderRiskPoints(w, r, s, t, http.StatusOK, e, grade, f)
+		f := web.NewForm(url.Values{"grade": {"general"}})
+		return m.renderPoints(w, r, s, t, http.StatusOK, e, grade, f)
 	}
 }
 
-// renderRiskPoints renders the risk points with the add form f.
-func (m *Module) renderRiskPoints(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, e Enterprise, grade string, f *formState) error {
+// renderPoints renders the risk points with the add form f.
+func (m *Module) renderPoints(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, e enterprise.Enterprise, grade string, f *web.Form) error {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
 	v := riskPointsView{E: e, Grade: grade, Grades: RiskGrades, Form: f}
 	v.Self = p.Scope.EnterpriseID != nil && *p.Scope.EnterpriseID == e.ID
-	v.CanKeep = (v.Self || p.Can(PermWrite)) && e.Status != "closed"
+	v.CanKeep = (v.Self || p.Can(enterprise.PermWrite)) && e.Status != "closed"
 	_, err := m.ListRiskPoints(ctx, p, RiskPointFilter{EnterpriseID: &e.ID}, api.ListParams{Page: 1, PerPage: 0, Sort: "-grade"},
 		func(rp RiskPoint) error {
 			v.Counts.add(rp)
@@ -74,39 +173,38 @@ func (m *Module) renderRiskPoints(w http.ResponseWriter, r *http.Request, s *web
 	if v.Checks, err = riskChecks(ctx, m.DB, ids); err != nil {
 		return err
 	}
-	return s.RenderStatus(w, r, status, t.riskPoints, v)
+	return s.RenderStatus(w, r, status, t.points, v)
 }
 
-// riskPointSubmit registers a risk point and shows the table again.
-func (m *Module) riskPointSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
+// pointSubmit registers a risk point and shows the table again.
+func (m *Module) pointSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		id, err := pathID(r, "id", "enterprise")
+		id, err := api.PathID(r, "id", "enterprise")
 		if err != nil {
 			return err
 		}
-		e, err := m.writable(ctx, m.DB, p, id)
+		e, err := m.Registry.Writable(ctx, m.DB, p, id)
 		if err != nil {
 			return err
 		}
-		f, err := postedForm(r)
+		f, err := web.PostedForm(r)
 		if err != nil {
 			return err
 		}
-		ok := f.V.Get("controls_ok") != "false"
-		in := RiskPointInput{Name: ptr(f.V, "name"), Place: ptr(f.V, "place"), HazardFactors: ptr(f.V, "hazard_factors"),
-			AccidentTypes: ptr(f.V, "accident_types"), ControlMeasures: ptr(f.V, "control_measures"), Responsible: ptr(f.V, "responsible"),
-			ControlsOK: &ok, ControlsReason: ptr(f.V, "controls_reason")}
-		if g := strings.TrimSpace(f.V.Get("grade")); g != "" {
+		ok := f.Get("controls_ok") != "false"
+		in := RiskPointInput{Name: ptr(f, "name"), Place: ptr(f, "place"), HazardFactors: ptr(f, "hazard_factors"),
+			AccidentTypes: ptr(f, "accident_types"), ControlMeasures: ptr(f, "control_measures"), Responsible: ptr(f, "responsible"),
+			ControlsOK: &ok, ControlsReason: ptr(f, "controls_reason")}
+		if g := strings.TrimSpace(f.Get("grade")); g != "" {
 			in.Grade = &g
 		}
 		if _, err := m.CreateRiskPoint(ctx, p, id, in); err != nil {
-			status, ok := f.refuse(r, err)
-			if !ok {
+			if !f.Refuse(r, err) {
 				return err
 			}
-			return m.renderRiskPoints(w, r, s, t, status, e, "", f)
+			return m.renderPoints(w, r, s, t, f.Status, e, "", f)
 		}
 		web.SetFlash(w, "flash.ent_risk_added")
 		http.Redirect(w, r, "/enterprises/"+id.String()+"/risk-points", http.StatusSeeOther)
@@ -118,51 +216,51 @@ func (m *Module) riskPointSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 // what it would do to the enterprise, and the reason to give.
 type riskControlsView struct {
 	RP          RiskPoint
-	E           Enterprise
-	Consequence FailConsequence
-	Form        *formState
+	E           enterprise.Enterprise
+	Consequence enterprise.WhatIf
+	Form        *web.Form
 }
 
 // riskControlsPage asks to confirm that a risk point's controls fail, saying what that
 // does to the enterprise's color (a major one out of control turns it red and puts it on
 // the joint-constraint list), and for the reason. It works without scripts and on a phone.
-func (m *Module) riskControlsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
+func (m *Module) controlsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id", "risk_point")
+		id, err := api.PathID(r, "id", "risk_point")
 		if err != nil {
 			return err
 		}
-		return m.renderRiskControls(w, r, s, t, http.StatusOK, id, newForm())
+		return m.renderControls(w, r, s, t, http.StatusOK, id, web.NewForm(nil))
 	}
 }
 
-// renderRiskControls renders the confirmation step of risk point id with the form f.
-func (m *Module) renderRiskControls(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, id db.ID, f *formState) error {
+// renderControls renders the confirmation step of risk point id with the form f.
+func (m *Module) renderControls(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, id db.ID, f *web.Form) error {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
 	rp, err := m.GetRiskPoint(ctx, m.DB, p, id)
 	if err != nil {
 		return err
 	}
-	e, err := m.writable(ctx, m.DB, p, rp.EnterpriseID)
+	e, err := m.Registry.Writable(ctx, m.DB, p, rp.EnterpriseID)
 	if err != nil {
 		return err
 	}
 	v := riskControlsView{RP: rp, E: e, Form: f}
-	if v.Consequence, err = m.failConsequence(ctx, i18n.FromContext(ctx), rp); err != nil {
+	if v.Consequence, err = m.failConsequence(ctx, rp); err != nil {
 		return err
 	}
-	return s.RenderStatus(w, r, status, t.riskControls, v)
+	return s.RenderStatus(w, r, status, t.controls, v)
 }
 
 // riskControlsSubmit records that a risk point's controls work (or do not, with the
 // reason the confirmation step asks for): a major one whose controls fail turns its
 // enterprise red.
-func (m *Module) riskControlsSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
+func (m *Module) controlsSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		id, err := pathID(r, "id", "risk_point")
+		id, err := api.PathID(r, "id", "risk_point")
 		if err != nil {
 			return err
 		}
@@ -170,17 +268,16 @@ func (m *Module) riskControlsSubmit(s *web.Site, t pageTemplates) web.HandlerFun
 		if err != nil {
 			return err
 		}
-		f, err := postedForm(r)
+		f, err := web.PostedForm(r)
 		if err != nil {
 			return err
 		}
-		ok := f.V.Get("controls_ok") == "true"
-		if err := m.UpdateRiskPoint(ctx, p, id, RiskPointInput{ControlsOK: &ok, ControlsReason: ptr(f.V, "controls_reason")}); err != nil {
-			status, isForm := f.refuse(r, err)
-			if !isForm || ok {
+		ok := f.Get("controls_ok") == "true"
+		if err := m.UpdateRiskPoint(ctx, p, id, RiskPointInput{ControlsOK: &ok, ControlsReason: ptr(f, "controls_reason")}); err != nil {
+			if !f.Refuse(r, err) || ok {
 				return err
 			}
-			return m.renderRiskControls(w, r, s, t, status, id, f)
+			return m.renderControls(w, r, s, t, f.Status, id, f)
 		}
 		flash := "flash.ent_risk_checked"
 		if !ok {
@@ -203,7 +300,7 @@ type riskMapView struct {
 
 // riskMapPage is the four-color view of the caller's scope (/risk-points), by town
 // (district), enterprise (town) or industry.
-func (m *Module) riskMapPage(s *web.Site, t pageTemplates) web.HandlerFunc {
+func (m *Module) mapPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
@@ -274,3 +371,12 @@ func riskChart(loc i18n.Localizer, sum RiskSummary) map[string]any {
 		"series": series,
 	}
 }
+
+// ptr returns a pointer to the trimmed value of a form's field.
+func ptr(f *web.Form, name string) *string {
+	s := strings.TrimSpace(f.Get(name))
+	return &s
+}
+
+// scopeDepth is 1 for a district-wide scope, 2 for a town, 3 for a village.
+func scopeDepth(p *auth.Principal) int { return len(auth.PathIDs(p.Scope.Path)) }

@@ -1,18 +1,53 @@
-package enterprise
+// Package riskpoint is risk grading and control (风险分级管控): the risk points of an
+// enterprise — each place or activity with its hazard factors, the accidents it may
+// cause, its control measures, the person responsible and its grade (重大 / 较大 / 一般 /
+// 低, the four colors red, orange, yellow and blue) — the checks of their controls with
+// the reason they fail and their history, and the four-color view (四色图) of a town or
+// the district. A major risk point whose controls do not work turns its enterprise red:
+// the enterprise registry counts them among the facts of its color rules, and every
+// change here tells it to recolor the enterprise (Registry).
+package riskpoint
 
 import (
 	"context"
+	"embed"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/safeduty/safeduty/internal/enterprise"
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
+
+//go:embed messages/*.json
+var messages embed.FS
+
+func init() { i18n.MustRegister(messages, "messages") }
+
+// Module is the risk point capability.
+type Module struct {
+	DB       *db.DB
+	Audit    *audit.Log
+	Clock    clock.Clock
+	Registry Registry
+}
+
+// Registry is what risk points ask of the enterprise registry: the enterprise of a risk
+// point in the caller's scope, whether the caller keeps its file, its color after a
+// change, what a failing control would do to it, and a place on its pages.
+type Registry interface {
+	Get(ctx context.Context, q db.Querier, p *auth.Principal, id db.ID, reveal bool) (enterprise.Enterprise, error)
+	Writable(ctx context.Context, q db.Querier, p *auth.Principal, id db.ID) (enterprise.Enterprise, error)
+	Recolor(ctx context.Context, tx *db.Tx, cause string, ids ...db.ID) (int, error)
+	WhatIf(ctx context.Context, id db.ID, fact string, more int) (enterprise.WhatIf, error)
+	AddPart(p enterprise.Part)
+}
 
 // Risk grades (风险分级管控): 重大 / 较大 / 一般 / 低, worst first. A major risk point whose
 // controls do not work feeds the color rules (FactMajorRiskUncontrolled).
@@ -108,6 +143,8 @@ const selectRiskPoint = `SELECT r.id, r.enterprise_id, e.name, e.industry, e.tow
 	JOIN enterprises e ON e.id = r.enterprise_id
 	JOIN orgs t ON t.id = e.town_id`
 
+type scanner interface{ Scan(...any) error }
+
 func scanRiskPoint(s scanner) (RiskPoint, error) {
 	var r RiskPoint
 	err := s.Scan(&r.ID, &r.EnterpriseID, &r.EnterpriseName, &r.Industry, &r.TownID, &r.TownName, &r.Name, &r.Place, &r.HazardFactors,
@@ -120,7 +157,7 @@ func scanRiskPoint(s scanner) (RiskPoint, error) {
 // riskWhere is the scope (that of the enterprises) and the filter of a risk-point query.
 func (m *Module) riskWhere(p *auth.Principal, f RiskPointFilter) db.Where {
 	var w db.Where
-	m.scopeWhere(&w, p.Scope)
+	enterprise.ScopeWhere(&w, p.Scope)
 	if f.EnterpriseID != nil {
 		w.Add("r.enterprise_id = ?", *f.EnterpriseID)
 	}
@@ -180,24 +217,10 @@ func (m *Module) ListRiskPoints(ctx context.Context, p *auth.Principal, f RiskPo
 // Errors: NotFound.
 func (m *Module) GetRiskPoint(ctx context.Context, q db.Querier, p *auth.Principal, id db.ID) (RiskPoint, error) {
 	r, err := scanRiskPoint(q.QueryRow(ctx, selectRiskPoint+` WHERE r.id = ?`, id))
-	if db.IsNoRows(err) || (err == nil && !inScope(p.Scope, &Enterprise{ID: r.EnterpriseID, Path: r.path, Industry: r.Industry})) {
+	if db.IsNoRows(err) || (err == nil && !enterprise.InScope(p.Scope, r.EnterpriseID, r.path, r.Industry)) {
 		return RiskPoint{}, apperr.NotFoundf("risk_point")
 	}
 	return r, err
-}
-
-// writable returns an enterprise in the caller's scope that the caller may keep the file
-// of (risk points, documents): its own users, and users who may edit enterprises.
-// Errors: NotFound (outside the scope, first), Forbidden.
-func (m *Module) writable(ctx context.Context, q db.Querier, p *auth.Principal, id db.ID) (Enterprise, error) {
-	e, err := m.Get(ctx, q, p, id, false)
-	if err != nil {
-		return e, err
-	}
-	if p.Scope.EnterpriseID == nil && !p.Can(PermWrite) {
-		return e, apperr.Forbid()
-	}
-	return e, nil
 }
 
 // validate checks a RiskPointInput; creating requires the name and the grade, and
@@ -251,7 +274,7 @@ func (in *RiskPointInput) validate(creating, wasOK bool, now time.Time) (*time.T
 func (m *Module) CreateRiskPoint(ctx context.Context, p *auth.Principal, entID db.ID, in RiskPointInput) (db.ID, error) {
 	var id db.ID
 	err := m.DB.Tx(ctx, func(tx *db.Tx) error {
-		if _, err := m.writable(ctx, tx, p, entID); err != nil {
+		if _, err := m.Registry.Writable(ctx, tx, p, entID); err != nil {
 			return err
 		}
 		now := m.Clock.Now()
@@ -272,7 +295,7 @@ func (m *Module) CreateRiskPoint(ctx context.Context, p *auth.Principal, entID d
 				return err
 			}
 		}
-		if _, err := m.Recolor(ctx, tx, "risk_point", entID); err != nil {
+		if _, err := m.Registry.Recolor(ctx, tx, "risk_point", entID); err != nil {
 			return err
 		}
 		detail := map[string]any{"enterprise_id": entID.String(), "name": str(in.Name), "grade": *in.Grade, "controls_ok": ok}
@@ -293,7 +316,7 @@ func (m *Module) UpdateRiskPoint(ctx context.Context, p *auth.Principal, id db.I
 		if err != nil {
 			return err
 		}
-		if _, err := m.writable(ctx, tx, p, r.EnterpriseID); err != nil {
+		if _, err := m.Registry.Writable(ctx, tx, p, r.EnterpriseID); err != nil {
 			return err
 		}
 		now := m.Clock.Now()
@@ -330,7 +353,7 @@ func (m *Module) UpdateRiskPoint(ctx context.Context, p *auth.Principal, id db.I
 		if _, err := tx.Exec(ctx, `UPDATE risk_points SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...); err != nil {
 			return err
 		}
-		if _, err := m.Recolor(ctx, tx, "risk_point", r.EnterpriseID); err != nil {
+		if _, err := m.Registry.Recolor(ctx, tx, "risk_point", r.EnterpriseID); err != nil {
 			return err
 		}
 		changed["enterprise_id"] = r.EnterpriseID.String()
@@ -346,7 +369,7 @@ func (m *Module) DeleteRiskPoint(ctx context.Context, p *auth.Principal, id db.I
 		if err != nil {
 			return err
 		}
-		if _, err := m.writable(ctx, tx, p, r.EnterpriseID); err != nil {
+		if _, err := m.Registry.Writable(ctx, tx, p, r.EnterpriseID); err != nil {
 			return err
 		}
 		var n int
@@ -359,12 +382,20 @@ func (m *Module) DeleteRiskPoint(ctx context.Context, p *auth.Principal, id db.I
 		if _, err := tx.Exec(ctx, `DELETE FROM risk_points WHERE id = ?`, id); err != nil {
 			return err
 		}
-		if _, err := m.Recolor(ctx, tx, "risk_point", r.EnterpriseID); err != nil {
+		if _, err := m.Registry.Recolor(ctx, tx, "risk_point", r.EnterpriseID); err != nil {
 			return err
 		}
 		return m.Audit.Record(ctx, tx, audit.Entry{Action: "enterprise.risk_point_delete", ObjectType: "risk_point", ObjectID: id.String(),
 			Detail: map[string]any{"enterprise_id": r.EnterpriseID.String(), "name": r.Name, "grade": r.Grade}})
 	})
+}
+
+// str is a trimmed optional text, "" when absent.
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return strings.TrimSpace(*p)
 }
 
 // RiskSummaryParams asks for the four-color view of the risk points in scope.

@@ -1,4 +1,4 @@
-package enterprise_test
+package riskpoint_test
 
 import (
 	"net/http"
@@ -47,7 +47,7 @@ func TestRiskPoints_CRUDAndScope(t *testing.T) {
 				t.Errorf("%s registers at %s: %d, want %d", c.user, c.ent, res.Status, c.want)
 			}
 		}
-		f := fieldRules(t, e.As(apptest.UserTown1, "POST", "/api/v1/enterprises/"+own+"/risk-points", map[string]any{"grade": "huge", "checked_at": "2030-01-01"}))
+		f := apptest.FieldRules(t, e.As(apptest.UserTown1, "POST", "/api/v1/enterprises/"+own+"/risk-points", map[string]any{"grade": "huge", "checked_at": "2030-01-01"}))
 		if f["name"] != "required" || f["grade"] != "one_of" || f["checked_at"] != "not_future" {
 			t.Errorf("invalid risk point: %v", f)
 		}
@@ -112,7 +112,7 @@ func TestRiskPoints_CRUDAndScope(t *testing.T) {
 		if rp := res.Map(t); rp["controls_ok"] != false || rp["checked_at"] == nil || rp["control_measures"] != "加装防护罩" || rp["name"] != "钢筋加工棚" {
 			t.Errorf("patched: %v", rp)
 		}
-		if f := fieldRules(t, e.As(apptest.UserEnt, "PATCH", "/api/v1/risk-points/"+id, map[string]any{"name": " "})); f["name"] != "required" {
+		if f := apptest.FieldRules(t, e.As(apptest.UserEnt, "PATCH", "/api/v1/risk-points/"+id, map[string]any{"name": " "})); f["name"] != "required" {
 			t.Errorf("blank name: %v", f)
 		}
 		if res := e.As(apptest.UserDept, "GET", "/api/v1/risk-points/"+id, nil); res.Status != http.StatusOK {
@@ -257,12 +257,12 @@ func TestRiskPoints_HazardLinkBlocksDelete(t *testing.T) {
 		id := riskPoint(t, e, apptest.UserEnt, ent, map[string]any{"name": "卸料平台", "grade": "significant"})
 		hazard := map[string]any{"title": "卸料平台限载标识缺失", "category": "unsafe_condition", "industry": "construction", "grade": "general",
 			"grid_id": e.F.Grids[0][2].String(), "enterprise_id": ent, "risk_point_id": e.F.Samples[1]["risk_point"]}
-		if f := fieldRules(t, e.As(apptest.UserPatrol1, "POST", "/api/v1/hazards", hazard)); f["risk_point_id"] != "unknown_ref" {
+		if f := apptest.FieldRules(t, e.As(apptest.UserPatrol1, "POST", "/api/v1/hazards", hazard)); f["risk_point_id"] != "unknown_ref" {
 			t.Errorf("a risk point of another enterprise: %v", f)
 		}
 		noEnt := map[string]any{"title": "x", "category": "unsafe_condition", "industry": "construction", "grade": "general",
 			"grid_id": e.F.Grids[0][2].String(), "place": "路口", "risk_point_id": id}
-		if f := fieldRules(t, e.As(apptest.UserPatrol1, "POST", "/api/v1/hazards", noEnt)); f["enterprise_id"] != "required" {
+		if f := apptest.FieldRules(t, e.As(apptest.UserPatrol1, "POST", "/api/v1/hazards", noEnt)); f["enterprise_id"] != "required" {
 			t.Errorf("a risk point without its enterprise: %v", f)
 		}
 		hazard["risk_point_id"] = id

@@ -1,11 +1,14 @@
-package enterprise
+package selfinspect
 
 import (
+	"embed"
+	"html/template"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/safeduty/safeduty/internal/enterprise"
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
@@ -19,9 +22,72 @@ import (
 // and photos for a failure), submit; each failed item becomes a hazard in the same
 // transaction, and the result page lists them.
 
+//go:embed templates/*.html
+var templates embed.FS
+
+//go:embed static/selfinspect.css
+var stylesheet embed.FS
+
+// pageTemplates are the parsed templates of the self-inspection pages.
+type pageTemplates struct {
+	selfInspect, inspection *template.Template
+}
+
+// Pages registers the self-inspection pages and adds self-inspection to the
+// enterprise's pages (its file's section, its account's home panel). It uses the
+// registry's page parts, so the wiring calls it after the enterprise's Pages.
+func (m *Module) Pages(s *web.Site) {
+	s.AddStylesheet("selfinspect", stylesheet, "static/selfinspect.css")
+	t := pageTemplates{
+		selfInspect: s.MustParse(templates, "templates/self_inspection.html"),
+		inspection:  s.MustParse(templates, "templates/inspection.html"),
+	}
+	s.Handle(web.Page{Path: "/enterprises/{id}/self-inspection", Object: "enterprise", Perm: &PermSelfInspect, Handler: m.selfInspectPage(s, t)})
+	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}/self-inspection", Object: "enterprise", Perm: &PermSelfInspect, Handler: m.selfInspectSubmit(s, t)})
+	s.Handle(web.Page{Path: "/self-inspections/{id}", Object: "self_inspection", Handler: m.inspectionPage(s, t)})
+
+	parts := s.MustParse(templates, "templates/parts.html")
+	m.Registry.AddPart(enterprise.Part{Slot: enterprise.SlotFile, Order: 50, Template: parts, Name: "self-file-section", Data: m.fileSection})
+	m.Registry.AddPart(enterprise.Part{Slot: enterprise.SlotPortalAction, Order: 10, Template: parts, Name: "self-portal-action", Data: m.portalAction})
+}
+
+// fileSectionData is the self-inspections' section of an enterprise's file.
+type fileSectionData struct {
+	E           enterprise.Enterprise
+	Self        bool
+	Inspections []SelfInspection // the latest ones
+	InspTotal   int
+}
+
+// fileSection lists an enterprise's latest self-inspections for its file.
+func (m *Module) fileSection(r *http.Request, pv enterprise.PartView) (any, error) {
+	d := fileSectionData{E: pv.E, Self: pv.Self}
+	var err error
+	d.InspTotal, err = m.ListSelfInspections(r.Context(), auth.FromContext(r.Context()), pv.E.ID, SelfInspectionFilter{},
+		api.ListParams{Page: 1, PerPage: 5, Sort: "-done_at"}, func(si SelfInspection) error { d.Inspections = append(d.Inspections, si); return nil })
+	return d, err
+}
+
+// portalActionData is the way to the next self-inspection on an enterprise account's
+// home panel.
+type portalActionData struct {
+	E        enterprise.Enterprise
+	CanSelf  bool
+	LastSelf *SelfInspection
+}
+
+// portalAction finds the enterprise's last self-inspection for its account's home panel.
+func (m *Module) portalAction(r *http.Request, pv enterprise.PartView) (any, error) {
+	p := auth.FromContext(r.Context())
+	d := portalActionData{E: pv.E, CanSelf: p.Can(PermSelfInspect) && pv.E.Status != "closed"}
+	_, err := m.ListSelfInspections(r.Context(), p, pv.E.ID, SelfInspectionFilter{}, api.ListParams{Page: 1, PerPage: 1, Sort: "-done_at"},
+		func(si SelfInspection) error { d.LastSelf = &si; return nil })
+	return d, err
+}
+
 // selfInspectView is the self-inspection page's data.
 type selfInspectView struct {
-	E          Enterprise
+	E          enterprise.Enterprise
 	Checklists []Checklist // to pick from: the general one and the industry's
 	Checklist  *Checklist  // the one being answered
 	Answers    map[string]answer
@@ -39,13 +105,13 @@ type answer struct {
 
 // ownEnterprise returns the caller's own enterprise named by the path: an enterprise's
 // account inspects only itself (another id answers 404).
-func (m *Module) ownEnterprise(r *http.Request) (Enterprise, error) {
-	id, err := pathID(r, "id", "enterprise")
+func (m *Module) ownEnterprise(r *http.Request) (enterprise.Enterprise, error) {
+	id, err := api.PathID(r, "id", "enterprise")
 	if err != nil {
-		return Enterprise{}, err
+		return enterprise.Enterprise{}, err
 	}
 	p := auth.FromContext(r.Context())
-	e, err := m.Get(r.Context(), m.DB, p, id, false)
+	e, err := m.Registry.Get(r.Context(), m.DB, p, id, false)
 	if err != nil {
 		return e, err
 	}
@@ -109,7 +175,7 @@ func (m *Module) selfInspectSubmit(s *web.Site, t pageTemplates) web.HandlerFunc
 		if err != nil {
 			return err
 		}
-		form, err := m.readForm(w, r)
+		form, err := web.ReadForm(w, r, m.Uploader, func(input string) bool { return strings.HasPrefix(input, "photo_") })
 		if err != nil {
 			return err
 		}
@@ -177,7 +243,7 @@ func (m *Module) selfInspectSubmit(s *web.Site, t pageTemplates) web.HandlerFunc
 // inspectionView is the result of one self-inspection.
 type inspectionView struct {
 	S    SelfInspection
-	E    Enterprise
+	E    enterprise.Enterprise
 	Self bool
 }
 
@@ -186,7 +252,7 @@ func (m *Module) inspectionPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		id, err := pathID(r, "id", "self_inspection")
+		id, err := api.PathID(r, "id", "self_inspection")
 		if err != nil {
 			return err
 		}
@@ -194,7 +260,7 @@ func (m *Module) inspectionPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		e, err := m.Get(ctx, m.DB, p, si.EnterpriseID, false)
+		e, err := m.Registry.Get(ctx, m.DB, p, si.EnterpriseID, false)
 		if err != nil {
 			return err
 		}

@@ -1,141 +1,65 @@
-package enterprise
+// Package selfinspect is self-inspection and self-reporting (自查自报): an enterprise's
+// own accounts answer a checklist (checklist.go) item by item, on a phone, and each
+// failed item becomes a hazard of the enterprise in the same transaction, so either the
+// inspection and all its hazards are stored or nothing is. Supervisors read the results
+// in scope; the enterprise's file lists the latest, and its account's home panel leads
+// to the next one.
+package selfinspect
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/safeduty/safeduty/internal/enterprise"
 	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/web"
 )
+
+//go:embed messages/*.json
+var messages embed.FS
+
+func init() { i18n.MustRegister(messages, "messages") }
+
+// Module is the self-inspection capability.
+type Module struct {
+	DB       *db.DB
+	Audit    *audit.Log
+	Clock    clock.Clock
+	Registry Registry
+	Hazards  Hazards
+	// Uploader stores the photos of failed items the page form sends (nil: the form
+	// refuses files).
+	Uploader web.Uploader
+}
+
+// Registry is what self-inspection asks of the enterprise registry: the enterprise
+// inspected, in the caller's scope, and a place on its pages.
+type Registry interface {
+	Get(ctx context.Context, q db.Querier, p *auth.Principal, id db.ID, reveal bool) (enterprise.Enterprise, error)
+	AddPart(p enterprise.Part)
+}
+
+// Hazards is what self-inspection asks of the hazard capability: to report the hazard a
+// failed item found, in the inspection's transaction.
+type Hazards interface {
+	ReportTx(ctx context.Context, tx *db.Tx, p *auth.Principal, in hazard.ReportInput) (db.ID, error)
+}
 
 // PermSelfInspect files self-inspections (自查自报): only an enterprise's own accounts
 // inspect it; their scope (Scope.EnterpriseID) names the enterprise.
 var PermSelfInspect = auth.NewPermission("enterprise.self_inspect", auth.Enterprise)
-
-// Results of a checklist item.
-var ItemResults = []string{"pass", "fail", "na"}
-
-// Checklist is a self-inspection template with its items, in order.
-type Checklist struct {
-	ID       db.ID           `json:"id"`
-	Industry *string         `json:"industry" jsonschema:"nullable,description=null: the general checklist every enterprise may use"`
-	Name     string          `json:"name"`
-	Items    []ChecklistItem `json:"items"`
-}
-
-// ChecklistItem is one question of a checklist; a failed answer becomes a hazard of its
-// category and grade.
-type ChecklistItem struct {
-	ID       db.ID  `json:"id"`
-	Position int    `json:"position"`
-	Text     string `json:"text"`
-	Finding  string `json:"finding" jsonschema:"description=what a failed answer found (发现的问题): the title of the hazard it becomes"`
-	Category string `json:"category" jsonschema:"enum=unsafe_act,enum=unsafe_condition,enum=environment,enum=management"`
-	Grade    string `json:"grade" jsonschema:"enum=general,enum=major"`
-}
-
-// ChecklistFilter selects checklists.
-type ChecklistFilter struct {
-	Industry string `query:"industry" doc:"that industry's checklists and the general ones"`
-}
-
-var checklistSorting = api.Sorting{
-	Columns:  map[string]string{"industry": "COALESCE(i.sort_order, 0)", "name": "c.name"},
-	Default:  "industry",
-	Tiebreak: "c.id",
-}
-
-var checklistExport = api.Export[Checklist]{Name: "enterprise.export_checklists", Columns: []api.Column[Checklist]{
-	{Header: "enterprise.checklist.field.name", Value: func(c Checklist) any { return c.Name }, Width: 24},
-	{Header: "enterprise.field.industry", Value: func(c Checklist) any { return checklistIndustry(c) }, Width: 16},
-	{Header: "enterprise.checklist.field.items", Value: func(c Checklist) any { return itemsText(c.Items) }, Width: 80},
-}}
-
-func itemsText(items []ChecklistItem) string {
-	parts := make([]string, len(items))
-	for i, it := range items {
-		parts[i] = fmt.Sprintf("%d. %s", it.Position, it.Text)
-	}
-	return strings.Join(parts, "\n")
-}
-
-// checklistIndustry is the industry a checklist is for, or "general" (every industry).
-func checklistIndustry(c Checklist) any {
-	if c.Industry == nil {
-		return i18n.Key("ent.self.general")
-	}
-	return i18n.Industry(*c.Industry)
-}
-
-// ListChecklists calls each for the checklists matching f, each with its items. The
-// templates are reference data: every signed-in user may read them.
-func (m *Module) ListChecklists(ctx context.Context, f ChecklistFilter, lp api.ListParams, each func(Checklist) error) (int, error) {
-	var w db.Where
-	if f.Industry != "" {
-		w.Add("(c.industry IS NULL OR c.industry = ?)", f.Industry)
-	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM checklist_templates c`+w.SQL(), w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, `SELECT c.id, c.industry, c.name FROM checklist_templates c
-		LEFT JOIN industries i ON i.code = c.industry`+w.SQL()+lp.OrderBy(checklistSorting)+limit, append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	var list []Checklist
-	for rows.Next() {
-		var c Checklist
-		if err := rows.Scan(&c.ID, &c.Industry, &c.Name); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		c.Items = []ChecklistItem{}
-		list = append(list, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	for i := range list {
-		if list[i].Items, err = m.checklistItems(ctx, m.DB, list[i].ID); err != nil {
-			return 0, err
-		}
-		if err := each(list[i]); err != nil {
-			return 0, err
-		}
-	}
-	return total, nil
-}
-
-func (m *Module) checklistItems(ctx context.Context, q db.Querier, template db.ID) ([]ChecklistItem, error) {
-	rows, err := q.Query(ctx, `SELECT id, position, text, finding, category, grade FROM checklist_items WHERE template_id = ? ORDER BY position, id`, template)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []ChecklistItem{}
-	for rows.Next() {
-		var it ChecklistItem
-		if err := rows.Scan(&it.ID, &it.Position, &it.Text, &it.Finding, &it.Category, &it.Grade); err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
-}
 
 // SelfInspection is one self-inspection of an enterprise against a checklist.
 type SelfInspection struct {
@@ -219,6 +143,8 @@ const selectInspection = `SELECT s.id, s.enterprise_id, e.name, s.template_id, c
 	JOIN checklist_templates c ON c.id = s.template_id
 	LEFT JOIN users u ON u.id = s.done_by`
 
+type scanner interface{ Scan(...any) error }
+
 func scanInspection(sc scanner) (SelfInspection, error) {
 	var s SelfInspection
 	err := sc.Scan(&s.ID, &s.EnterpriseID, &s.EnterpriseName, &s.TemplateID, &s.TemplateName, &s.DoneBy, &s.DoneAt,
@@ -230,11 +156,11 @@ func scanInspection(sc scanner) (SelfInspection, error) {
 // caller's scope, newest first. Errors: NotFound (the enterprise).
 func (m *Module) ListSelfInspections(ctx context.Context, p *auth.Principal, entID db.ID, f SelfInspectionFilter, lp api.ListParams,
 	each func(SelfInspection) error) (int, error) {
-	if _, err := m.Get(ctx, m.DB, p, entID, false); err != nil {
+	if _, err := m.Registry.Get(ctx, m.DB, p, entID, false); err != nil {
 		return 0, err
 	}
 	var w db.Where
-	m.scopeWhere(&w, p.Scope)
+	enterprise.ScopeWhere(&w, p.Scope)
 	w.Add("s.enterprise_id = ?", entID)
 	if f.From != nil {
 		w.Add("s.done_at >= ?", *f.From)
@@ -278,7 +204,7 @@ func (m *Module) ListSelfInspections(ctx context.Context, p *auth.Principal, ent
 // with every item's answer and the hazards its failed items became. Errors: NotFound.
 func (m *Module) GetSelfInspection(ctx context.Context, q db.Querier, p *auth.Principal, id db.ID) (SelfInspection, error) {
 	s, err := scanInspection(q.QueryRow(ctx, selectInspection+` WHERE s.id = ?`, id))
-	if db.IsNoRows(err) || (err == nil && !inScope(p.Scope, &Enterprise{ID: s.EnterpriseID, Path: s.path, Industry: s.industry})) {
+	if db.IsNoRows(err) || (err == nil && !enterprise.InScope(p.Scope, s.EnterpriseID, s.path, s.industry)) {
 		return SelfInspection{}, apperr.NotFoundf("self_inspection")
 	}
 	if err != nil {
@@ -321,7 +247,7 @@ func (m *Module) SelfInspect(ctx context.Context, p *auth.Principal, entID db.ID
 	}
 	var id db.ID
 	err := m.DB.Tx(ctx, func(tx *db.Tx) error {
-		e, err := m.Get(ctx, tx, p, entID, false)
+		e, err := m.Registry.Get(ctx, tx, p, entID, false)
 		if err != nil {
 			return err
 		}
@@ -383,7 +309,7 @@ func (m *Module) SelfInspect(ctx context.Context, p *auth.Principal, entID db.ID
 
 // checkInspection validates a self-inspection against its template and returns the
 // template's items.
-func (m *Module) checkInspection(ctx context.Context, tx *db.Tx, e *Enterprise, in *SelfInspectionInput) ([]ChecklistItem, *apperr.Validation, error) {
+func (m *Module) checkInspection(ctx context.Context, tx *db.Tx, e *enterprise.Enterprise, in *SelfInspectionInput) ([]ChecklistItem, *apperr.Validation, error) {
 	v := &apperr.Validation{}
 	if len([]rune(in.Note)) > 2000 {
 		v.Add("note", "validate.max_len", apperr.E{"max": 2000})
@@ -463,25 +389,6 @@ func resultErr(err error, i int) error {
 		v.Fields = append(v.Fields, apperr.FieldError{Field: fmt.Sprintf("results[%d].%s", i, field), Key: fe.Key, Args: fe.Args})
 	}
 	return v.Err()
-}
-
-// maxTitle is the longest hazard title (the hazard capability's rule).
-const maxTitle = 100
-
-// FindingTitle is the title of the hazard a failed answer becomes: what was found, as a
-// supervisor reads it in a list ("消防器材配备不全或超过有效期"). An item without a
-// finding of its own (a checklist added later) is titled "自查不符合：" and its
-// question, without the question's closing mark.
-func (it ChecklistItem) FindingTitle() string {
-	title := strings.TrimSpace(it.Finding)
-	if title == "" {
-		q := strings.TrimRight(strings.TrimSpace(it.Text), "？?")
-		title = "自查不符合：" + q
-	}
-	if r := []rune(title); len(r) > maxTitle {
-		title = string(r[:maxTitle-1]) + "…"
-	}
-	return title
 }
 
 // findingDescription is the hazard's description: the enterprise's note, then the

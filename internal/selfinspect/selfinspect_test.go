@@ -1,4 +1,4 @@
-package enterprise_test
+package selfinspect_test
 
 import (
 	"net/http"
@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/safeduty/safeduty/internal/apptest"
-	"github.com/safeduty/safeduty/internal/enterprise"
+	"github.com/safeduty/safeduty/internal/selfinspect"
 )
 
 // checklist returns the checklist of an industry ("" for the general one) as served.
@@ -79,7 +79,7 @@ func TestSelfInspection_FailedItemsBecomeHazards(t *testing.T) {
 		ent := e.F.Enterprises[0].String()
 		c := checklist(t, e, "construction")
 		items := c["items"].([]any)
-		photo := upload(t, e, apptest.UserEnt)
+		photo := e.Upload(t, apptest.UserEnt)
 		body := map[string]any{"template_id": c["id"], "note": "三月自查", "results": answers(c, map[int]map[string]any{
 			0: {"result": "fail", "note": "3号楼五层电梯井口无防护", "photos": []string{photo}},
 			1: {"result": "fail", "note": "基坑东侧位移超预警值"},
@@ -170,7 +170,7 @@ func TestSelfInspection_Refusals(t *testing.T) {
 		full := answers(c, map[int]map[string]any{0: {"result": "fail"}})
 
 		res := post(apptest.UserEnt, ent, map[string]any{"template_id": c["id"], "results": full[2:]})
-		if f := fieldRules(t, res); res.Status != http.StatusUnprocessableEntity || f["results"] != "items_unanswered" {
+		if f := apptest.FieldRules(t, res); res.Status != http.StatusUnprocessableEntity || f["results"] != "items_unanswered" {
 			t.Errorf("two items unanswered: %d %s", res.Status, res.Body)
 		} else if !strings.Contains(string(res.Body), "1, 2") {
 			t.Errorf("the message names the items: %s", res.Body)
@@ -192,24 +192,24 @@ func TestSelfInspection_Refusals(t *testing.T) {
 				fireID = f.(map[string]any)["id"]
 			}
 		}
-		if f := fieldRules(t, post(apptest.UserEnt, ent, map[string]any{"template_id": fireID, "results": full})); f["template_id"] != "checklist_other_industry" {
+		if f := apptest.FieldRules(t, post(apptest.UserEnt, ent, map[string]any{"template_id": fireID, "results": full})); f["template_id"] != "checklist_other_industry" {
 			t.Errorf("another industry's checklist: %v", f)
 		}
-		if f := fieldRules(t, post(apptest.UserEnt, ent, map[string]any{"results": full})); f["template_id"] != "required" {
+		if f := apptest.FieldRules(t, post(apptest.UserEnt, ent, map[string]any{"results": full})); f["template_id"] != "required" {
 			t.Errorf("no checklist: %v", f)
 		}
-		bad := answers(c, map[int]map[string]any{0: {"result": "maybe"}, 1: {"photos": []string{upload(t, e, apptest.UserEnt)}}})
+		bad := answers(c, map[int]map[string]any{0: {"result": "maybe"}, 1: {"photos": []string{e.Upload(t, apptest.UserEnt)}}})
 		bad = append(bad, map[string]any{"item_id": bad[2]["item_id"], "result": "pass"})
 		bad = append(bad, map[string]any{"item_id": fire[0].(map[string]any)["items"].([]any)[0].(map[string]any)["id"], "result": "pass"})
-		f := fieldRules(t, post(apptest.UserEnt, ent, map[string]any{"template_id": c["id"], "results": bad}))
+		f := apptest.FieldRules(t, post(apptest.UserEnt, ent, map[string]any{"template_id": c["id"], "results": bad}))
 		if f["results[0].result"] != "one_of" || f["results[1].photos"] != "photos_fail_only" || f["results["+strconv.Itoa(len(bad)-2)+"].item_id"] != "item_repeated" ||
 			f["results["+strconv.Itoa(len(bad)-1)+"].item_id"] != "item_not_in_checklist" {
 			t.Errorf("bad answers: %v", f)
 		}
 		// A photo someone else uploaded cannot go with the failed item; nothing is kept.
-		foreign := upload(t, e, apptest.UserTown2)
+		foreign := e.Upload(t, apptest.UserTown2)
 		withForeign := answers(c, map[int]map[string]any{0: {"result": "fail"}, 3: {"result": "fail", "photos": []string{foreign}}})
-		if f := fieldRules(t, post(apptest.UserEnt, ent, map[string]any{"template_id": c["id"], "results": withForeign})); f["results[3].photos"] != "unknown" {
+		if f := apptest.FieldRules(t, post(apptest.UserEnt, ent, map[string]any{"template_id": c["id"], "results": withForeign})); f["results[3].photos"] != "unknown" {
 			t.Errorf("a foreign photo: %v", f)
 		}
 		if n := e.As(apptest.UserTown1, "GET", "/api/v1/hazards?enterprise_id="+ent, nil).Map(t)["total"]; n != float64(0) {
@@ -244,12 +244,12 @@ func TestChecklists_FindingsTitleTheHazards(t *testing.T) {
 		}
 	})
 	for _, c := range []struct {
-		item enterprise.ChecklistItem
+		item selfinspect.ChecklistItem
 		want string
 	}{
-		{enterprise.ChecklistItem{Text: "消防通道是否畅通？", Finding: "消防通道不畅通"}, "消防通道不畅通"},
-		{enterprise.ChecklistItem{Text: "消防通道是否畅通？"}, "自查不符合：消防通道是否畅通"},
-		{enterprise.ChecklistItem{Text: strings.Repeat("长", 120)}, "自查不符合：" + strings.Repeat("长", 93) + "…"},
+		{selfinspect.ChecklistItem{Text: "消防通道是否畅通？", Finding: "消防通道不畅通"}, "消防通道不畅通"},
+		{selfinspect.ChecklistItem{Text: "消防通道是否畅通？"}, "自查不符合：消防通道是否畅通"},
+		{selfinspect.ChecklistItem{Text: strings.Repeat("长", 120)}, "自查不符合：" + strings.Repeat("长", 93) + "…"},
 	} {
 		if got := c.item.FindingTitle(); got != c.want {
 			t.Errorf("FindingTitle(%+v) = %q, want %q", c.item, got, c.want)

@@ -55,6 +55,15 @@ func ParseID(s string) (ID, error) {
 	return ID(v), nil
 }
 
+// NullIfZero is id as the value of a nullable reference column: nil for the zero id
+// (work the system principal does has no user or unit to name).
+func NullIfZero(id ID) *ID {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
 // NullID scans a nullable id column into a *ID.
 type NullID struct{ P **ID }
 
