@@ -22,6 +22,9 @@ import (
 //go:embed templates/*.html
 var templates embed.FS
 
+//go:embed static/hazard.css
+var stylesheet embed.FS
+
 // pageTemplates are the parsed templates of the hazard pages.
 type pageTemplates struct {
 	list, detail, report     *template.Template
@@ -29,8 +32,9 @@ type pageTemplates struct {
 }
 
 // Pages registers the hazard pages, the navigation entry (with the number of hazards
-// waiting for the user) and the home panels.
+// waiting for the user), the home panels and the stylesheet of the hazard pages.
 func (m *Module) Pages(s *web.Site) {
+	s.AddStylesheet("hazard", stylesheet, "static/hazard.css")
 	parts := "templates/parts.html"
 	t := pageTemplates{
 		list:         parse(s, "templates/hazards.html", parts),
