@@ -676,16 +676,5 @@ func (p *entPicker) draw(b *builder, found time.Time) *Enterprise {
 	}
 }
 
-// hazardsAt returns the enterprise's hazards that match keep.
-func (e *Enterprise) hazardsAt(keep func(*hzPlan) bool) []*hzPlan {
-	var out []*hzPlan
-	for _, p := range e.hazards {
-		if keep(p) {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // open reports whether the hazard is open at the build (not closed).
 func (p *hzPlan) open() bool { return p.status() != hazard.Closed }
