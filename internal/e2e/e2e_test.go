@@ -22,6 +22,19 @@ const (
 	envShots   = "SAFEDUTY_TEST_SHOTS"
 )
 
+// TestMain says loudly when the browser tests cannot run. A test that skips is silent
+// in `go test ./...`, which prints only an "ok" line for a package that passes; so
+// without SAFEDUTY_TEST_BROWSER the package also writes the go command's own "no tests
+// to run" notice, which that line shows ("ok … [no tests to run]"), after a line that
+// says why (shown by `go test -v` and in the package's folder).
+func TestMain(m *testing.M) {
+	if os.Getenv(envBrowser) == "" {
+		fmt.Fprintf(os.Stderr, "BROWSER TESTS SKIPPED: set %s to the path of a Chromium or Chrome binary (CI sets /usr/bin/chromium)\n", envBrowser)
+		fmt.Fprintln(os.Stderr, "testing: warning: no tests to run")
+	}
+	os.Exit(m.Run())
+}
+
 // session is one browser tab on a running SafeDuty.
 type session struct {
 	t   *testing.T
