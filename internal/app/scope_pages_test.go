@@ -18,6 +18,7 @@ import (
 	"github.com/safeduty/safeduty/internal/apptest"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/db/dbtest"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
@@ -246,19 +247,7 @@ func fingerprint(t *testing.T, d *db.DB) string {
 	if d.Engine() == db.Postgres {
 		q = `SELECT tablename FROM pg_tables WHERE schemaname = current_schema()`
 	}
-	var tables []string
-	rows, err := d.Query(ctx, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		tables = append(tables, n)
-	}
-	rows.Close()
+	tables := dbtest.Strings(t, d, q)
 	slices.Sort(tables)
 	skip := []string{"audit_log", "sessions", "login_throttle", "login_client_throttle", "job_runs", "goose_db_version"}
 	h := sha256.New()
@@ -435,29 +424,25 @@ func readForms(t *testing.T, page []byte, markers []string) (posts []postForm, g
 	return posts, gets
 }
 
-// filled is what a person types into an empty field of a form.
+// filled is what a person types into an empty field of a form, by the field's type
+// (or name).
 func filled(typ, name, val string) string {
-	if val != "" {
-		return val
-	}
 	switch {
-	case typ == "date":
-		return "2026-12-31"
-	case typ == "datetime-local":
-		return "2026-03-02T10:00"
-	case typ == "number":
-		return "1"
-	case typ == "tel" || strings.Contains(name, "phone"):
-		return "13800000000"
-	case typ == "email":
-		return "walk@example.com"
-	case typ == "password":
-		return "Walk-pass-2026-q"
+	case val != "":
+		return val
 	case name == "username":
 		return "walk-user"
+	case strings.Contains(name, "phone"):
+		typ = "tel"
+	}
+	if v, ok := typedValues[typ]; ok {
+		return v
 	}
 	return "走查"
 }
+
+var typedValues = map[string]string{"date": "2026-12-31", "datetime-local": "2026-03-02T10:00", "number": "1", "tel": "13800000000",
+	"email": "walk@example.com", "password": "Walk-pass-2026-q"}
 
 // chosenOption is the value a list sends: its selected option, else its first option
 // with a value.
