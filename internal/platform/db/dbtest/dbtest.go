@@ -58,6 +58,17 @@ func New(t testing.TB, e db.Engine) *db.DB {
 	return d
 }
 
+// Int runs query, which selects one integer (a COUNT), and returns it, failing the test
+// on an error.
+func Int(t testing.TB, d *db.DB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := d.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
 // Strings runs query, which selects one column, and returns its values as text,
 // failing the test on an error.
 func Strings(t testing.TB, d *db.DB, query string, args ...any) []string {
