@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/api"
+	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
@@ -44,8 +45,15 @@ func resultLabel(result string) any {
 }
 
 // ListAudit calls each for the audit entries matching f. The log is district-wide: only
-// roles holding audit.read reach it, and every entry is shown to them.
-func (m *Module) ListAudit(ctx context.Context, _ auth.Scope, f AuditFilter, lp api.ListParams, each func(AuditEntry) error) (int, error) {
+// roles holding audit.read reach it, and every entry is shown to them. Its entries name
+// records of every town (and the platform's own work), so it is read with a
+// district-wide scope only: a user of a town holding audit.read is refused.
+//
+// Errors: Forbidden (a scope narrower than the district).
+func (m *Module) ListAudit(ctx context.Context, sc auth.Scope, f AuditFilter, lp api.ListParams, each func(AuditEntry) error) (int, error) {
+	if !sc.Whole {
+		return 0, apperr.Forbid()
+	}
 	var w db.Where
 	if f.Username != "" {
 		w.Add("a.username = ?", auth.NormalizeUsername(f.Username))

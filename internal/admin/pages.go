@@ -24,7 +24,7 @@ func (m *Module) Pages(s *web.Site) {
 	}
 	users, audit := &auth.PermUserAdmin, &auth.PermAuditRead
 	s.AddNav(web.NavItem{Key: "admin.nav.users", Path: "/admin/users", Icon: "user", Order: 90, Perm: users})
-	s.AddNav(web.NavItem{Key: "admin.nav.audit", Path: "/admin/audit", Icon: "log", Order: 91, Perm: audit})
+	s.AddNav(web.NavItem{Key: "admin.nav.audit", Path: "/admin/audit", Icon: "log", Order: 91, Perm: audit, Visible: readsAudit})
 
 	s.Handle(web.Page{Path: "/admin/users", Perm: users, Handler: m.usersPage(s, t)})
 	s.Handle(web.Page{Path: "/admin/users/new", Perm: users, Handler: m.userNewPage(s, t)})

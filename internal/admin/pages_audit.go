@@ -111,6 +111,7 @@ func (m *Module) auditPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 // adminPanelData is the administrator's home panel.
 type adminPanelData struct {
 	Users, Locked, FailedSignIns int
+	Audit                        bool   // the reader reads the audit log (FailedSignIns and Recent)
 	Since                        string // the start of the 24 hours, as a date for the audit filter
 	Recent                       []auditRow
 }
@@ -132,6 +133,9 @@ func (m *Module) adminPanel(r *http.Request) (any, error) {
 	if d.Locked, err = m.ListUsers(ctx, sc, UserFilter{Locked: &locked}, one, none); err != nil {
 		return nil, err
 	}
+	if d.Audit = readsAudit(auth.FromContext(ctx)); !d.Audit {
+		return d, nil
+	}
 	since := m.Auth.Clock.Now().Add(-24 * time.Hour)
 	d.Since = clock.DateText(since)
 	if d.FailedSignIns, err = m.countAudit(ctx, sc, AuditFilter{Action: "session.create", Result: "denied", From: &since}); err != nil {
@@ -147,6 +151,10 @@ func (m *Module) adminPanel(r *http.Request) (any, error) {
 	}
 	return d, m.nameObjects(ctx, d.Recent)
 }
+
+// readsAudit reports whether p reads the audit log: audit.read and a district-wide
+// scope (see ListAudit).
+func readsAudit(p *auth.Principal) bool { return p.Can(auth.PermAuditRead) && p.Scope.Whole }
 
 func (m *Module) countAudit(ctx context.Context, sc auth.Scope, f AuditFilter) (int, error) {
 	return m.ListAudit(ctx, sc, f, api.ListParams{Page: 1, PerPage: 1, Sort: "-id"}, func(AuditEntry) error { return nil })

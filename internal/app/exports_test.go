@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"net/http"
 	"regexp"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/safeduty/safeduty/internal/apptest"
+	"github.com/safeduty/safeduty/internal/platform/db/dbtest"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
@@ -32,18 +32,9 @@ var snakeCode = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 func rawCodes(t *testing.T, e *apptest.Env) map[string]string {
 	t.Helper()
 	codes := map[string]string{}
-	rows, err := e.App.DB.Query(context.Background(), `SELECT code FROM industries`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			t.Fatal(err)
-		}
+	for _, c := range dbtest.Strings(t, e.App.DB, `SELECT code FROM industries`) {
 		codes[c] = "industry"
 	}
-	rows.Close()
 	for _, k := range i18n.Default.Keys() {
 		for _, p := range enumPrefixes {
 			code, ok := strings.CutPrefix(k, p)

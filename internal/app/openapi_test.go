@@ -94,3 +94,30 @@ func TestOpenAPI_DescribesEveryRoute(t *testing.T) {
 		t.Errorf("OpenAPI document changed (-golden +served); review and run with -update:\n%s", diff)
 	}
 }
+
+// The document declares the repository's licence (LICENSE, Apache 2.0) by its SPDX
+// identifier, and its server relative to where it is served.
+func TestOpenAPI_LicenceAndServer(t *testing.T) {
+	e := apptest.New(t, "sqlite")
+	var doc struct {
+		Info struct {
+			License struct{ Name, Identifier string }
+		}
+		Servers []struct{ URL string }
+	}
+	e.Do("GET", "/api/v1/openapi.json", "", nil).JSON(t, &doc)
+	licence, err := os.ReadFile(filepath.Join("..", "..", "LICENSE"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(licence), "Apache License\n                           Version 2.0") ||
+		!strings.Contains(string(licence), "Copyright 2026 The SafeDuty authors") {
+		t.Errorf("LICENSE is not the Apache License 2.0 of The SafeDuty authors")
+	}
+	if l := doc.Info.License; l.Identifier != "Apache-2.0" || l.Name == "" {
+		t.Errorf("info.license = %+v, want Apache-2.0 with a name", l)
+	}
+	if len(doc.Servers) != 1 || doc.Servers[0].URL != "/" {
+		t.Errorf("servers = %+v, want one, relative: /", doc.Servers)
+	}
+}

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"html"
 	"net/http"
 	"regexp"
@@ -9,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/safeduty/safeduty/internal/apptest"
+	"github.com/safeduty/safeduty/internal/platform/db/dbtest"
 )
 
 // placeholderRE finds the placeholders of a page's fields.
@@ -28,7 +28,6 @@ var notPlaces = []string{"罐区", "厂区", "库区", "园区", "景区", "辖�
 // own). Examples are generic ("如：安置房工地").
 func TestPages_PlaceholdersNameNoPlace(t *testing.T) {
 	e := apptest.New(t, "sqlite") // template text: the engine does not matter
-	ctx := context.Background()
 	// A major hazard, so its assign form shows the listing (挂牌督办) fields.
 	res := e.As(apptest.UserPatrol1, "POST", "/api/v1/hazards", map[string]any{"title": "基坑边坡裂缝", "category": "unsafe_condition",
 		"industry": "construction", "grade": "major", "grid_id": e.F.Grids[0][0].String(), "place": "安置房工地"})
@@ -38,18 +37,9 @@ func TestPages_PlaceholdersNameNoPlace(t *testing.T) {
 	major := res.Map(t)["id"].(string)
 	// The district's own places, and their short names (东湖镇 → 东湖).
 	var ours []string
-	rows, err := e.App.DB.Query(ctx, `SELECT name FROM orgs WHERE kind IN ('district', 'town', 'village')`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
+	for _, n := range dbtest.Strings(t, e.App.DB, `SELECT name FROM orgs WHERE kind IN ('district', 'town', 'village')`) {
 		ours = append(ours, n, strings.TrimRight(n, "区县镇乡村") /* short names */, strings.TrimSuffix(strings.TrimSuffix(n, "街道"), "社区"))
 	}
-	rows.Close()
 
 	seen := 0
 	for _, user := range []string{apptest.UserAdmin, apptest.UserTown1} {

@@ -11,7 +11,9 @@ import (
 )
 
 // TestScope_NoRouteLeaksASiblingTown walks every registered API route as the user of
-// one town, aiming it at the records of the sibling town. A route leaks if:
+// one town (each town's user, and a user of each town holding every role that does not
+// narrow the scope: see siblingWalkers), aiming it at the records of the sibling town.
+// A route leaks if:
 //   - for a route naming a record ({id}), the answer for the other town's record differs
 //     from the answer for an id that does not exist (so existence shows), or is a success;
 //   - for a list or any other route, the body mentions a name or code that only the other
@@ -21,11 +23,7 @@ import (
 // every capability added later is walked too.
 func TestScope_NoRouteLeaksASiblingTown(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		pairs := []struct {
-			user  string
-			other int
-		}{{apptest.UserTown1, 1}, {apptest.UserTown2, 0}}
-		for _, pr := range pairs {
+		for _, pr := range siblingWalkers(t, e) {
 			for _, rt := range e.App.API.Routes() {
 				if rt.Public || rt.ID == "deleteSession" { // signing out touches no record, and would end the walk
 					continue
@@ -84,11 +82,17 @@ func assertNoMarkers(t *testing.T, name string, body []byte, markers []string) {
 }
 
 // The marker check above is only meaningful if the markers do show up for users who
-// may see them: the district-wide admin must see both towns' markers in the lists.
+// may see them: the district-wide admin must see both towns' markers in the lists, of
+// the API and of the pages.
 func TestScope_MarkersVisibleToDistrict(t *testing.T) {
 	e := apptest.New(t, "sqlite")
-	for _, path := range []string{"/api/v1/grids?per_page=500", "/api/v1/orgs?per_page=500", "/api/v1/people?per_page=500"} {
-		res := e.As(apptest.UserAdmin, "GET", path, nil)
+	b := e.SignIn(apptest.UserAdmin)
+	for _, path := range []string{"/api/v1/grids?per_page=500", "/api/v1/orgs?per_page=500", "/api/v1/people?per_page=500",
+		"/grids", "/people", "/hazards", "/enterprises"} {
+		res := b.Get(path)
+		if strings.HasPrefix(path, "/api/") {
+			res = e.As(apptest.UserAdmin, "GET", path, nil)
+		}
 		for i := range 2 {
 			seen := false
 			for _, m := range e.F.Markers[i] {

@@ -147,3 +147,39 @@ func TestSignIn_PageThrottled(t *testing.T) {
 		}
 	})
 }
+
+// A client cannot choose the address it is counted and recorded under by sending an
+// X-Forwarded-For line of its own: behind the trusted (loopback) proxy, which adds the
+// line of the address it saw after the client's, the failed sign-ins are recorded in the
+// audit log and counted by the throttle under the proxy's address for it.
+func TestSignIn_ForwardedAddressIsTheProxys(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		const spoofed, real = "198.51.100.66", "203.0.113.66"
+		for range 10 {
+			req, err := http.NewRequest("POST", e.Server.URL+"/api/v1/session",
+				strings.NewReader(`{"username":"town01","password":"wrong-password-1"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Add("X-Forwarded-For", spoofed) // the client's own line
+			req.Header.Add("X-Forwarded-For", real)    // the proxy's
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+		}
+		for ip, want := range map[string]float64{real: 10, spoofed: 0} {
+			if n := e.As(apptest.UserAdmin, "GET", "/api/v1/audit?action=session.create&ip="+ip, nil).Map(t)["total"]; n != want {
+				t.Errorf("audit entries of %s: %v, want %v", ip, n, want)
+			}
+		}
+		if res := login(e, "town01", apptest.Password, apptest.ClientHeader(real)...); res.Status != http.StatusTooManyRequests {
+			t.Errorf("the proxy's address after 10 failures: %d, want 429", res.Status)
+		}
+		if res := login(e, "town01", apptest.Password, apptest.ClientHeader(spoofed)...); res.Status != http.StatusOK {
+			t.Errorf("the address the client named: %d, want 200 (it made no attempt)", res.Status)
+		}
+	})
+}

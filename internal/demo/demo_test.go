@@ -27,16 +27,6 @@ func build(t testing.TB, d *db.DB, pw string) Result {
 	return res
 }
 
-// count runs a COUNT query.
-func count(t *testing.T, d *db.DB, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := d.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
-}
-
 func TestBuild(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -88,7 +78,7 @@ func TestBuild(t *testing.T) {
 				{"marker", `SELECT COUNT(*) FROM meta WHERE key = 'demo_built'`, 1},
 				{"audit entry", `SELECT COUNT(*) FROM audit_log WHERE action = 'demo.build'`, 1},
 			} {
-				if got := count(t, d, c.q); got != c.want {
+				if got := dbtest.Int(t, d, c.q); got != c.want {
 					t.Errorf("%s: %d, want %d", c.what, got, c.want)
 				}
 			}
@@ -99,12 +89,12 @@ func TestBuild(t *testing.T) {
 				t.Errorf("%d departments, want at least 20", res.Departments)
 			}
 			for _, cat := range []string{"party_committee", "government", "congress", "cppcc"} {
-				if n := count(t, d, `SELECT COUNT(*) FROM orgs o JOIN orgs p ON p.id = o.parent_id
+				if n := dbtest.Int(t, d, `SELECT COUNT(*) FROM orgs o JOIN orgs p ON p.id = o.parent_id
 					WHERE o.category = ? AND o.kind = 'unit' AND p.kind = 'district'`, cat); n != 1 {
 					t.Errorf("%s: %d under the district, want 1", cat, n)
 				}
 			}
-			if n := count(t, d, `SELECT COUNT(*) FROM orgs WHERE category = 'department'`); n < 20 {
+			if n := dbtest.Int(t, d, `SELECT COUNT(*) FROM orgs WHERE category = 'department'`); n < 20 {
 				t.Errorf("%d departments stored, want at least 20", n)
 			}
 		})
@@ -144,7 +134,7 @@ func TestBuild(t *testing.T) {
 				{"people", `SELECT COUNT(*) FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.org_path <> o.path`},
 				{"users", `SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.org_path <> o.path`},
 			} {
-				if n := count(t, d, c.q); n != 0 {
+				if n := dbtest.Int(t, d, c.q); n != 0 {
 					t.Errorf("%d %s with a path other than their org's", n, c.what)
 				}
 			}
@@ -198,7 +188,7 @@ func TestBuild(t *testing.T) {
 				{"npc", `SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.username = 'npc' AND o.category = 'congress'`},
 				{"cppcc", `SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.username = 'cppcc' AND o.category = 'cppcc'`},
 			} {
-				if n := count(t, d, c.q); n != 1 {
+				if n := dbtest.Int(t, d, c.q); n != 1 {
 					t.Errorf("%s is not bound as expected (%d matches)", c.user, n)
 				}
 			}
@@ -211,8 +201,8 @@ func TestBuild(t *testing.T) {
 				t.Fatalf("login town01: %v", err)
 			}
 			cond, args := lr.Principal.Scope.PathCond("org_path")
-			inScope := count(t, d, `SELECT COUNT(*) FROM grids WHERE `+cond, args...)
-			town := count(t, d, `SELECT COUNT(*) FROM grids g JOIN orgs v ON v.id = g.village_id
+			inScope := dbtest.Int(t, d, `SELECT COUNT(*) FROM grids WHERE `+cond, args...)
+			town := dbtest.Int(t, d, `SELECT COUNT(*) FROM grids g JOIN orgs v ON v.id = g.village_id
 				WHERE v.parent_id = (SELECT id FROM orgs WHERE kind = 'town' ORDER BY code LIMIT 1)`)
 			if inScope != town || inScope == 0 || inScope >= TotalGrids {
 				t.Errorf("town01 sees %d grids; its town has %d of %d", inScope, town, TotalGrids)
@@ -229,14 +219,14 @@ func TestBuild(t *testing.T) {
 			tables := []string{"orgs", "grids", "people", "posts", "users", "user_roles", "audit_log"}
 			before := map[string]int{}
 			for _, tb := range tables {
-				before[tb] = count(t, d, `SELECT COUNT(*) FROM `+tb)
+				before[tb] = dbtest.Int(t, d, `SELECT COUNT(*) FROM `+tb)
 			}
 			again := build(t, d, "")
 			if again.Built || again.Password != "" || again.District != nil {
 				t.Errorf("second build: %+v", again)
 			}
 			for _, tb := range tables {
-				if n := count(t, d, `SELECT COUNT(*) FROM `+tb); n != before[tb] {
+				if n := dbtest.Int(t, d, `SELECT COUNT(*) FROM `+tb); n != before[tb] {
 					t.Errorf("%s: %d rows after the second build, %d before", tb, n, before[tb])
 				}
 			}
@@ -258,11 +248,11 @@ func TestBuild_RefusesNonEmpty(t *testing.T) {
 			t.Fatalf("Build on a non-empty database: %v, want ErrNotEmpty", err)
 		}
 		for _, q := range []string{`SELECT COUNT(*) FROM meta WHERE key = 'demo_built'`, `SELECT COUNT(*) FROM grids`, `SELECT COUNT(*) FROM users`} {
-			if n := count(t, d, q); n != 0 {
+			if n := dbtest.Int(t, d, q); n != 0 {
 				t.Errorf("%s: %d after a failed build", q, n)
 			}
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM orgs`); n != 1 {
+		if n := dbtest.Int(t, d, `SELECT COUNT(*) FROM orgs`); n != 1 {
 			t.Errorf("%d orgs after a failed build, want the 1 that was there", n)
 		}
 	})

@@ -55,33 +55,49 @@ var penaltyReasons = []string{
 	"未对安全设备进行经常性维护、保养和定期检测",
 }
 
-// buildEnforcement records the enforcement of the demo year (执法): an order to rectify
-// (责令限期整改) for every major hazard assigned at an enterprise, passed when it was
-// accepted; fines for about 3% of the enterprises in the last 12 months, mostly those
-// whose hazards were sent back, late or overdue, and a few older ones; and the ladder of
-// SPEC §3.3 for a few: the maximum penalty, an ordered suspension (责令停产整改) that
-// passed, failed or was refused, and for one of the failures the closure proposal
-// (提请关闭). Those that failed or refused are flagged for closure and stay suspended;
-// two enterprises are suspended now until their open major hazard is rectified.
+// buildEnforcement records the enforcement of the demo year (执法), one rung of the
+// ladder at a time: an order to rectify (责令限期整改) for every major hazard assigned at
+// an enterprise, passed when it was accepted; the ladder of SPEC §3.3 for a few — the
+// maximum penalty, an ordered suspension (责令停产整改) that passed, failed or was
+// refused, and for one of the failures the closure proposal (提请关闭); two enterprises
+// suspended now until their open major hazard is rectified; and fines for about 3% of
+// the enterprises in the last 12 months, mostly those whose hazards were sent back, late
+// or overdue, and a few older ones. Those that failed or refused are flagged for closure
+// and stay suspended.
 func buildEnforcement(ctx context.Context, b *builder) error {
-	d, now := b.d, b.now
-	ix := indexPeople(d)
-	deptOf := func(e *Enterprise) *Unit {
-		ds := d.DepartmentsFor(e.Industry)
-		return ds[0]
+	f := &enforcer{b: b, ix: indexPeople(b.d), busy: map[*Enterprise]bool{}}
+	f.orders()
+	if err := f.ladder(); err != nil {
+		return err
 	}
-	var all []*entAction
-	add := func(a *entAction) {
-		if a.org == nil {
-			a.org = deptOf(a.ent)
-		}
-		a.by = ix.dept[a.org]
-		a.ent.actions = append(a.ent.actions, a)
-		all = append(all, a)
-	}
+	f.fines()
+	return f.store(ctx)
+}
 
-	// Orders to rectify every major hazard assigned at an enterprise.
-	for _, e := range d.Enterprises {
+// enforcer plans the enforcement steps of the demo year and stores them.
+type enforcer struct {
+	b    *builder
+	ix   *hzPeople
+	all  []*entAction
+	busy map[*Enterprise]bool // enterprises on the ladder, which are not fined besides
+}
+
+// add records a step, decided by the first department supervising the enterprise's
+// industry unless it names its unit.
+func (f *enforcer) add(a *entAction) {
+	if a.org == nil {
+		a.org = f.b.d.DepartmentsFor(a.ent.Industry)[0]
+	}
+	a.by = f.ix.dept[a.org]
+	a.ent.actions = append(a.ent.actions, a)
+	f.all = append(f.all, a)
+}
+
+// orders: an order to rectify every major hazard assigned at an enterprise, by its
+// supervising unit, passed when the hazard was accepted.
+func (f *enforcer) orders() {
+	b, now := f.b, f.b.now
+	for _, e := range b.d.Enterprises {
 		for _, p := range e.hazards {
 			as := p.last("assign")
 			if p.grade != hazard.Major || as == nil {
@@ -93,16 +109,20 @@ func buildEnforcement(ctx context.Context, b *builder) error {
 			if ac := p.last("accept"); ac != nil {
 				a.outcome, a.outcomeAt, a.note = "passed", ac.at, "经现场验收，整改到位。"
 			}
-			add(a)
+			f.add(a)
 		}
 	}
+}
 
-	// The ladder. Failed and passed suspensions: enterprises whose major hazard, found
-	// 100–300 days ago, was rectified only after a suspension; pending ones: enterprises
-	// whose open major hazard is being rectified now.
-	busy := map[*Enterprise]bool{}
+// ladder climbs the ladder for a few enterprises without an account. Failed and passed
+// suspensions: enterprises whose major hazard, found 100–300 days ago, was rectified
+// only after a suspension, each first fined (the maximum penalty before the failed ones);
+// the first failure goes on to the closure proposal. Pending ones: enterprises whose
+// open major hazard is being rectified now.
+func (f *enforcer) ladder() error {
+	b, now := f.b, f.b.now
 	var pastMajor, openMajor []*hzPlan
-	for _, e := range d.Enterprises {
+	for _, e := range b.d.Enterprises {
 		if e.Account != nil {
 			continue
 		}
@@ -117,72 +137,106 @@ func buildEnforcement(ctx context.Context, b *builder) error {
 			}
 		}
 	}
-	draw := func(ps []*hzPlan) (*hzPlan, error) {
-		for range 10 * len(ps) {
-			p := pick(b, ps)
-			if !busy[p.ent] {
-				busy[p.ent] = true
-				return p, nil
-			}
-		}
-		return nil, fmt.Errorf("too few major hazards at enterprises for the enforcement ladder (%d)", len(ps))
-	}
-	so := d.SafetyOffice()
 	for i := range suspFailed + suspPassed {
-		p, err := draw(pastMajor)
+		p, err := f.draw(pastMajor)
 		if err != nil {
 			return err
 		}
-		e := p.ent
-		penalty := &entAction{ent: e, kind: "max_penalty", decided: p.foundAt.Add(b.between(12*day, 20*day)), amount: pick(b, []int64{200000, 300000, 500000}),
-			reason: fmt.Sprintf("未采取措施消除重大事故隐患（%s），依法从重处以上限罚款", p.tpl.title), outcome: "done"}
-		if i >= suspFailed {
-			penalty.kind, penalty.amount = "penalty", pick(b, []int64{30000, 50000})
-			penalty.reason = fmt.Sprintf("未采取措施消除重大事故隐患（%s）", p.tpl.title)
-		}
-		penalty.outcomeAt = penalty.decided.Add(b.between(10*day, 25*day))
-		add(penalty)
-		s := &entAction{ent: e, kind: "suspension", decided: penalty.decided.Add(b.between(2*day, 6*day)),
-			reason: fmt.Sprintf("存在重大事故隐患（%s）且逾期未整改，责令停产停业整改", p.tpl.title)}
-		s.deadline = clock.EndOfDay(s.decided.Add(30 * day)).UTC()
-		s.outcomeAt = s.deadline.Add(b.between(day, 4*day))
-		switch {
-		case i == suspFailed-1:
-			s.outcome, s.note = "refused", "拒不执行停产整改指令，擅自恢复生产。"
-			s.outcomeAt = s.decided.Add(b.between(5*day, 12*day))
-		case i < suspFailed:
-			s.outcome, s.note = "failed", "复查发现整改措施未落实到位，仍不具备安全生产条件。"
-		default:
-			s.outcome, s.note = "passed", "复查合格，同意恢复生产。"
-		}
-		add(s)
-		if i < suspFailed {
-			e.Status, e.ClosureFlagged = "suspended", true
+		failed := i < suspFailed
+		s := f.suspend(p, f.penalize(p, failed), i)
+		if failed {
+			p.ent.Status, p.ent.ClosureFlagged = "suspended", true
 			if i == 0 {
-				add(&entAction{ent: e, kind: "closure_proposal", org: so, outcome: "pending",
-					decided: minTime(s.outcomeAt.Add(b.between(7*day, 20*day)), now.Add(-day)),
-					reason:  "经责令停产整改仍不具备安全生产条件，依法提请区人民政府予以关闭。"})
+				f.proposeClosure(p.ent, s)
 			}
 		}
 	}
 	for range suspPending {
-		p, err := draw(openMajor)
+		p, err := f.draw(openMajor)
 		if err != nil {
 			return err
 		}
-		s := &entAction{ent: p.ent, kind: "suspension", decided: p.last("assign").at.Add(b.between(day, 2*day)), deadline: p.deadline,
-			outcome: "pending", reason: fmt.Sprintf("存在重大事故隐患（%s），责令停产停业整改，整改验收合格前不得恢复生产", p.tpl.title)}
-		add(s)
-		p.ent.Status = "suspended"
+		f.suspendNow(p)
 	}
+	return nil
+}
 
-	// Fines: about 3% of the enterprises in the last 12 months, most of them after their
-	// hazards were sent back, closed late or left overdue.
+// draw picks a hazard of ps at an enterprise not yet on the ladder.
+func (f *enforcer) draw(ps []*hzPlan) (*hzPlan, error) {
+	for range 10 * len(ps) {
+		p := pick(f.b, ps)
+		if !f.busy[p.ent] {
+			f.busy[p.ent] = true
+			return p, nil
+		}
+	}
+	return nil, fmt.Errorf("too few major hazards at enterprises for the enforcement ladder (%d)", len(ps))
+}
+
+// penalize is the first rung for hazard p: the maximum penalty (上限处罚) when the
+// suspension that follows fails, else a fine, 12–20 days after the hazard was found.
+func (f *enforcer) penalize(p *hzPlan, maximum bool) *entAction {
+	b := f.b
+	a := &entAction{ent: p.ent, kind: "max_penalty", decided: p.foundAt.Add(b.between(12*day, 20*day)), amount: pick(b, []int64{200000, 300000, 500000}),
+		reason: fmt.Sprintf("未采取措施消除重大事故隐患（%s），依法从重处以上限罚款", p.tpl.title), outcome: "done"}
+	if !maximum {
+		a.kind, a.amount = "penalty", pick(b, []int64{30000, 50000})
+		a.reason = fmt.Sprintf("未采取措施消除重大事故隐患（%s）", p.tpl.title)
+	}
+	a.outcomeAt = a.decided.Add(b.between(10*day, 25*day))
+	f.add(a)
+	return a
+}
+
+// suspend is the ordered suspension (责令停产整改) after penalty, for 30 days: the i-th
+// of the ladder is refused (the last of the failures), failed (the other failures) or
+// passed at re-inspection.
+func (f *enforcer) suspend(p *hzPlan, penalty *entAction, i int) *entAction {
+	b := f.b
+	s := &entAction{ent: p.ent, kind: "suspension", decided: penalty.decided.Add(b.between(2*day, 6*day)),
+		reason: fmt.Sprintf("存在重大事故隐患（%s）且逾期未整改，责令停产停业整改", p.tpl.title)}
+	s.deadline = clock.EndOfDay(s.decided.Add(30 * day)).UTC()
+	s.outcomeAt = s.deadline.Add(b.between(day, 4*day))
+	switch {
+	case i == suspFailed-1:
+		s.outcome, s.note = "refused", "拒不执行停产整改指令，擅自恢复生产。"
+		s.outcomeAt = s.decided.Add(b.between(5*day, 12*day))
+	case i < suspFailed:
+		s.outcome, s.note = "failed", "复查发现整改措施未落实到位，仍不具备安全生产条件。"
+	default:
+		s.outcome, s.note = "passed", "复查合格，同意恢复生产。"
+	}
+	f.add(s)
+	return s
+}
+
+// proposeClosure is the last rung (提请关闭), by the safety office after the suspension
+// s failed, still pending.
+func (f *enforcer) proposeClosure(e *Enterprise, s *entAction) {
+	b := f.b
+	f.add(&entAction{ent: e, kind: "closure_proposal", org: b.d.SafetyOffice(), outcome: "pending",
+		decided: minTime(s.outcomeAt.Add(b.between(7*day, 20*day)), b.now.Add(-day)),
+		reason:  "经责令停产整改仍不具备安全生产条件，依法提请区人民政府予以关闭。"})
+}
+
+// suspendNow suspends the enterprise of the open major hazard p until it is rectified.
+func (f *enforcer) suspendNow(p *hzPlan) {
+	b := f.b
+	f.add(&entAction{ent: p.ent, kind: "suspension", decided: p.last("assign").at.Add(b.between(day, 2*day)), deadline: p.deadline,
+		outcome: "pending", reason: fmt.Sprintf("存在重大事故隐患（%s），责令停产停业整改，整改验收合格前不得恢复生产", p.tpl.title)})
+	p.ent.Status = "suspended"
+}
+
+// fines: about 3% of the enterprises in the last 12 months, most of them after their
+// hazards were sent back, closed late or left overdue (some fined twice), and a few
+// fined 12–13 months ago, which the rules no longer count.
+func (f *enforcer) fines() {
+	b, now := f.b, f.b.now
 	var pool []*Enterprise
 	var weights []int
 	trigger := map[*Enterprise]time.Time{}
-	for _, e := range d.Enterprises {
-		if busy[e] {
+	for _, e := range b.d.Enterprises {
+		if f.busy[e] {
 			continue
 		}
 		w := 1
@@ -206,16 +260,7 @@ func buildEnforcement(ctx context.Context, b *builder) error {
 		pool = append(pool, e)
 		weights = append(weights, w)
 	}
-	fine := func(e *Enterprise, at time.Time) {
-		a := &entAction{ent: e, kind: "penalty", decided: at, amount: pick(b, []int64{10000, 20000, 20000, 30000, 30000, 50000}),
-			reason: pick(b, penaltyReasons), outcome: "done"}
-		a.outcomeAt = at.Add(b.between(7*day, 30*day))
-		if a.outcomeAt.After(now) {
-			a.outcome, a.outcomeAt = "pending", time.Time{}
-		}
-		add(a)
-	}
-	for range int(float64(len(d.Enterprises)) * penaltyShare) {
+	for range int(float64(len(b.d.Enterprises)) * penaltyShare) {
 		i := b.weighted(weights)
 		weights[i] = 0
 		e := pool[i]
@@ -229,10 +274,10 @@ func buildEnforcement(ctx context.Context, b *builder) error {
 		if at.Before(e.Created) {
 			at = e.Created.Add(b.between(5*day, 30*day))
 		}
-		fine(e, workHours(b, at))
+		f.fine(e, workHours(b, at))
 		if b.rng.Float64() < secondPenalty {
 			if second := at.Add(b.between(20*day, 90*day)); second.Before(now.Add(-day)) {
-				fine(e, workHours(b, second))
+				f.fine(e, workHours(b, second))
 			}
 		}
 	}
@@ -241,11 +286,28 @@ func buildEnforcement(ctx context.Context, b *builder) error {
 		weights[i] = 0
 		e := pool[i]
 		if at := now.Add(-b.between(370*day, importAgo-5*day)); at.After(e.Created) {
-			fine(e, workHours(b, at))
+			f.fine(e, workHours(b, at))
 		}
 	}
+}
 
-	// Document numbers run per department, kind and year in the order of decision.
+// fine is a penalty (罚款) for one of the common offences, paid within a month (pending
+// when that is still ahead).
+func (f *enforcer) fine(e *Enterprise, at time.Time) {
+	b := f.b
+	a := &entAction{ent: e, kind: "penalty", decided: at, amount: pick(b, []int64{10000, 20000, 20000, 30000, 30000, 50000}),
+		reason: pick(b, penaltyReasons), outcome: "done"}
+	a.outcomeAt = at.Add(b.between(7*day, 30*day))
+	if a.outcomeAt.After(b.now) {
+		a.outcome, a.outcomeAt = "pending", time.Time{}
+	}
+	f.add(a)
+}
+
+// store numbers the documents, per department, kind and year in the order of decision,
+// inserts the steps and sets the status of the enterprises they suspended or flagged.
+func (f *enforcer) store(ctx context.Context) error {
+	b, all := f.b, f.all
 	slices.SortStableFunc(all, func(a, c *entAction) int { return a.decided.Compare(c.decided) })
 	word := map[string]string{"rectification_order": "责改", "penalty": "罚", "max_penalty": "罚", "suspension": "停", "closure_proposal": "提"}
 	seq := map[string]int{}
@@ -276,7 +338,7 @@ func buildEnforcement(ctx context.Context, b *builder) error {
 	if err != nil {
 		return err
 	}
-	for _, e := range d.Enterprises {
+	for _, e := range b.d.Enterprises {
 		if e.Status != "operating" || e.ClosureFlagged {
 			var at time.Time
 			for _, a := range e.actions {

@@ -1,5 +1,12 @@
 package demo
 
+import (
+	"fmt"
+	"strings"
+
+	"github.com/safeduty/safeduty/internal/enterprise"
+)
+
 // The demo enterprises' kinds and names: per industry of migration 00002, how many
 // enterprises there are, the kinds of enterprise with the words their names end with,
 // the credit-code type they register under, their usual size and whether they sit in
@@ -190,4 +197,140 @@ var entIndustries = []*entIndustry{
 			{weight: 25, suffixes: []string{"航运有限公司", "船务有限公司", "港务有限公司"}, scale: [4]int{1, 15, 50, 34}, urban: 5},
 			{weight: 30, suffixes: []string{"水利水电工程有限公司", "水利工程有限公司"}, scale: [4]int{1, 15, 50, 34}, urban: 3},
 		}},
+}
+
+// villageStem is a village's or community's name without 村 or 社区: 桃花, 锦绣.
+func villageStem(v *Village) string {
+	return strings.TrimSuffix(strings.TrimSuffix(v.Name, "社区"), "村")
+}
+
+// entName draws a name of kind k at grid g that no other enterprise has.
+func (b *builder) entName(k *entKind, g *Grid, used map[string]bool) string {
+	v, t := g.Village, g.Village.Town
+	brands := k.brands
+	if brands == nil {
+		brands = brandsGeneral
+	}
+	byPlace := k.place != "" && b.rng.IntN(100) < k.placePct
+	for try := 0; ; try++ {
+		suffix := pick(b, k.suffixes)
+		var name string
+		if byPlace && try < 4 {
+			place := villageStem(v)
+			switch {
+			case try == 0 && k.place == placeTown:
+				place = t.ShortName
+			case try == 0 && k.place == placeTownFull:
+				place = t.Name
+			case try >= 2:
+				place = v.Name
+			}
+			name = place + suffix
+		} else {
+			prefix := ""
+			switch r := b.rng.IntN(100); {
+			case r < 35:
+				prefix = districtShort
+			case r < 70:
+				prefix = t.ShortName
+			}
+			name = prefix + pick(b, brands) + suffix
+			if try > 40 { // the pools are large; this never happens in the demo
+				name = fmt.Sprintf("%s%s第%d%s", prefix, pick(b, brands), try, suffix)
+			}
+		}
+		if !used[name] {
+			used[name] = true
+			return name
+		}
+	}
+}
+
+// personName draws a name from the demo's pools (a woman's with probability women).
+// Enterprise people are not in the people table, so names may repeat across enterprises.
+func (b *builder) personName(women float64) string {
+	given := maleGiven
+	if b.rng.Float64() < women {
+		given = femaleGiven
+	}
+	return pick(b, surnames) + pick(b, given)
+}
+
+// phone draws a mobile number no one else in the demo has.
+func (b *builder) phone() string {
+	for {
+		p := fmt.Sprintf("%s%08d", pick(b, mobilePrefixes), b.rng.IntN(100_000_000))
+		if !b.phones[p] {
+			b.phones[p] = true
+			return p
+		}
+	}
+}
+
+// orgCodeWeights weigh the 8 characters of an organization code (组织机构代码, GB 11714).
+var orgCodeWeights = [8]int{3, 7, 9, 10, 5, 8, 4, 2}
+
+// orgCodeCheck computes the check character of an organization code's 8 characters.
+func orgCodeCheck(body string) byte {
+	sum := 0
+	for i := 0; i < 8; i++ {
+		c := body[i]
+		v := int(c - '0')
+		if c >= 'A' && c <= 'Z' {
+			v = int(c-'A') + 10
+		}
+		sum += v * orgCodeWeights[i]
+	}
+	switch c := 11 - sum%11; c {
+	case 10:
+		return 'X'
+	case 11:
+		return '0'
+	default:
+		return byte('0' + c)
+	}
+}
+
+// creditLetters are the characters of new-style organization codes (the credit code's
+// alphabet without the digits' look-alikes).
+const creditLetters = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+// creditCode draws a unified social credit code of type typ (91 company, 92 individual
+// business, 93 farmers' cooperative, 12 public institution, 52 private non-enterprise
+// unit) registered in the district: the type, the district's division code, a 9-character
+// organization code with its own check character, and the code's check character.
+// Codes issued since 2015 carry MA… (MJ… for civil-affairs registrations); older ones
+// kept the digits of the old organization code.
+func (b *builder) creditCode(typ string, used map[string]bool) string {
+	for {
+		var body strings.Builder
+		switch {
+		case typ == "12": // public institutions kept their old codes
+			body.WriteString(fmt.Sprintf("4%07d", b.rng.IntN(10_000_000)))
+		case typ == "91" && b.rng.IntN(100) < 45:
+			body.WriteString(fmt.Sprintf("%d%07d", 5+b.rng.IntN(3), b.rng.IntN(10_000_000)))
+		default:
+			if typ == "52" {
+				body.WriteString("MJ")
+			} else {
+				body.WriteString("MA")
+			}
+			body.WriteByte("123"[b.rng.IntN(3)])
+			for range 5 {
+				body.WriteByte(creditLetters[b.rng.IntN(len(creditLetters))])
+			}
+		}
+		org := body.String()
+		org += string(orgCodeCheck(org))
+		first := typ + districtCode + org
+		c, err := enterprise.CreditCheckChar(first)
+		if err != nil {
+			panic("demo: credit code " + first + ": " + err.Error())
+		}
+		code := first + string(c)
+		if !used[code] {
+			used[code] = true
+			return code
+		}
+	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/db/dbtest"
 )
 
 // ids runs a query of (id, count) rows into a map.
@@ -168,7 +169,7 @@ func checkEnterprises(t *testing.T, d *db.DB, res demo.Result) {
 			if strings.HasPrefix(c.what, "fined") {
 				args[0] = now.AddDate(-1, 0, 0)
 			}
-			if n := count(t, d, c.q, args...); n < c.lo || n > c.hi {
+			if n := dbtest.Int(t, d, c.q, args...); n < c.lo || n > c.hi {
 				t.Errorf("%s: %d, want %d–%d", c.what, n, c.lo, c.hi)
 			}
 		}
@@ -361,7 +362,7 @@ func checkEnterprises(t *testing.T, d *db.DB, res demo.Result) {
 		if multi == 0 {
 			t.Error("no enterprise was yellow before it turned red")
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM enterprise_constraints k JOIN enterprises e ON e.id = k.enterprise_id
+		if n := dbtest.Int(t, d, `SELECT COUNT(*) FROM enterprise_constraints k JOIN enterprises e ON e.id = k.enterprise_id
 			WHERE k.ended_at IS NULL AND (k.began_at <> e.color_since OR k.reason = '[]')`); n != 0 {
 			t.Errorf("%d constraints not from the day their enterprise turned red", n)
 		}
@@ -392,16 +393,16 @@ func checkEnterprises(t *testing.T, d *db.DB, res demo.Result) {
 			if strings.Contains(c.what, "red enterprises") {
 				args = []any{now.AddDate(0, 0, -20)}
 			}
-			if n := count(t, d, c.q, args...); n != 0 {
+			if n := dbtest.Int(t, d, c.q, args...); n != 0 {
 				t.Errorf("%d %s", n, c.what)
 			}
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM enterprise_visits`); n < demo.DemoEnterprises {
+		if n := dbtest.Int(t, d, `SELECT COUNT(*) FROM enterprise_visits`); n < demo.DemoEnterprises {
 			t.Errorf("%d visits, want more than one per enterprise", n)
 		}
 		for _, color := range []string{"green", "yellow", "red"} {
-			all := count(t, d, `SELECT COUNT(*) FROM enterprises WHERE color = ?`, color)
-			late := count(t, d, `SELECT COUNT(*) FROM enterprises WHERE color = ? AND next_inspection_at < ?`, color, now)
+			all := dbtest.Int(t, d, `SELECT COUNT(*) FROM enterprises WHERE color = ?`, color)
+			late := dbtest.Int(t, d, `SELECT COUNT(*) FROM enterprises WHERE color = ? AND next_inspection_at < ?`, color, now)
 			if float64(late) > 0.15*float64(all) {
 				t.Errorf("%d of %d %s enterprises are due an inspection", late, all, color)
 			}
@@ -451,12 +452,12 @@ func checkEnterprises(t *testing.T, d *db.DB, res demo.Result) {
 	t.Run("EnterpriseAccounts", func(t *testing.T) {
 		for i := 1; i <= 12; i++ {
 			u := fmt.Sprintf("ent%04d", i)
-			if n := count(t, d, `SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'enterprise'
+			if n := dbtest.Int(t, d, `SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'enterprise'
 				JOIN enterprises e ON e.id = u.enterprise_id WHERE u.username = ? AND u.org_path = e.org_path`, u); n != 1 {
 				t.Errorf("%s is not an enterprise account at its enterprise's village", u)
 			}
 		}
-		if n := count(t, d, `SELECT COUNT(DISTINCT e.town_id) FROM users u JOIN enterprises e ON e.id = u.enterprise_id`); n != 12 {
+		if n := dbtest.Int(t, d, `SELECT COUNT(DISTINCT e.town_id) FROM users u JOIN enterprises e ON e.id = u.enterprise_id`); n != 12 {
 			t.Errorf("enterprise accounts in %d towns, want one in each of 12", n)
 		}
 
@@ -515,7 +516,7 @@ func checkEnterprises(t *testing.T, d *db.DB, res demo.Result) {
 			Total int
 		}
 		e.Do("GET", "/api/v1/hazards?per_page=100", tok, nil).JSON(t, &hz)
-		want := count(t, d, `SELECT COUNT(*) FROM hazards WHERE enterprise_id = ?`, own)
+		want := dbtest.Int(t, d, `SELECT COUNT(*) FROM hazards WHERE enterprise_id = ?`, own)
 		if hz.Total != want || want < 5 {
 			t.Errorf("ent0001 sees %d hazards, its enterprise has %d", hz.Total, want)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/db/dbtest"
 )
 
 // hazardsBuilt is the build time of the hazard tests: the demo year runs up to it.
@@ -33,15 +34,6 @@ func buildAt(t testing.TB, d *db.DB, now time.Time) demo.Result {
 	return res
 }
 
-func count(t *testing.T, d *db.DB, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := d.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
-}
-
 // checkHazards checks the demo hazards (TestDemo runs it on both engines): every status, overdue and listed
 // ones, consistent places, people and codes, histories the state machine allows, an
 // escalation job with nothing old left to send, and a town that sees only its own.
@@ -50,7 +42,7 @@ func checkHazards(t *testing.T, d *db.DB, res demo.Result) {
 	now := hazardsBuilt
 
 	t.Run("Counts", func(t *testing.T) {
-		if n := count(t, d, `SELECT COUNT(*) FROM hazards`); n != demo.DemoHazards {
+		if n := dbtest.Int(t, d, `SELECT COUNT(*) FROM hazards`); n != demo.DemoHazards {
 			t.Fatalf("%d hazards, want %d", n, demo.DemoHazards)
 		}
 		byStatus := map[string]int{}
@@ -76,40 +68,40 @@ func checkHazards(t *testing.T, d *db.DB, res demo.Result) {
 		if byStatus["closed"] < demo.DemoHazards*3/4 || open < 100 {
 			t.Errorf("closed %d, open %d: want most closed and some hundreds open", byStatus["closed"], open)
 		}
-		overdue := count(t, d, `SELECT COUNT(*) FROM hazards WHERE status <> 'closed' AND deadline < ?`, now)
+		overdue := dbtest.Int(t, d, `SELECT COUNT(*) FROM hazards WHERE status <> 'closed' AND deadline < ?`, now)
 		if share := float64(overdue) / float64(open); share < 0.05 || share > 0.15 {
 			t.Errorf("%d of %d open hazards overdue (%.1f%%), want about one in eight", overdue, open, 100*share)
 		}
-		majors := count(t, d, `SELECT COUNT(*) FROM hazards WHERE grade = 'major'`)
+		majors := dbtest.Int(t, d, `SELECT COUNT(*) FROM hazards WHERE grade = 'major'`)
 		if majors < 200 || majors > 400 {
 			t.Errorf("%d major hazards, want a few hundred", majors)
 		}
-		if pub := count(t, d, `SELECT COUNT(*) FROM hazards WHERE grade = 'major' AND enterprise_id IS NULL`); pub < 24 || pub > 60 {
+		if pub := dbtest.Int(t, d, `SELECT COUNT(*) FROM hazards WHERE grade = 'major' AND enterprise_id IS NULL`); pub < 24 || pub > 60 {
 			t.Errorf("%d major hazards at public places, want a few dozen", pub)
 		}
-		listed := count(t, d, `SELECT COUNT(*) FROM hazards WHERE status <> 'closed' AND listed`)
+		listed := dbtest.Int(t, d, `SELECT COUNT(*) FROM hazards WHERE status <> 'closed' AND listed`)
 		if listed < 110 || listed > 150 {
 			t.Errorf("%d open hazards listed for supervision, want 110–150", listed)
 		}
-		atEnt := count(t, d, `SELECT COUNT(*) FROM hazards WHERE enterprise_id IS NOT NULL`)
+		atEnt := dbtest.Int(t, d, `SELECT COUNT(*) FROM hazards WHERE enterprise_id IS NOT NULL`)
 		if share := float64(atEnt) / demo.DemoHazards; share < 0.55 || share > 0.65 {
 			t.Errorf("%d hazards at enterprises (%.1f%%), want about 60%%", atEnt, 100*share)
 		}
 		for _, s := range hazard.Statuses {
-			if count(t, d, `SELECT COUNT(*) FROM hazards WHERE status = ? AND enterprise_id IS NOT NULL`, string(s)) == 0 {
+			if dbtest.Int(t, d, `SELECT COUNT(*) FROM hazards WHERE status = ? AND enterprise_id IS NOT NULL`, string(s)) == 0 {
 				t.Errorf("no hazard at an enterprise is %s", s)
 			}
 		}
-		onTime := count(t, d, `SELECT COUNT(*) FROM hazards WHERE status = 'closed' AND closed_on_time`)
+		onTime := dbtest.Int(t, d, `SELECT COUNT(*) FROM hazards WHERE status = 'closed' AND closed_on_time`)
 		if share := float64(onTime) / float64(byStatus["closed"]); share < 0.8 || share > 0.97 {
 			t.Errorf("%.1f%% closed on time, want mostly", 100*share)
 		}
 		for _, s := range hazard.Sources {
-			if count(t, d, `SELECT COUNT(*) FROM hazards WHERE source = ?`, s) == 0 {
+			if dbtest.Int(t, d, `SELECT COUNT(*) FROM hazards WHERE source = ?`, s) == 0 {
 				t.Errorf("no hazard from %s", s)
 			}
 		}
-		patrols := count(t, d, `SELECT COUNT(*) FROM hazards WHERE source IN ('grid_patrol', 'self_inspection')`)
+		patrols := dbtest.Int(t, d, `SELECT COUNT(*) FROM hazards WHERE source IN ('grid_patrol', 'self_inspection')`)
 		if patrols < demo.DemoHazards/3 {
 			t.Errorf("%d hazards from patrols and self-inspections, want a good share", patrols)
 		}
@@ -134,8 +126,8 @@ func checkHazards(t *testing.T, d *db.DB, res demo.Result) {
 				fewest = tw
 			}
 		}
-		nm := count(t, d, `SELECT COUNT(*) FROM hazards WHERE town_id = ?`, most.ID)
-		nf := count(t, d, `SELECT COUNT(*) FROM hazards WHERE town_id = ?`, fewest.ID)
+		nm := dbtest.Int(t, d, `SELECT COUNT(*) FROM hazards WHERE town_id = ?`, most.ID)
+		nf := dbtest.Int(t, d, `SELECT COUNT(*) FROM hazards WHERE town_id = ?`, fewest.ID)
 		if nm <= nf {
 			t.Errorf("%s (%d grids) has %d hazards, %s (%d grids) %d", most.Name, most.Grids, nm, fewest.Name, fewest.Grids, nf)
 		}
@@ -209,7 +201,7 @@ func checkHazards(t *testing.T, d *db.DB, res demo.Result) {
 			if strings.Contains(c.q, "?") {
 				args = append(args, now)
 			}
-			if n := count(t, d, c.q, args...); n != 0 {
+			if n := dbtest.Int(t, d, c.q, args...); n != 0 {
 				t.Errorf("%d %s", n, c.what)
 			}
 		}
@@ -259,12 +251,12 @@ func checkHazards(t *testing.T, d *db.DB, res demo.Result) {
 
 	t.Run("EscalationJobSendsNothingOld", func(t *testing.T) {
 		a := app.Wire(d, app.Config{Clock: clock.NewFake(now), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		before := count(t, d, `SELECT COUNT(*) FROM notifications`)
+		before := dbtest.Int(t, d, `SELECT COUNT(*) FROM notifications`)
 		n, err := a.Hazard.Escalate(ctx, now)
 		if err != nil || n != 0 {
 			t.Errorf("first escalation run after the build: %d hazards escalated (%v), want 0", n, err)
 		}
-		if after := count(t, d, `SELECT COUNT(*) FROM notifications`); after != before {
+		if after := dbtest.Int(t, d, `SELECT COUNT(*) FROM notifications`); after != before {
 			t.Errorf("the first run sent %d notices", after-before)
 		}
 		// The job still works: a day later the next deadlines come due.
@@ -287,7 +279,7 @@ func checkHazards(t *testing.T, d *db.DB, res demo.Result) {
 			return r.Map(t)["token"].(string)
 		}
 		town := res.District.Towns[0]
-		want := count(t, d, `SELECT COUNT(*) FROM hazards WHERE town_id = ?`, town.ID)
+		want := dbtest.Int(t, d, `SELECT COUNT(*) FROM hazards WHERE town_id = ?`, town.ID)
 		town01 := tok("town01")
 		got := 0
 		for page := 1; ; page++ {
@@ -331,7 +323,7 @@ func checkHazards(t *testing.T, d *db.DB, res demo.Result) {
 		dept := tok("dept-construction")
 		var p struct{ Total int }
 		e.Do("GET", "/api/v1/hazards?per_page=1", dept, nil).JSON(t, &p)
-		if n := count(t, d, `SELECT COUNT(*) FROM hazards WHERE industry = 'construction'`); p.Total != n || n == 0 {
+		if n := dbtest.Int(t, d, `SELECT COUNT(*) FROM hazards WHERE industry = 'construction'`); p.Total != n || n == 0 {
 			t.Errorf("dept-construction sees %d hazards, want the %d construction ones", p.Total, n)
 		}
 		e.Do("GET", "/api/v1/hazards?per_page=1&listed=true&open=true", tok("admin"), nil).JSON(t, &p)

@@ -3,6 +3,8 @@
 // the language switch, scoped lists, the phone layout and error messages.
 //
 // The tests need a browser binary: set SAFEDUTY_TEST_BROWSER to its path (CI sets it to
-// /usr/bin/chromium); without it they are skipped. With SAFEDUTY_TEST_SHOTS set to a
+// /usr/bin/chromium). Without it they are skipped, and say so: `go test ./...` prints
+// "ok …/e2e … [no tests to run]", `go test -v` a line "BROWSER TESTS SKIPPED", and CI
+// fails. With SAFEDUTY_TEST_SHOTS set to a
 // folder, the screenshots are also saved there for a person to look at.
 package e2e

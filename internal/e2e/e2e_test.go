@@ -2,6 +2,8 @@ package e2e_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +22,19 @@ const (
 	envShots   = "SAFEDUTY_TEST_SHOTS"
 )
 
+// TestMain says loudly when the browser tests cannot run. A test that skips is silent
+// in `go test ./...`, which prints only an "ok" line for a package that passes; so
+// without SAFEDUTY_TEST_BROWSER the package also writes the go command's own "no tests
+// to run" notice, which that line shows ("ok … [no tests to run]"), after a line that
+// says why (shown by `go test -v` and in the package's folder).
+func TestMain(m *testing.M) {
+	if os.Getenv(envBrowser) == "" {
+		fmt.Fprintf(os.Stderr, "BROWSER TESTS SKIPPED: set %s to the path of a Chromium or Chrome binary (CI sets /usr/bin/chromium)\n", envBrowser)
+		fmt.Fprintln(os.Stderr, "testing: warning: no tests to run")
+	}
+	os.Exit(m.Run())
+}
+
 // session is one browser tab on a running SafeDuty.
 type session struct {
 	t   *testing.T
@@ -27,8 +42,13 @@ type session struct {
 	ctx context.Context // the tab, limited in time
 
 	mu       sync.Mutex
-	problems []string // console errors, exceptions and CSP reports seen in the tab
+	problems []string                 // console errors, exceptions and CSP reports seen in the tab
+	markers  map[string]chan struct{} // console markers settle waits for, closed when they arrive
+	nMarkers int
 }
+
+// markerPrefix starts the console messages settle writes.
+const markerPrefix = "e2e-settle-"
 
 // newSession starts SafeDuty on SQLite and a fresh headless browser with a viewport of
 // width×height CSS pixels (phone emulation when mobile).
@@ -71,7 +91,7 @@ func newSession(t *testing.T, width, height int64, mobile bool) *session {
 	}
 	ctx, cancelTime := context.WithTimeout(tab, 90*time.Second)
 	t.Cleanup(cancelTime)
-	s := &session{t: t, e: e, ctx: ctx}
+	s := &session{t: t, e: e, ctx: ctx, markers: map[string]chan struct{}{}}
 	messages := chromedp.Console(ctx)
 	go func() {
 		for m, err := range messages {
@@ -81,11 +101,15 @@ func newSession(t *testing.T, width, height int64, mobile bool) *session {
 			// A page that answers 401 or 422 on purpose (a refused sign-in, a refused
 			// form) is logged as a failed resource; that is not a problem of the page.
 			expected := m.Source == "network" && (strings.Contains(m.Text, "status of 401") || strings.Contains(m.Text, "status of 422"))
+			s.mu.Lock()
 			if (m.Type == chromedp.ConsoleError || m.IsException()) && !expected {
-				s.mu.Lock()
 				s.problems = append(s.problems, m.String())
-				s.mu.Unlock()
 			}
+			if ch, ok := s.markers[m.Text]; ok && m.Type == chromedp.ConsoleDebug {
+				close(ch)
+				delete(s.markers, m.Text)
+			}
+			s.mu.Unlock()
 		}
 	}()
 	return s
@@ -192,10 +216,61 @@ func (s *session) shot(name string) {
 	}
 }
 
+// settle waits until every console message the tab wrote so far has arrived: it writes
+// a marker to the console and waits for it (the browser sends a tab's messages in the
+// order they were written).
+func (s *session) settle() {
+	s.t.Helper()
+	s.mu.Lock()
+	s.nMarkers++
+	marker := fmt.Sprintf("%s%d", markerPrefix, s.nMarkers)
+	arrived := make(chan struct{})
+	s.markers[marker] = arrived
+	s.mu.Unlock()
+	value(s, chromedp.Evaluate[any](`console.debug(`+jsString(marker)+`)`))
+	select {
+	case <-arrived:
+	case <-s.ctx.Done():
+		s.t.Fatalf("the console marker never arrived: %v", s.ctx.Err())
+	}
+}
+
+// waitLocation waits until the tab's address contains part (a form that submits itself),
+// polling in the page; a poll that the navigation interrupts starts again on the next
+// page.
+func (s *session) waitLocation(part string) {
+	s.t.Helper()
+	var err error
+	for range 10 { // each navigation ends at most one poll
+		_, err = chromedp.Run(s.ctx, chromedp.Poll[bool](`location.href.includes(`+jsString(part)+`)`))
+		if err == nil {
+			s.do(chromedp.WaitReady(css("#main")))
+			return
+		}
+		if s.ctx.Err() != nil || errors.Is(err, chromedp.ErrPollingTimeout) {
+			break
+		}
+	}
+	s.t.Fatalf("the address never contained %q: %s (%v)", part, value(s, chromedp.Location()), err)
+}
+
+// openMenu presses the phone's menu button and waits until the navigation has slid in
+// (its left edge at the window's); false when it never does.
+func (s *session) openMenu() bool {
+	s.t.Helper()
+	s.do(chromedp.Click(css(".nav-button")))
+	_, err := chromedp.Run(s.ctx, chromedp.Poll[bool](`document.querySelector(".sidebar").getBoundingClientRect().left >= 0`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil && !errors.Is(err, chromedp.ErrPollingTimeout) {
+		s.t.Fatalf("browser: %v", err)
+	}
+	return err == nil
+}
+
 // noProblems fails on console errors, exceptions or CSP reports seen so far.
 func (s *session) noProblems() {
 	s.t.Helper()
-	time.Sleep(100 * time.Millisecond) // let the last messages arrive
+	s.settle()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, p := range s.problems {

@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
@@ -132,7 +131,7 @@ func TestBrowser_EnterprisePhone(t *testing.T) {
 	s.wantText("enterprise home", "东湖建工集团有限公司", "红色企业", "存在未整改的重大隐患（1 项）", "行政许可", "自查自报")
 	s.shot("i1-home-enterprise-phone")
 
-	s.do(chromedp.Click(css(".nav-button")), chromedp.Sleep(400*time.Millisecond))
+	s.openMenu()
 	if nav := s.text(".sidebar"); !strings.Contains(nav, "我的企业") || strings.Contains(nav, "联合惩戒") {
 		t.Errorf("enterprise navigation = %q, want 我的企业 and no 联合惩戒", nav)
 	}
@@ -318,7 +317,7 @@ func rgbOf(hex string) string {
 
 // entForget404 drops the browser's report of a page answering 404 on purpose.
 func entForget404(s *session) {
-	time.Sleep(100 * time.Millisecond)
+	s.settle()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	kept := s.problems[:0]

@@ -43,19 +43,6 @@ func (s *session) signOut() {
 	s.do(chromedp.WaitVisible(css("#username")))
 }
 
-// waitLocation waits until the tab's address contains part (a form that submits itself).
-func (s *session) waitLocation(part string) {
-	s.t.Helper()
-	for range 100 {
-		if strings.Contains(value(s, chromedp.Location()), part) {
-			s.do(chromedp.WaitReady(css("#main")))
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	s.t.Fatalf("the address never contained %q: %s", part, value(s, chromedp.Location()))
-}
-
 // (f) The hazard loop in a browser. A patroller on a phone reports a hazard with a photo
 // taken by the camera input and sees its page; the town user assigns it to the
 // village; the list filters by overdue once the deadline has passed.

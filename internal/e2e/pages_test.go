@@ -3,7 +3,6 @@ package e2e_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -95,8 +94,7 @@ func TestBrowser_PhonePatroller(t *testing.T) {
 		t.Errorf("no menu button on a phone")
 	}
 	s.shot("c2-home-phone")
-	s.do(chromedp.Click(css(".nav-button")), chromedp.Sleep(400*time.Millisecond))
-	if !s.visibleIn(".sidebar") {
+	if !s.openMenu() || !s.visibleIn(".sidebar") {
 		t.Errorf("the menu button does not open the navigation")
 	}
 	if nav := s.text(".sidebar"); !strings.Contains(nav, "网格") {

@@ -408,7 +408,7 @@ func TestHazards_ListFiltersStatsAndExport(t *testing.T) {
 		}
 		csv := e.As(apptest.UserTown1, "GET", "/api/v1/hazards?sort=code&format=csv", nil)
 		lines := strings.Split(strings.TrimSpace(string(csv.Body)), "\n")
-		if len(lines) != 5 || !strings.Contains(lines[1], fmt.Sprint("YH2026")) {
+		if len(lines) != 5 || !strings.Contains(lines[1], "YH2026") {
 			t.Errorf("csv export: %d lines\n%s", len(lines), csv.Body)
 		}
 		if res := e.As(apptest.UserTown1, "GET", "/api/v1/hazards?format=xlsx", nil); res.Status != http.StatusOK || len(res.Body) < 1000 {

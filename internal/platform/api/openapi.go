@@ -47,8 +47,12 @@ func (g *Registry) OpenAPI(version string) map[string]any {
 			"title":       "SafeDuty API",
 			"version":     version,
 			"description": "安责通 SafeDuty public API (v1). Authenticate with POST /api/v1/session and send `Authorization: Bearer <token>`. Errors are RFC 9457 problem details. Lists take page, per_page (max 500), sort (field or -field) and format=json|xlsx|csv.",
+			// The repository's LICENSE.
+			"license": map[string]any{"name": "Apache License 2.0", "identifier": "Apache-2.0"},
 		},
-		"paths": paths,
+		// Relative: the API is served by the server that serves this document.
+		"servers": []map[string]any{{"url": "/", "description": "the server serving this document"}},
+		"paths":   paths,
 		"components": map[string]any{
 			"schemas": b.schemas,
 			"securitySchemes": map[string]any{

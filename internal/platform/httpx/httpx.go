@@ -70,8 +70,18 @@ func (w *StatusWriter) Code() int {
 	return w.Status
 }
 
-// ClientIP resolves the client's address. X-Forwarded-For is believed only when the
-// direct peer is one of the trusted proxies.
+// ClientIP resolves the client's address, which the audit log and the sign-in throttle
+// record. X-Forwarded-For is believed only when the direct peer is one of the trusted
+// proxies, and then only as far as trusted proxies wrote it: reading its hops from the
+// right (all header lines, in order, as one list), the client is the first hop that is
+// not a trusted proxy, since the hops to its left were written by that untrusted client
+// and may be anything. When every hop is trusted, the client is the leftmost one (a client
+// inside a trusted network). A hop that is not an address (a typo, "unknown", a port
+// where the proxy writes none) ends the walk: the client is then the last address
+// walked, the peer when there is none.
+//
+// Addresses are written in their canonical form: an IPv4 address mapped into IPv6
+// (::ffff:203.0.113.9) as IPv4, a hop's port or brackets dropped.
 type ClientIP struct {
 	Trusted []netip.Prefix
 }
@@ -83,31 +93,54 @@ func (c ClientIP) Of(r *http.Request) string {
 		host = r.RemoteAddr
 	}
 	peer, err := netip.ParseAddr(host)
-	if err != nil || len(c.Trusted) == 0 {
+	if err != nil {
 		return host
 	}
-	trusted := func(a netip.Addr) bool {
-		for _, p := range c.Trusted {
-			if p.Contains(a) {
-				return true
-			}
-		}
-		return false
+	peer = peer.Unmap()
+	if !c.trusted(peer) {
+		return peer.String()
 	}
-	if !trusted(peer) {
-		return host
-	}
-	hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
+	client := peer
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 	for i := len(hops) - 1; i >= 0; i-- {
-		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
+		a, ok := parseHop(hops[i])
+		if !ok {
 			break
 		}
-		if !trusted(a) {
-			return a.String()
+		client = a
+		if !c.trusted(a) {
+			break
 		}
 	}
-	return host
+	return client.String()
+}
+
+// trusted reports whether a is one of the trusted proxies.
+func (c ClientIP) trusted(a netip.Addr) bool {
+	for _, p := range c.Trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseHop reads one X-Forwarded-For hop: an address, or an address and port
+// (203.0.113.9:4711, [2001:db8::1]:4711) as some proxies write it.
+func parseHop(s string) (netip.Addr, bool) {
+	s = strings.TrimSpace(s)
+	if a, err := netip.ParseAddr(s); err == nil && a.Zone() == "" {
+		return a.Unmap(), true
+	}
+	if ap, err := netip.ParseAddrPort(s); err == nil && ap.Addr().Zone() == "" {
+		return ap.Addr().Unmap(), true
+	}
+	if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+		if a, err := netip.ParseAddr(s[1 : len(s)-1]); err == nil && a.Zone() == "" {
+			return a.Unmap(), true
+		}
+	}
+	return netip.Addr{}, false
 }
 
 // Metrics are the HTTP figures exported at /metrics.

@@ -85,28 +85,26 @@ func TestRunner_FailureAndLeaseExpiry(t *testing.T) {
 		// A process takes the lease and dies.
 		var ran atomic.Int32
 		dead := &jobs.Runner{DB: d, Clock: fc, Log: quiet, Holder: "dead"}
-		block := make(chan struct{})
+		block, started, deadDone := make(chan struct{}), make(chan struct{}), make(chan error, 1)
 		dead.Add(jobs.Job{Name: "work", Every: time.Hour, Lease: 10 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
+			close(started) // the lease is taken before a job runs
 			<-block
 			return nil
 		}})
-		go dead.RunDue(ctx) //nolint:errcheck
+		go func() { deadDone <- dead.RunDue(ctx) }()
+		unblock := sync.OnceFunc(func() { close(block) })
+		t.Cleanup(unblock) // should the test stop early
 		alive := &jobs.Runner{DB: d, Clock: fc, Log: quiet, Holder: "alive"}
 		alive.Add(jobs.Job{Name: "work", Every: time.Hour, Lease: 10 * time.Minute, Run: func(context.Context, time.Time) error {
 			ran.Add(1)
 			return nil
 		}})
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			st, _ := alive.Statuses(ctx)
-			held := false
-			for _, s := range st {
-				held = held || (s.Name == "work" && s.LockedBy == "dead")
-			}
-			if held || time.Now().After(deadline) {
-				break
-			}
-			time.Sleep(5 * time.Millisecond)
+		select {
+		case <-started:
+		case err := <-deadDone:
+			t.Fatalf("the first process did not run the job: %v", err)
+		case <-time.After(30 * time.Second): // a bound for a hung test, not a measurement
+			t.Fatal("the first process never started the job")
 		}
 		if err := alive.RunDue(ctx); err != nil {
 			t.Fatal(err)
@@ -121,6 +119,9 @@ func TestRunner_FailureAndLeaseExpiry(t *testing.T) {
 		if ran.Load() != 1 {
 			t.Fatal("did not take over an expired lease")
 		}
-		close(block)
+		unblock()
+		if err := <-deadDone; err != nil {
+			t.Errorf("the first process, ending its run: %v", err)
+		}
 	})
 }

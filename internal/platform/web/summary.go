@@ -70,16 +70,15 @@ var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col"
 
 // summaryScan is what one pass over a rendered page finds.
 type summaryScan struct {
-	stack            []openElem
-	inStart, inEnd   int // the summary's inner bytes
-	entries          []summaryEntry
-	items            []summaryItem
-	errText          *strings.Builder // the field-error being read
-	errField         *formField
-	entryText        *strings.Builder // the summary entry being read
-	entryField       string
-	labelOf          *formField // the field whose label is being read
-	labelHiddenDepth int
+	stack          []openElem
+	inStart, inEnd int // the summary's inner bytes
+	entries        []summaryEntry
+	items          []summaryItem
+	errText        *strings.Builder // the field-error being read
+	errField       *formField
+	entryText      *strings.Builder // the summary entry being read
+	entryField     string
+	labelOf        *formField // the field whose label is being read
 }
 
 func (s *summaryScan) innermost() *formField {

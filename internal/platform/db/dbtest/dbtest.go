@@ -58,6 +58,40 @@ func New(t testing.TB, e db.Engine) *db.DB {
 	return d
 }
 
+// Int runs query, which selects one integer (a COUNT), and returns it, failing the test
+// on an error.
+func Int(t testing.TB, d *db.DB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := d.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// Strings runs query, which selects one column, and returns its values as text,
+// failing the test on an error.
+func Strings(t testing.TB, d *db.DB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := d.Query(context.Background(), query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return out
+}
+
 // Config returns the configuration of a fresh database on engine e; PostgreSQL databases
 // are cloned from a migrated template and dropped after the test. SQLite ones are empty.
 func Config(t testing.TB, e db.Engine) db.Config {
