@@ -7,6 +7,7 @@ import (
 	"github.com/safeduty/safeduty/internal/enterprise"
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
@@ -18,15 +19,16 @@ func (m *Module) Routes(r *api.Registry) {
 		Sorts: enforcementSorting.Fields(), Handler: m.apiEnterpriseEnforcement})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/{id}/enforcement", ID: "enforce", Tag: "enforcement",
 		Summary: "Record an enforcement step: rectification order, penalty, maximum penalty, suspension, closure proposal",
-		Perm:    &enterprise.PermEnforce, Object: "enterprise", Body: EnforcementInput{}, Response: Enforcement{}, Status: http.StatusCreated, Handler: m.apiEnforce})
+		Perm:    &enterprise.PermEnforce, Object: "enterprise", Body: EnforcementInput{}, Response: Enforcement{}, Status: http.StatusCreated,
+		Handler: api.CreateHandler("enterprise", m.Enforce, m.get, "/api/v1/enforcement/")})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enforcement", ID: "listEnforcement", Tag: "enforcement", Summary: "Enforcement steps in scope",
 		Params: EnforcementFilter{}, Response: Enforcement{}, List: true, Sorts: enforcementSorting.Fields(),
 		Handler: api.ListHandler(enforcementSorting, enforcementExport, m.listEnforcementScoped)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enforcement/{id}", ID: "getEnforcement", Tag: "enforcement", Summary: "One enforcement step",
-		Object: "enforcement", Response: Enforcement{}, Handler: m.apiGetEnforcement})
+		Object: "enforcement", Response: Enforcement{}, Handler: api.GetHandler("enforcement", m.get)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enforcement/{id}/outcome", ID: "setEnforcementOutcome", Tag: "enforcement",
 		Summary: "Close a pending step: passed, failed, refused or done", Perm: &enterprise.PermEnforce, Object: "enforcement",
-		Body: OutcomeInput{}, Response: Enforcement{}, Handler: m.apiOutcome})
+		Body: OutcomeInput{}, Response: Enforcement{}, Handler: api.ChangeHandler("enforcement", m.SetOutcome, m.get)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/constraints", ID: "listConstraints", Tag: "enforcement",
 		Summary: "The joint-constraint list: red enterprises in scope with the measures in force, since when and why (JSON, CSV, xlsx)",
 		Params:  ConstraintFilter{}, Response: ConstraintRow{}, List: true, Sorts: constraintSorting.Fields(),
@@ -79,56 +81,7 @@ func (m *Module) apiEnterpriseEnforcement(w http.ResponseWriter, r *http.Request
 	})
 }
 
-func (m *Module) apiEnforce(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
-	if err != nil {
-		return err
-	}
-	var in EnforcementInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	aid, err := m.Enforce(r.Context(), p, id, in)
-	if err != nil {
-		return err
-	}
-	a, err := m.GetEnforcement(r.Context(), m.DB, p, aid)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/enforcement/"+aid.String())
-	return api.JSON(w, http.StatusCreated, a)
-}
-
-func (m *Module) apiGetEnforcement(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enforcement")
-	if err != nil {
-		return err
-	}
-	a, err := m.GetEnforcement(r.Context(), m.DB, auth.FromContext(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, a)
-}
-
-func (m *Module) apiOutcome(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enforcement")
-	if err != nil {
-		return err
-	}
-	var in OutcomeInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	if err := m.SetOutcome(r.Context(), p, id, in); err != nil {
-		return err
-	}
-	a, err := m.GetEnforcement(r.Context(), m.DB, p, id)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, a)
+// get reads an enforcement step in the caller's scope with its files (api.Reader).
+func (m *Module) get(ctx context.Context, p *auth.Principal, id db.ID) (Enforcement, error) {
+	return m.GetEnforcement(ctx, m.DB, p, id)
 }

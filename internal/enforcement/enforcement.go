@@ -26,10 +26,12 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
-//go:embed messages/*.json
-var messages embed.FS
+// files are the capability's messages, page templates and stylesheet.
+//
+//go:embed messages/*.json templates/*.html static/*.css
+var files embed.FS
 
-func init() { i18n.MustRegister(messages, "messages") }
+func init() { i18n.MustRegister(files, "messages") }
 
 // Module is the enforcement capability.
 type Module struct {
@@ -47,13 +49,11 @@ type Module struct {
 // in the caller's scope, its color after a step, the enterprises listed for incentives,
 // the filters of the lists, and the steps' place on the enterprise's file.
 type Registry interface {
-	Get(ctx context.Context, q db.Querier, p *auth.Principal, id db.ID, reveal bool) (enterprise.Enterprise, error)
-	Recolor(ctx context.Context, tx *db.Tx, cause string, ids ...db.ID) (int, error)
+	enterprise.Keeper
 	ListWhere(ctx context.Context, p *auth.Principal, f enterprise.Filter, lp api.ListParams, each func(enterprise.Enterprise) error,
 		extra func(w *db.Where)) (int, error)
 	Towns(ctx context.Context, sc auth.Scope) ([]enterprise.Choice, error)
 	Industries(ctx context.Context, sc auth.Scope) ([]string, error)
-	AddPart(p enterprise.Part)
 	RenderFile(w http.ResponseWriter, r *http.Request, status int, id db.ID, refused enterprise.Refused) error
 }
 

@@ -27,13 +27,27 @@ func TestLadder(t *testing.T) {
 		on      standing
 		then    standing
 	}
-	for _, c := range []struct {
+	type row struct {
 		kind                       string
 		needsAmount, needsDeadline bool
 		takes                      []take
 		outcomes                   []string // offered, in this order
 		closes                     []closing
-	}{
+	}
+	// A penalty and the maximum penalty are taken on any enterprise that is not closed,
+	// change nothing, and are closed by being carried out.
+	penalty := func(kind string) row {
+		return row{kind: kind, needsAmount: true,
+			takes: []take{
+				{operating, "", operating}, {suspended, "", suspended}, {flagged, "", flagged}, {closed, "enterprise.closed", closed},
+			},
+			outcomes: []string{"done"},
+			closes: []closing{
+				{"done", true, operating, operating},
+				{"passed", false, operating, operating}, {"failed", false, operating, operating}, {"refused", false, operating, operating},
+			}}
+	}
+	for _, c := range []row{
 		{kind: "rectification_order", needsDeadline: true,
 			takes: []take{
 				{operating, "", operating}, {suspended, "", suspended}, {flagged, "", flagged}, {closed, "enterprise.closed", closed},
@@ -43,24 +57,8 @@ func TestLadder(t *testing.T) {
 				{"passed", true, operating, operating}, {"failed", true, operating, operating},
 				{"refused", false, operating, operating}, {"done", false, operating, operating},
 			}},
-		{kind: "penalty", needsAmount: true,
-			takes: []take{
-				{operating, "", operating}, {suspended, "", suspended}, {flagged, "", flagged}, {closed, "enterprise.closed", closed},
-			},
-			outcomes: []string{"done"},
-			closes: []closing{
-				{"done", true, operating, operating},
-				{"passed", false, operating, operating}, {"failed", false, operating, operating}, {"refused", false, operating, operating},
-			}},
-		{kind: "max_penalty", needsAmount: true,
-			takes: []take{
-				{operating, "", operating}, {suspended, "", suspended}, {flagged, "", flagged}, {closed, "enterprise.closed", closed},
-			},
-			outcomes: []string{"done"},
-			closes: []closing{
-				{"done", true, operating, operating},
-				{"passed", false, operating, operating}, {"failed", false, operating, operating}, {"refused", false, operating, operating},
-			}},
+		penalty("penalty"),
+		penalty("max_penalty"),
 		{kind: "suspension", needsDeadline: true,
 			takes: []take{
 				{operating, "", suspended}, {suspended, "", suspended}, {flagged, "", flagged}, {closed, "enterprise.closed", closed},

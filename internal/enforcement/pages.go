@@ -2,7 +2,6 @@ package enforcement
 
 import (
 	"context"
-	"embed"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -19,12 +18,6 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
-//go:embed templates/*.html
-var templates embed.FS
-
-//go:embed static/enforcement.css
-var stylesheet embed.FS
-
 // pageTemplates are the parsed templates of the enforcement pages.
 type pageTemplates struct {
 	enforce, order, constraints, incentives *template.Template
@@ -33,12 +26,12 @@ type pageTemplates struct {
 // Pages registers the enforcement pages and adds the steps to the enterprise's file. It
 // uses the registry's page parts, so the wiring calls it after the enterprise's Pages.
 func (m *Module) Pages(s *web.Site) {
-	s.AddStylesheet("enforcement", stylesheet, "static/enforcement.css")
+	s.AddStylesheet("enforcement", files, "static/enforcement.css")
 	t := pageTemplates{
-		enforce:     s.MustParse(templates, "templates/enforcement_new.html"),
-		order:       s.MustParse(templates, "templates/order.html"),
-		constraints: s.MustParse(templates, "templates/constraints.html"),
-		incentives:  s.MustParse(templates, "templates/incentives.html"),
+		enforce:     s.MustParse(files, "templates/enforcement_new.html"),
+		order:       s.MustParse(files, "templates/order.html"),
+		constraints: s.MustParse(files, "templates/constraints.html"),
+		incentives:  s.MustParse(files, "templates/incentives.html"),
 	}
 	perm := &enterprise.PermEnforce
 	s.Handle(web.Page{Path: "/enterprises/{id}/enforcement/new", Object: "enterprise", Perm: perm, Handler: m.enforcePage(s, t)})
@@ -48,7 +41,7 @@ func (m *Module) Pages(s *web.Site) {
 	s.Handle(web.Page{Path: "/constraints", Handler: m.constraintsPage(s, t)})
 	s.Handle(web.Page{Path: "/incentives", Handler: m.incentivesPage(s, t)})
 
-	m.Registry.AddPart(enterprise.Part{Slot: enterprise.SlotFile, Order: 20, Template: s.MustParse(templates, "templates/parts.html"),
+	m.Registry.AddPart(enterprise.Part{Slot: enterprise.SlotFile, Order: 20, Template: s.MustParse(files, "templates/parts.html"),
 		Name: "enforcement-file-section", Data: m.fileSection})
 }
 

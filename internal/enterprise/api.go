@@ -7,6 +7,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
@@ -59,10 +60,10 @@ func (m *Module) Routes(r *api.Registry) {
 		Summary: "Get an enterprise's file; reveal=phone shows the safety manager's full phone (audited)",
 		Object:  "enterprise", Params: revealParams{}, Response: Enterprise{}, Handler: m.apiGet})
 	r.Add(api.Route{Method: "PATCH", Path: "/api/v1/enterprises/{id}", ID: "updateEnterprise", Tag: "enterprise", Summary: "Update an enterprise",
-		Perm: &PermWrite, Object: "enterprise", Body: Input{}, Response: Enterprise{}, Handler: m.apiUpdate})
+		Perm: &PermWrite, Object: "enterprise", Body: Input{}, Response: Enterprise{}, Handler: api.ChangeHandler("enterprise", m.Update, m.get)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}/color", ID: "getEnterpriseColor", Tag: "enterprise",
 		Summary: "An enterprise's color, every rule that fired with its reason, the measures in force and the color history",
-		Object:  "enterprise", Response: ColorDetail{}, Handler: m.apiColor})
+		Object:  "enterprise", Response: ColorDetail{}, Handler: api.GetHandler("enterprise", m.Color)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}/visits", ID: "listVisits", Tag: "enterprise",
 		Summary: "An enterprise's supervision visits (JSON, CSV, xlsx)", Object: "enterprise", Response: Visit{}, List: true,
 		Sorts: visitSorting.Fields(), Handler: m.apiVisits})
@@ -136,38 +137,6 @@ func (m *Module) apiGet(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return api.JSON(w, http.StatusOK, e)
-}
-
-func (m *Module) apiUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
-	if err != nil {
-		return err
-	}
-	var in Input
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	if err := m.Update(r.Context(), p, id, in); err != nil {
-		return err
-	}
-	e, err := m.Get(r.Context(), m.DB, p, id, false)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, e)
-}
-
-func (m *Module) apiColor(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
-	if err != nil {
-		return err
-	}
-	d, err := m.Color(r.Context(), auth.FromContext(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, d)
 }
 
 func (m *Module) apiVisits(w http.ResponseWriter, r *http.Request) error {
@@ -251,4 +220,9 @@ func (m *Module) apiPreview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return api.JSON(w, http.StatusOK, res)
+}
+
+// get reads an enterprise in the caller's scope, its phone masked (api.Reader).
+func (m *Module) get(ctx context.Context, p *auth.Principal, id db.ID) (Enterprise, error) {
+	return m.Get(ctx, m.DB, p, id, false)
 }

@@ -32,10 +32,12 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
-//go:embed messages/*.json
-var messages embed.FS
+// files are the capability's messages, page templates and stylesheet.
+//
+//go:embed messages/*.json templates/*.html static/*.css
+var files embed.FS
 
-func init() { i18n.MustRegister(messages, "messages") }
+func init() { i18n.MustRegister(files, "messages") }
 
 // Colors.
 const (
@@ -167,6 +169,16 @@ type Module struct {
 	site  *web.Site
 	pages pageTemplates
 	parts []Part
+}
+
+// Keeper is what a capability that keeps records about enterprises asks of the registry
+// at the least: an enterprise in the caller's scope, its color again after a change, a
+// place on its pages. Each declares its own Registry interface around it, with what else
+// it needs; *Module implements them all.
+type Keeper interface {
+	Get(ctx context.Context, q db.Querier, p *auth.Principal, id db.ID, reveal bool) (Enterprise, error)
+	Recolor(ctx context.Context, tx *db.Tx, cause string, ids ...db.ID) (int, error)
+	AddPart(p Part)
 }
 
 // Hazards is what the registry asks of the hazard capability: an enterprise's hazards

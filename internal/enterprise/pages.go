@@ -2,7 +2,6 @@ package enterprise
 
 import (
 	"context"
-	"embed"
 	"html/template"
 	"net/http"
 	"slices"
@@ -24,12 +23,6 @@ import (
 // methods as the API, with the caller's scope, so an enterprise outside it answers the
 // 404 page.
 
-//go:embed templates/*.html
-var pageFiles embed.FS
-
-//go:embed static/enterprise.css
-var stylesheet embed.FS
-
 // pageTemplates are the parsed templates of the enterprise pages.
 type pageTemplates struct {
 	list, detail, form, imports, rules *template.Template
@@ -41,15 +34,15 @@ type pageTemplates struct {
 // riskpoint, selfinspect and enforcement use those parts, so the wiring calls Pages
 // before theirs.
 func (m *Module) Pages(s *web.Site) {
-	s.AddStylesheet("enterprise", stylesheet, "static/enterprise.css")
-	s.AddPartials(pageFiles, "templates/parts.html")
+	s.AddStylesheet("enterprise", files, "static/enterprise.css")
+	s.AddPartials(files, "templates/parts.html")
 	m.site = s
 	t := pageTemplates{
-		list:    s.MustParse(pageFiles, "templates/enterprises.html"),
-		detail:  s.MustParse(pageFiles, "templates/enterprise.html", "templates/enterprise_sections.html"),
-		form:    s.MustParse(pageFiles, "templates/enterprise_form.html"),
-		imports: s.MustParse(pageFiles, "templates/import.html"),
-		rules:   s.MustParse(pageFiles, "templates/rules.html"),
+		list:    s.MustParse(files, "templates/enterprises.html"),
+		detail:  s.MustParse(files, "templates/enterprise.html", "templates/enterprise_sections.html"),
+		form:    s.MustParse(files, "templates/enterprise_form.html"),
+		imports: s.MustParse(files, "templates/import.html"),
+		rules:   s.MustParse(files, "templates/rules.html"),
 	}
 	m.pages = t
 	own := func(p *auth.Principal) bool { return p.Scope.EnterpriseID != nil }

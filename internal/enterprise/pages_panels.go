@@ -32,12 +32,12 @@ func (m *Module) panels(s *web.Site) {
 			}
 			return false
 		},
-		Template: s.MustParse(pageFiles, "templates/panel_colors.html"),
+		Template: s.MustParse(files, "templates/panel_colors.html"),
 		Data:     m.colorsPanel,
 	})
 	s.AddPanel(web.Panel{Order: 3,
 		Visible:  func(p *auth.Principal) bool { return p.Scope.EnterpriseID != nil },
-		Template: s.MustParse(pageFiles, "templates/panel_portal.html"),
+		Template: s.MustParse(files, "templates/panel_portal.html"),
 		Data:     m.portalPanel,
 	})
 }

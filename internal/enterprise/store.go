@@ -224,18 +224,10 @@ func (m *Module) Writable(ctx context.Context, q db.Querier, p *auth.Principal, 
 // validate checks an Input; creating requires every mandatory field.
 func (in *Input) validate(creating bool) *apperr.Validation {
 	v := &apperr.Validation{}
-	text := func(field string, s *string, required bool, max int) {
-		switch {
-		case s == nil && creating && required, s != nil && required && strings.TrimSpace(*s) == "":
-			v.Add(field, "validate.required", nil)
-		case s != nil && len([]rune(strings.TrimSpace(*s))) > max:
-			v.Add(field, "validate.max_len", apperr.E{"max": max})
-		}
-	}
-	text("name", in.Name, true, 100)
-	text("address", in.Address, false, 200)
-	text("legal_rep", in.LegalRep, false, 30)
-	text("safety_manager", in.SafetyManager, false, 30)
+	v.Text("name", in.Name, creating, true, 100)
+	v.Text("address", in.Address, creating, false, 200)
+	v.Text("legal_rep", in.LegalRep, creating, false, 30)
+	v.Text("safety_manager", in.SafetyManager, creating, false, 30)
 	if in.CreditCode != nil || creating {
 		code := ""
 		if in.CreditCode != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
 // Routes registers the risk point API.
@@ -19,12 +20,12 @@ func (m *Module) Routes(r *api.Registry) {
 		Params:  RiskSummaryParams{}, Response: RiskSummary{}, Handler: m.apiSummary})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/{id}/risk-points", ID: "createRiskPoint", Tag: "riskpoint",
 		Summary: "Register a risk point of an enterprise (its own accounts, or enterprise.write); recolors the enterprise",
-		Object:  "enterprise", Body: RiskPointInput{}, Response: RiskPoint{}, Status: http.StatusCreated, Handler: m.apiCreate})
+		Object:  "enterprise", Body: RiskPointInput{}, Response: RiskPoint{}, Status: http.StatusCreated, Handler: api.CreateHandler("enterprise", m.CreateRiskPoint, m.get, "/api/v1/risk-points/")})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/risk-points/{id}", ID: "getRiskPoint", Tag: "riskpoint", Summary: "One risk point",
-		Object: "risk_point", Response: RiskPoint{}, Handler: m.apiGet})
+		Object: "risk_point", Response: RiskPoint{}, Handler: api.GetHandler("risk_point", m.riskPointWithHistory)})
 	r.Add(api.Route{Method: "PATCH", Path: "/api/v1/risk-points/{id}", ID: "updateRiskPoint", Tag: "riskpoint",
 		Summary: "Change a risk point (its enterprise's accounts, or enterprise.write); a change of grade or controls recolors the enterprise; controls_ok false needs controls_reason when the controls worked until now",
-		Object:  "risk_point", Body: RiskPointInput{}, Response: RiskPoint{}, Handler: m.apiUpdate})
+		Object:  "risk_point", Body: RiskPointInput{}, Response: RiskPoint{}, Handler: api.ChangeHandler("risk_point", m.UpdateRiskPoint, m.riskPointWithHistory)})
 	r.Add(api.Route{Method: "DELETE", Path: "/api/v1/risk-points/{id}", ID: "deleteRiskPoint", Tag: "riskpoint",
 		Summary: "Remove a risk point; refused (409) while a hazard links to it", Object: "risk_point",
 		Status: http.StatusNoContent, Handler: m.apiDelete})
@@ -46,60 +47,6 @@ func (m *Module) apiSummary(w http.ResponseWriter, r *http.Request) error {
 	return api.JSON(w, http.StatusOK, s)
 }
 
-func (m *Module) apiCreate(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
-	if err != nil {
-		return err
-	}
-	var in RiskPointInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	rid, err := m.CreateRiskPoint(r.Context(), p, id, in)
-	if err != nil {
-		return err
-	}
-	rp, err := m.GetRiskPoint(r.Context(), m.DB, p, rid)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/risk-points/"+rid.String())
-	return api.JSON(w, http.StatusCreated, rp)
-}
-
-func (m *Module) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "risk_point")
-	if err != nil {
-		return err
-	}
-	rp, err := m.riskPointWithHistory(r.Context(), auth.FromContext(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, rp)
-}
-
-func (m *Module) apiUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "risk_point")
-	if err != nil {
-		return err
-	}
-	var in RiskPointInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	if err := m.UpdateRiskPoint(r.Context(), p, id, in); err != nil {
-		return err
-	}
-	rp, err := m.riskPointWithHistory(r.Context(), p, id)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, rp)
-}
-
 func (m *Module) apiDelete(w http.ResponseWriter, r *http.Request) error {
 	id, err := api.PathID(r, "id", "risk_point")
 	if err != nil {
@@ -109,4 +56,9 @@ func (m *Module) apiDelete(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return api.NoContent(w)
+}
+
+// get reads a risk point in the caller's scope (api.Reader).
+func (m *Module) get(ctx context.Context, p *auth.Principal, id db.ID) (RiskPoint, error) {
+	return m.GetRiskPoint(ctx, m.DB, p, id)
 }

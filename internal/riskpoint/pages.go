@@ -1,7 +1,6 @@
 package riskpoint
 
 import (
-	"embed"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -21,12 +20,6 @@ import (
 // four-color view of a town or the district; on the enterprise's file, the counts per
 // grade, and on its own account's home panel, how many of them are out of control.
 
-//go:embed templates/*.html
-var templates embed.FS
-
-//go:embed static/riskpoint.css
-var stylesheet embed.FS
-
 // pageTemplates are the parsed templates of the risk point pages.
 type pageTemplates struct {
 	points, riskMap, controls *template.Template
@@ -36,11 +29,11 @@ type pageTemplates struct {
 // pages (its file's section, its account's home panel). It uses the registry's page
 // parts, so the wiring calls it after the enterprise's Pages.
 func (m *Module) Pages(s *web.Site) {
-	s.AddStylesheet("riskpoint", stylesheet, "static/riskpoint.css")
+	s.AddStylesheet("riskpoint", files, "static/riskpoint.css")
 	t := pageTemplates{
-		points:   s.MustParse(templates, "templates/risk_points.html"),
-		riskMap:  s.MustParse(templates, "templates/risk_map.html"),
-		controls: s.MustParse(templates, "templates/risk_controls.html"),
+		points:   s.MustParse(files, "templates/risk_points.html"),
+		riskMap:  s.MustParse(files, "templates/risk_map.html"),
+		controls: s.MustParse(files, "templates/risk_controls.html"),
 	}
 	s.Handle(web.Page{Path: "/enterprises/{id}/risk-points", Object: "enterprise", Handler: m.pointsPage(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}/risk-points", Object: "enterprise", Handler: m.pointSubmit(s, t)})
@@ -48,7 +41,7 @@ func (m *Module) Pages(s *web.Site) {
 	s.Handle(web.Page{Method: "POST", Path: "/risk-points/{id}/controls", Object: "risk_point", Handler: m.controlsSubmit(s, t)})
 	s.Handle(web.Page{Path: "/risk-points", Handler: m.mapPage(s, t)})
 
-	parts := s.MustParse(templates, "templates/parts.html")
+	parts := s.MustParse(files, "templates/parts.html")
 	m.Registry.AddPart(enterprise.Part{Slot: enterprise.SlotFile, Order: 40, Template: parts, Name: "risk-file-section", Data: m.fileSection})
 	m.Registry.AddPart(enterprise.Part{Slot: enterprise.SlotPortalFigure, Order: 10, Template: parts, Name: "risk-portal-figure", Data: m.portalFigure})
 }

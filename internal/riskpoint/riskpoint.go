@@ -25,10 +25,12 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
-//go:embed messages/*.json
-var messages embed.FS
+// files are the capability's messages, page templates and stylesheet.
+//
+//go:embed messages/*.json templates/*.html static/*.css
+var files embed.FS
 
-func init() { i18n.MustRegister(messages, "messages") }
+func init() { i18n.MustRegister(files, "messages") }
 
 // Module is the risk point capability.
 type Module struct {
@@ -42,11 +44,9 @@ type Module struct {
 // point in the caller's scope, whether the caller keeps its file, its color after a
 // change, what a failing control would do to it, and a place on its pages.
 type Registry interface {
-	Get(ctx context.Context, q db.Querier, p *auth.Principal, id db.ID, reveal bool) (enterprise.Enterprise, error)
+	enterprise.Keeper
 	Writable(ctx context.Context, q db.Querier, p *auth.Principal, id db.ID) (enterprise.Enterprise, error)
-	Recolor(ctx context.Context, tx *db.Tx, cause string, ids ...db.ID) (int, error)
 	WhatIf(ctx context.Context, id db.ID, fact string, more int) (enterprise.WhatIf, error)
-	AddPart(p enterprise.Part)
 }
 
 // Risk grades (风险分级管控): 重大 / 较大 / 一般 / 低, worst first. A major risk point whose
@@ -228,21 +228,13 @@ func (m *Module) GetRiskPoint(ctx context.Context, q db.Querier, p *auth.Princip
 // checked time to store (nil: unchanged, or never checked).
 func (in *RiskPointInput) validate(creating, wasOK bool, now time.Time) (*time.Time, *apperr.Validation) {
 	v := &apperr.Validation{}
-	text := func(field string, s *string, required bool, max int) {
-		switch {
-		case s == nil && creating && required, s != nil && required && strings.TrimSpace(*s) == "":
-			v.Add(field, "validate.required", nil)
-		case s != nil && len([]rune(strings.TrimSpace(*s))) > max:
-			v.Add(field, "validate.max_len", apperr.E{"max": max})
-		}
-	}
-	text("name", in.Name, true, 100)
-	text("place", in.Place, false, 100)
-	text("hazard_factors", in.HazardFactors, false, 1000)
-	text("accident_types", in.AccidentTypes, false, 200)
-	text("control_measures", in.ControlMeasures, false, 2000)
-	text("responsible", in.Responsible, false, 50)
-	text("controls_reason", in.ControlsReason, false, 500)
+	v.Text("name", in.Name, creating, true, 100)
+	v.Text("place", in.Place, creating, false, 100)
+	v.Text("hazard_factors", in.HazardFactors, creating, false, 1000)
+	v.Text("accident_types", in.AccidentTypes, creating, false, 200)
+	v.Text("control_measures", in.ControlMeasures, creating, false, 2000)
+	v.Text("responsible", in.Responsible, creating, false, 50)
+	v.Text("controls_reason", in.ControlsReason, creating, false, 500)
 	if in.ControlsOK != nil && !*in.ControlsOK && wasOK && (in.ControlsReason == nil || strings.TrimSpace(*in.ControlsReason) == "") {
 		v.Add("controls_reason", "enterprise.controls_reason.required", nil)
 	}

@@ -1,7 +1,6 @@
 package selfinspect
 
 import (
-	"embed"
 	"html/template"
 	"net/http"
 	"regexp"
@@ -22,12 +21,6 @@ import (
 // and photos for a failure), submit; each failed item becomes a hazard in the same
 // transaction, and the result page lists them.
 
-//go:embed templates/*.html
-var templates embed.FS
-
-//go:embed static/selfinspect.css
-var stylesheet embed.FS
-
 // pageTemplates are the parsed templates of the self-inspection pages.
 type pageTemplates struct {
 	selfInspect, inspection *template.Template
@@ -37,16 +30,16 @@ type pageTemplates struct {
 // enterprise's pages (its file's section, its account's home panel). It uses the
 // registry's page parts, so the wiring calls it after the enterprise's Pages.
 func (m *Module) Pages(s *web.Site) {
-	s.AddStylesheet("selfinspect", stylesheet, "static/selfinspect.css")
+	s.AddStylesheet("selfinspect", files, "static/selfinspect.css")
 	t := pageTemplates{
-		selfInspect: s.MustParse(templates, "templates/self_inspection.html"),
-		inspection:  s.MustParse(templates, "templates/inspection.html"),
+		selfInspect: s.MustParse(files, "templates/self_inspection.html"),
+		inspection:  s.MustParse(files, "templates/inspection.html"),
 	}
 	s.Handle(web.Page{Path: "/enterprises/{id}/self-inspection", Object: "enterprise", Perm: &PermSelfInspect, Handler: m.selfInspectPage(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/enterprises/{id}/self-inspection", Object: "enterprise", Perm: &PermSelfInspect, Handler: m.selfInspectSubmit(s, t)})
 	s.Handle(web.Page{Path: "/self-inspections/{id}", Object: "self_inspection", Handler: m.inspectionPage(s, t)})
 
-	parts := s.MustParse(templates, "templates/parts.html")
+	parts := s.MustParse(files, "templates/parts.html")
 	m.Registry.AddPart(enterprise.Part{Slot: enterprise.SlotFile, Order: 50, Template: parts, Name: "self-file-section", Data: m.fileSection})
 	m.Registry.AddPart(enterprise.Part{Slot: enterprise.SlotPortalAction, Order: 10, Template: parts, Name: "self-portal-action", Data: m.portalAction})
 }

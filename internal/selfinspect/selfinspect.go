@@ -27,28 +27,23 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
-//go:embed messages/*.json
-var messages embed.FS
+// files are the capability's messages, page templates and stylesheet.
+//
+//go:embed messages/*.json templates/*.html static/*.css
+var files embed.FS
 
-func init() { i18n.MustRegister(messages, "messages") }
+func init() { i18n.MustRegister(files, "messages") }
 
 // Module is the self-inspection capability.
 type Module struct {
 	DB       *db.DB
 	Audit    *audit.Log
 	Clock    clock.Clock
-	Registry Registry
+	Registry enterprise.Keeper // the enterprise inspected, in the caller's scope; a place on its pages
 	Hazards  Hazards
 	// Uploader stores the photos of failed items the page form sends (nil: the form
 	// refuses files).
 	Uploader web.Uploader
-}
-
-// Registry is what self-inspection asks of the enterprise registry: the enterprise
-// inspected, in the caller's scope, and a place on its pages.
-type Registry interface {
-	Get(ctx context.Context, q db.Querier, p *auth.Principal, id db.ID, reveal bool) (enterprise.Enterprise, error)
-	AddPart(p enterprise.Part)
 }
 
 // Hazards is what self-inspection asks of the hazard capability: to report the hazard a

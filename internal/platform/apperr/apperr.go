@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/i18n"
@@ -140,6 +141,18 @@ type Validation struct {
 // Add records that field broke rule key.
 func (v *Validation) Add(field, key string, args E) {
 	v.Fields = append(v.Fields, FieldError{Field: field, Key: key, Args: args})
+}
+
+// Text checks an optional text field of an input that creates (creating) or changes a
+// record: a required one must be given when creating and may never be blank; a given one
+// is at most max characters once trimmed. A nil s leaves a change's field as it is.
+func (v *Validation) Text(field string, s *string, creating, required bool, max int) {
+	switch {
+	case s == nil && creating && required, s != nil && required && strings.TrimSpace(*s) == "":
+		v.Add(field, "validate.required", nil)
+	case s != nil && len([]rune(strings.TrimSpace(*s))) > max:
+		v.Add(field, "validate.max_len", E{"max": max})
+	}
 }
 
 // Has reports whether field already has an error.

@@ -1,0 +1,88 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
+)
+
+// The handlers of the routes every capability has, built from its service methods: read
+// the record the path names, change it, create one under it. Each answers what its
+// service returns as problem details, so a record outside the caller's scope is a 404
+// like an id that does not exist.
+
+// Reader reads one record by id in the caller's scope (NotFound outside it).
+type Reader[T any] func(ctx context.Context, p *auth.Principal, id db.ID) (T, error)
+
+// GetHandler answers the record the path's {id} names (200): object is its kind (a
+// malformed id is that kind's 404) and get reads it in the caller's scope.
+func GetHandler[T any](object string, get Reader[T]) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := PathID(r, "id", object)
+		if err != nil {
+			return err
+		}
+		v, err := get(r.Context(), auth.FromContext(r.Context()), id)
+		if err != nil {
+			return err
+		}
+		return JSON(w, http.StatusOK, v)
+	}
+}
+
+// ChangeHandler decodes the body, applies it to the record the path's {id} names (object:
+// its kind) with change, and answers the record as get reads it afterwards (200).
+func ChangeHandler[In, T any](object string, change func(ctx context.Context, p *auth.Principal, id db.ID, in In) error,
+	get Reader[T]) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, p, in, err := bodyFor[In](r, object)
+		if err == nil {
+			err = change(r.Context(), p, id, in)
+		}
+		return answer(w, r, http.StatusOK, id, err, get)
+	}
+}
+
+// CreateHandler decodes the body and creates a record under the one the path's {id}
+// names (object: the parent's kind) with create; it answers 201 with the new record as
+// get reads it, and its address, location followed by its id, in the Location header.
+func CreateHandler[In, T any](object string, create func(ctx context.Context, p *auth.Principal, parent db.ID, in In) (db.ID, error),
+	get Reader[T], location string) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		parent, p, in, err := bodyFor[In](r, object)
+		var id db.ID
+		if err == nil {
+			id, err = create(r.Context(), p, parent, in)
+		}
+		if err == nil {
+			w.Header().Set("Location", location+id.String())
+		}
+		return answer(w, r, http.StatusCreated, id, err, get)
+	}
+}
+
+// bodyFor reads a request naming a record by the path's {id} (object: its kind): the id,
+// the caller and the decoded body.
+func bodyFor[In any](r *http.Request, object string) (db.ID, *auth.Principal, In, error) {
+	var in In
+	id, err := PathID(r, "id", object)
+	if err == nil {
+		err = Decode(r, &in)
+	}
+	return id, auth.FromContext(r.Context()), in, err
+}
+
+// answer returns err, or answers status with the record id as get reads it.
+func answer[T any](w http.ResponseWriter, r *http.Request, status int, id db.ID, err error, get Reader[T]) error {
+	if err != nil {
+		return err
+	}
+	v, err := get(r.Context(), auth.FromContext(r.Context()), id)
+	if err != nil {
+		w.Header().Del("Location")
+		return err
+	}
+	return JSON(w, status, v)
+}

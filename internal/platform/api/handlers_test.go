@@ -1,0 +1,120 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
+)
+
+// thing is a record of a test store: one thing, id 7, under parent 3, visible to the
+// principal whose user is 1.
+type thing struct {
+	ID   db.ID  `json:"id"`
+	Name string `json:"name"`
+}
+
+type thingInput struct {
+	Name string `json:"name"`
+}
+
+type things struct{ name string }
+
+func (s *things) get(_ context.Context, p *auth.Principal, id db.ID) (thing, error) {
+	if id != 7 || p == nil || p.UserID != 1 {
+		return thing{}, apperr.NotFoundf("thing")
+	}
+	return thing{ID: 7, Name: s.name}, nil
+}
+
+func (s *things) rename(ctx context.Context, p *auth.Principal, id db.ID, in thingInput) error {
+	if _, err := s.get(ctx, p, id); err != nil {
+		return err
+	}
+	if in.Name == "" {
+		v := apperr.Validation{}
+		v.Add("name", "validate.required", nil)
+		return v.Err()
+	}
+	s.name = in.Name
+	return nil
+}
+
+func (s *things) create(_ context.Context, p *auth.Principal, parent db.ID, in thingInput) (db.ID, error) {
+	if parent != 3 || p.UserID != 1 {
+		return 0, apperr.NotFoundf("parent")
+	}
+	s.name = in.Name
+	return 7, nil
+}
+
+// serve runs h for a request to path (pattern names its {id}) as user, and returns the
+// status, the Location header and the body.
+func serve(h HandlerFunc, pattern, method, path, body string, user db.ID) (int, string, string) {
+	mux := http.NewServeMux()
+	mux.HandleFunc(method+" "+pattern, func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			WriteError(w, r, err)
+		}
+	})
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	r = r.WithContext(auth.WithPrincipal(r.Context(), &auth.Principal{UserID: user}))
+	w := httptest.NewRecorder()
+	mux.ServeHTTP(w, r)
+	return w.Code, w.Header().Get("Location"), w.Body.String()
+}
+
+// The handlers of a record: read, change, create under a parent. A malformed id and a
+// record the caller may not see both answer the kind's 404; a refused change answers
+// the service's 422 and changes nothing; a created record answers 201 with its address.
+func TestRecordHandlers(t *testing.T) {
+	s := &things{name: "一"}
+	get := GetHandler("thing", s.get)
+	for _, c := range []struct {
+		path   string
+		user   db.ID
+		status int
+		want   string
+	}{
+		{"/things/7", 1, http.StatusOK, `"name":"一"`},
+		{"/things/8", 1, http.StatusNotFound, `"status":404`},
+		{"/things/7", 2, http.StatusNotFound, `"status":404`},
+		{"/things/x7", 1, http.StatusNotFound, `"status":404`},
+	} {
+		if status, _, body := serve(get, "/things/{id}", "GET", c.path, "", c.user); status != c.status || !strings.Contains(body, c.want) {
+			t.Errorf("GET %s as %d: %d %s", c.path, c.user, status, body)
+		}
+	}
+
+	change := ChangeHandler("thing", s.rename, s.get)
+	if status, _, body := serve(change, "/things/{id}", "PATCH", "/things/7", `{"name":""}`, 1); status != http.StatusUnprocessableEntity || s.name != "一" {
+		t.Errorf("a refused change: %d %s, name %q", status, body, s.name)
+	}
+	if status, _, body := serve(change, "/things/{id}", "PATCH", "/things/7", `{"nam":"二"}`, 1); status != http.StatusBadRequest || s.name != "一" {
+		t.Errorf("an unknown field: %d %s, name %q", status, body, s.name)
+	}
+	if status, _, _ := serve(change, "/things/{id}", "PATCH", "/things/7", `{"name":"二"}`, 2); status != http.StatusNotFound || s.name != "一" {
+		t.Errorf("a change out of scope: %d, name %q", status, s.name)
+	}
+	status, _, body := serve(change, "/things/{id}", "PATCH", "/things/7", `{"name":"二"}`, 1)
+	var got thing
+	if err := json.Unmarshal([]byte(body), &got); err != nil || status != http.StatusOK || got != (thing{ID: 7, Name: "二"}) {
+		t.Errorf("a change: %d %s", status, body)
+	}
+
+	create := CreateHandler("parent", s.create, s.get, "/api/v1/things/")
+	status, loc, body := serve(create, "/parents/{id}/things", "POST", "/parents/3/things", `{"name":"三"}`, 1)
+	if status != http.StatusCreated || loc != "/api/v1/things/7" || !strings.Contains(body, `"name":"三"`) {
+		t.Errorf("create: %d %q %s", status, loc, body)
+	}
+	if status, loc, _ := serve(create, "/parents/{id}/things", "POST", "/parents/4/things", `{"name":"四"}`, 1); status != http.StatusNotFound || loc != "" {
+		t.Errorf("create under another parent: %d %q", status, loc)
+	}
+}

@@ -1,0 +1,41 @@
+package apperr
+
+import (
+	"testing"
+)
+
+// Text refuses a required field missing on creation or blank at any time, and a field
+// longer than its maximum once trimmed; an absent field of a change is left alone.
+func TestValidation_Text(t *testing.T) {
+	str := func(s string) *string { return &s }
+	for _, c := range []struct {
+		name               string
+		s                  *string
+		creating, required bool
+		want               string // the rule broken, "" for none
+	}{
+		{"required, missing on creation", nil, true, true, "validate.required"},
+		{"required, missing in a change", nil, false, true, ""},
+		{"required, blank in a change", str("  "), false, true, "validate.required"},
+		{"optional, missing on creation", nil, true, false, ""},
+		{"optional, blank", str(""), true, false, ""},
+		{"at the maximum once trimmed", str(" 五个汉字啊 "), true, true, ""},
+		{"past the maximum", str("六个汉字啊啊"), false, false, "validate.max_len"},
+	} {
+		v := Validation{}
+		v.Text("name", c.s, c.creating, c.required, 5)
+		got := ""
+		if len(v.Fields) > 0 {
+			got = v.Fields[0].Key
+			if v.Fields[0].Field != "name" || len(v.Fields) > 1 {
+				t.Errorf("%s: %+v", c.name, v.Fields)
+			}
+			if got == "validate.max_len" && v.Fields[0].Args["max"] != 5 {
+				t.Errorf("%s: args %v", c.name, v.Fields[0].Args)
+			}
+		}
+		if got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
