@@ -296,14 +296,7 @@ func harvestForms(t *testing.T, e *apptest.Env, users []string, samples map[stri
 			if pg.Method != http.MethodGet || pg.Public {
 				continue
 			}
-			path := strings.ReplaceAll(pg.Path, "{$}", "")
-			for _, m := range regexp.MustCompile(`\{(\w+)\}`).FindAllStringSubmatch(path, -1) {
-				kind := pg.Object
-				if m[1] != "id" {
-					kind = pageParams[m[1]]
-				}
-				path = strings.ReplaceAll(path, m[0], samples[kind])
-			}
+			path := samplePath(pg, samples)
 			res := b.Get(path)
 			if res.Status != http.StatusOK {
 				continue
@@ -330,6 +323,19 @@ func harvestForms(t *testing.T, e *apptest.Env, users []string, samples map[stri
 	return offered, filters
 }
 
+// samplePath is pg's path with each parameter naming the record of its kind in samples.
+func samplePath(pg web.Page, samples map[string]string) string {
+	path := strings.ReplaceAll(pg.Path, "{$}", "")
+	for _, m := range regexp.MustCompile(`\{(\w+)\}`).FindAllStringSubmatch(path, -1) {
+		kind := pg.Object
+		if m[1] != "id" {
+			kind = pageParams[m[1]]
+		}
+		path = strings.ReplaceAll(path, m[0], samples[kind])
+	}
+	return path
+}
+
 func formCount(m map[string][]url.Values) int {
 	n := 0
 	for _, fs := range m {
@@ -341,6 +347,7 @@ func formCount(m map[string][]url.Values) int {
 type postForm struct {
 	action string
 	values url.Values
+	kinds  map[string]string // each field's control: an input's type, "select", "textarea"
 }
 
 // readForms reads the forms of a page: the POST forms, filled in (file inputs left out:
@@ -372,7 +379,7 @@ func readForms(t *testing.T, page []byte, markers []string) (posts []postForm, g
 		if u.Path == "" {
 			continue
 		}
-		values := url.Values{}
+		values, kinds := url.Values{}, map[string]string{}
 		var buttons [][2]string
 		for c := range n.Descendants() {
 			if c.Type != nethtml.ElementNode {
@@ -385,6 +392,9 @@ func readForms(t *testing.T, page []byte, markers []string) (posts []postForm, g
 			typ, _ := htmlAttr(c, "type")
 			typ = strings.ToLower(typ)
 			val, _ := htmlAttr(c, "value")
+			if kinds[name] = c.Data; c.Data == "input" {
+				kinds[name] = typ
+			}
 			switch c.Data {
 			case "input":
 				switch typ {
@@ -413,12 +423,12 @@ func readForms(t *testing.T, page []byte, markers []string) (posts []postForm, g
 			}
 		}
 		if len(buttons) == 0 {
-			posts = append(posts, postForm{u.Path, values})
+			posts = append(posts, postForm{u.Path, values, kinds})
 		}
 		for _, btn := range buttons {
 			v := cloneForm(values)
 			v.Set(btn[0], btn[1])
-			posts = append(posts, postForm{u.Path, v})
+			posts = append(posts, postForm{u.Path, v, kinds})
 		}
 	}
 	return posts, gets

@@ -21,22 +21,22 @@ import (
 // (on-site photos), and for a major hazard participants and conclusion; reject and
 // comment — comment.
 type ActionInput struct {
-	Action          Action  `json:"action" jsonschema:"enum=assign,enum=start,enum=submit,enum=accept,enum=reject,enum=comment"`
-	Comment         string  `json:"comment,omitempty"`
+	Action          Action  `json:"action" form:"action" jsonschema:"enum=assign,enum=start,enum=submit,enum=accept,enum=reject,enum=comment"`
+	Comment         string  `json:"comment,omitempty" form:"comment"`
 	Attachments     []db.ID `json:"attachments,omitempty"`
-	OwnerID         *db.ID  `json:"owner_id,omitempty"`
-	SupervisorOrgID *db.ID  `json:"supervisor_org_id,omitempty"`
-	Measures        string  `json:"measures,omitempty"`
-	Deadline        string  `json:"deadline,omitempty" jsonschema:"description=a date (the end of that day, China time) or an RFC 3339 time"`
-	Responsibility  string  `json:"responsibility,omitempty"`
-	FundsYuan       *int64  `json:"funds_yuan,omitempty"`
-	ContingencyPlan string  `json:"contingency_plan,omitempty"`
-	ListingLeaderID *db.ID  `json:"listing_leader_id,omitempty"`
-	ListingDoc      string  `json:"listing_doc,omitempty"`
-	EnterpriseID    *db.ID  `json:"enterprise_id,omitempty" jsonschema:"nullable,description=assign: the enterprise where the hazard was found (in the caller's scope and the hazard's village or community); null removes it when the hazard names a place; absent leaves it"`
-	OnSite          bool    `json:"on_site,omitempty" jsonschema:"description=accept: the acceptance was done on site (三进)"`
-	Participants    string  `json:"participants,omitempty"`
-	Conclusion      string  `json:"conclusion,omitempty"`
+	OwnerID         *db.ID  `json:"owner_id,omitempty" form:"owner_id"`
+	SupervisorOrgID *db.ID  `json:"supervisor_org_id,omitempty" form:"supervisor_org_id"`
+	Measures        string  `json:"measures,omitempty" form:"measures"`
+	Deadline        string  `json:"deadline,omitempty" form:"deadline" jsonschema:"description=a date (the end of that day, China time) or an RFC 3339 time"`
+	Responsibility  string  `json:"responsibility,omitempty" form:"responsibility"`
+	FundsYuan       *int64  `json:"funds_yuan,omitempty" form:"funds_yuan"`
+	ContingencyPlan string  `json:"contingency_plan,omitempty" form:"contingency_plan"`
+	ListingLeaderID *db.ID  `json:"listing_leader_id,omitempty" form:"listing_leader_id"`
+	ListingDoc      string  `json:"listing_doc,omitempty" form:"listing_doc"`
+	EnterpriseID    *db.ID  `json:"enterprise_id,omitempty" form:"enterprise_id" jsonschema:"nullable,description=assign: the enterprise where the hazard was found (in the caller's scope and the hazard's village or community); null removes it when the hazard names a place; absent leaves it"`
+	OnSite          bool    `json:"on_site,omitempty" form:"on_site,checkbox" jsonschema:"description=accept: the acceptance was done on site (三进)"`
+	Participants    string  `json:"participants,omitempty" form:"participants"`
+	Conclusion      string  `json:"conclusion,omitempty" form:"conclusion"`
 	// ClearEnterprise is an explicit "enterprise_id": null (or the form's "none").
 	ClearEnterprise bool `json:"-"`
 }

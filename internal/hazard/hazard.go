@@ -142,18 +142,18 @@ type Filter struct {
 
 // ReportInput registers a hazard.
 type ReportInput struct {
-	Title        string     `json:"title"`
-	Description  string     `json:"description"`
-	Category     string     `json:"category" jsonschema:"enum=unsafe_act,enum=unsafe_condition,enum=environment,enum=management"`
-	Industry     string     `json:"industry"`
-	Grade        string     `json:"grade" jsonschema:"enum=general,enum=major"`
-	Source       string     `json:"source,omitempty" jsonschema:"description=defaults by the reporter's place: self_inspection for an enterprise, grid_patrol for a patroller or a village, supervision_group for a leader, department_inspection (a supervising authority's inspection: a department, a town, the safety office) otherwise"`
-	GridID       db.ID      `json:"grid_id"`
-	EnterpriseID *db.ID     `json:"enterprise_id,omitempty" jsonschema:"description=the enterprise where it was found: in the caller's scope and in the grid's village (or community)"`
-	RiskPointID  *db.ID     `json:"risk_point_id,omitempty" jsonschema:"description=a risk point of that enterprise where the hazard was found"`
-	Place        string     `json:"place,omitempty"`
-	Address      string     `json:"address,omitempty"`
-	FoundAt      *time.Time `json:"found_at,omitempty" jsonschema:"description=defaults to now"`
+	Title        string     `json:"title" form:"title"`
+	Description  string     `json:"description" form:"description"`
+	Category     string     `json:"category" form:"category" jsonschema:"enum=unsafe_act,enum=unsafe_condition,enum=environment,enum=management"`
+	Industry     string     `json:"industry" form:"industry"`
+	Grade        string     `json:"grade" form:"grade" jsonschema:"enum=general,enum=major"`
+	Source       string     `json:"source,omitempty" form:"source" jsonschema:"description=defaults by the reporter's place: self_inspection for an enterprise, grid_patrol for a patroller or a village, supervision_group for a leader, department_inspection (a supervising authority's inspection: a department, a town, the safety office) otherwise"`
+	GridID       db.ID      `json:"grid_id" form:"grid_id"`
+	EnterpriseID *db.ID     `json:"enterprise_id,omitempty" form:"enterprise_id" jsonschema:"description=the enterprise where it was found: in the caller's scope and in the grid's village (or community)"`
+	RiskPointID  *db.ID     `json:"risk_point_id,omitempty" form:"risk_point_id" jsonschema:"description=a risk point of that enterprise where the hazard was found"`
+	Place        string     `json:"place,omitempty" form:"place"`
+	Address      string     `json:"address,omitempty" form:"address"`
+	FoundAt      *time.Time `json:"found_at,omitempty" form:"found_at" jsonschema:"description=defaults to now"`
 	Photos       []db.ID    `json:"photos,omitempty" jsonschema:"description=attachment ids of photos taken when found"`
 }
 

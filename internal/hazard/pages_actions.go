@@ -2,9 +2,7 @@ package hazard
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/safeduty/safeduty/internal/platform/api"
@@ -20,8 +18,9 @@ import (
 type actionForm struct {
 	Action Action
 	Open   bool              // shown unfolded: the next step, or a refused form
-	V      url.Values        // the values shown: the hazard's current ones, or as typed
-	Fields map[string]string // per-field errors of a refused form
+	// The values shown (the hazard's current ones, or as typed) and a refused form's
+	// errors.
+	*web.Form
 	// Carried are the files a refused form had already stored; the form sends them
 	// again, so nobody picks the same photos twice.
 	Carried []db.ID
@@ -36,22 +35,22 @@ func (f actionForm) Files() bool { return f.Action == Submit || f.Action == Acce
 func forms(p *auth.Principal, h *Hazard, refused *actionForm) []actionForm {
 	var out []actionForm
 	for _, a := range h.Actions {
-		f := actionForm{Action: a, V: url.Values{}}
+		f := actionForm{Action: a, Form: web.NewForm(nil)}
 		if a == Assign {
-			f.V.Set("enterprise_id", idText(h.EnterpriseID))
+			f.Values.Set("enterprise_id", idText(h.EnterpriseID))
 		}
 		if a == Assign && h.OwnerID != nil { // a re-assignment starts from the current one
-			f.V.Set("owner_id", h.OwnerID.String())
-			f.V.Set("supervisor_org_id", idText(h.SupervisorOrgID))
-			f.V.Set("measures", h.Measures)
+			f.Values.Set("owner_id", h.OwnerID.String())
+			f.Values.Set("supervisor_org_id", idText(h.SupervisorOrgID))
+			f.Values.Set("measures", h.Measures)
 			if h.Deadline != nil {
-				f.V.Set("deadline", clock.DueText(*h.Deadline))
+				f.Values.Set("deadline", clock.DueText(*h.Deadline))
 			}
-			f.V.Set("responsibility", h.Responsibility)
-			f.V.Set("funds_yuan", fundsText(h.FundsYuan))
-			f.V.Set("contingency_plan", h.ContingencyPlan)
-			f.V.Set("listing_leader_id", idText(h.ListingLeaderID))
-			f.V.Set("listing_doc", h.ListingDoc)
+			f.Values.Set("responsibility", h.Responsibility)
+			f.Values.Set("funds_yuan", fundsText(h.FundsYuan))
+			f.Values.Set("contingency_plan", h.ContingencyPlan)
+			f.Values.Set("listing_leader_id", idText(h.ListingLeaderID))
+			f.Values.Set("listing_doc", h.ListingDoc)
 		}
 		if refused != nil && refused.Action == a {
 			f = *refused
@@ -100,11 +99,6 @@ func (m *Module) actionSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if !slices.Contains(Actions, in.Action) {
 			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
 		}
-		if err == nil && len(form.Refused) > 0 {
-			v := apperr.Validation{}
-			v.Add(attachField, "hazard.files_refused", nil)
-			err = v.Err()
-		}
 		if err == nil {
 			if _, err = m.Act(ctx, p, id, in); err == nil {
 				web.SetFlash(w, flashKeys[in.Action])
@@ -123,19 +117,14 @@ func (m *Module) refuseAction(w http.ResponseWriter, r *http.Request, s *web.Sit
 	if gerr != nil {
 		return gerr
 	}
-	f := &actionForm{Action: a, V: form.Values, Carried: form.Files[fileField]}
+	f := &actionForm{Action: a, Form: &form, Carried: form.Files[fileField]}
 	e := apperr.As(err)
 	status := apperr.Status(e.Code)
 	var msg string
-	switch e.Code {
-	case apperr.Invalid, apperr.BadRequest, apperr.Conflict:
-		var fields map[string]string
-		fields, msg, _ = web.FieldErrors(r, err)
-		if len(form.Refused) > 0 {
-			fields[attachField] = strings.Join(form.Refused, i18n.FromContext(r.Context()).T("hazard.list_sep"))
-		}
-		f.Fields = fields
-	case apperr.Forbidden:
+	switch {
+	case form.Refuse(r, err):
+		msg = form.Message
+	case e.Code == apperr.Forbidden:
 		msg = i18n.FromContext(r.Context()).TArgs(e.Key, e.Args)
 	default:
 		return err
@@ -143,40 +132,19 @@ func (m *Module) refuseAction(w http.ResponseWriter, r *http.Request, s *web.Sit
 	return m.renderDetail(w, r, s, t, status, h, f, msg)
 }
 
-// actionInput reads an action form into the API's input.
+// actionInput reads an action form into the API's input (its `form` tags). The assign
+// form's enterprise field sent as "none" removes the enterprise; the other actions
+// have none.
 func actionInput(form web.Form) (ActionInput, error) {
-	vals := form.Values
-	v := apperr.Validation{}
-	in := ActionInput{
-		Action:          Action(strings.TrimSpace(vals.Get("action"))),
-		Comment:         vals.Get("comment"),
-		Attachments:     form.Files[fileField],
-		OwnerID:         idField(vals, "owner_id", &v),
-		SupervisorOrgID: idField(vals, "supervisor_org_id", &v),
-		Measures:        vals.Get("measures"),
-		Deadline:        strings.TrimSpace(vals.Get("deadline")),
-		Responsibility:  vals.Get("responsibility"),
-		ContingencyPlan: vals.Get("contingency_plan"),
-		ListingLeaderID: idField(vals, "listing_leader_id", &v),
-		ListingDoc:      vals.Get("listing_doc"),
-		OnSite:          vals.Get("on_site") != "",
-		Participants:    vals.Get("participants"),
-		Conclusion:      vals.Get("conclusion"),
+	var in ActionInput
+	err := form.Decode(&in)
+	in.Attachments = form.Files[fileField]
+	if _, sent := form.Values["enterprise_id"]; in.Action != Assign || !sent {
+		in.EnterpriseID = nil
+	} else if strings.TrimSpace(form.Get("enterprise_id")) == "" {
+		in.ClearEnterprise = true
 	}
-	if _, sent := vals["enterprise_id"]; sent && in.Action == Assign { // the field's "none" removes it
-		if in.EnterpriseID = idField(vals, "enterprise_id", &v); in.EnterpriseID == nil && strings.TrimSpace(vals.Get("enterprise_id")) == "" {
-			in.ClearEnterprise = true
-		}
-	}
-	if s := strings.TrimSpace(vals.Get("funds_yuan")); s != "" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			v.Add("funds_yuan", "validate.int", nil)
-		} else {
-			in.FundsYuan = &n
-		}
-	}
-	return in, v.Err()
+	return in, err
 }
 
 // ownerChoicesPage answers the assign form's owner options for the enterprise just

@@ -127,7 +127,7 @@ func (m *Module) assignChoices(ctx context.Context, p *auth.Principal, h *Hazard
 	}
 	for _, f := range v.Forms {
 		if f.Action == Assign {
-			if v.EntChoices, err = m.enterpriseChoicesFor(ctx, p, &h.GridID, f.V.Get("ent_q"), f.V.Get("enterprise_id")); err != nil {
+			if v.EntChoices, err = m.enterpriseChoicesFor(ctx, p, &h.GridID, f.Get("ent_q"), f.Get("enterprise_id")); err != nil {
 				return err
 			}
 		}
@@ -140,10 +140,10 @@ func (m *Module) assignChoices(ctx context.Context, p *auth.Principal, h *Hazard
 	// A new assignment suggests the caller's own unit when it may supervise.
 	for i := range v.Forms {
 		f := &v.Forms[i]
-		if f.Action == Assign && f.V.Get("supervisor_org_id") == "" {
+		if f.Action == Assign && f.Get("supervisor_org_id") == "" {
 			for _, c := range v.Supervisors {
 				if c.ID == p.OrgID {
-					f.V.Set("supervisor_org_id", c.ID.String())
+					f.Values.Set("supervisor_org_id", c.ID.String())
 				}
 			}
 		}

@@ -3,12 +3,10 @@ package hazard
 import (
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
-	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
@@ -35,10 +33,8 @@ type reportView struct {
 	// EntChoices are the enterprise field's choices otherwise.
 	EntChoices enterpriseChoices
 
-	V       url.Values        // the values shown
-	Fields  map[string]string // per-field errors of a refused form
-	Error   string
-	Carried []db.ID // photos a refused form had already stored
+	Form    *web.Form // the values shown; a refused form's errors
+	Carried []db.ID   // photos a refused form had already stored
 }
 
 func (m *Module) reportPage(s *web.Site, t pageTemplates) web.HandlerFunc {
@@ -50,7 +46,7 @@ func (m *Module) reportPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 				v.Set(k, s)
 			}
 		}
-		return m.renderReport(w, r, s, t, http.StatusOK, reportView{V: v, FixEnterprise: v.Get("enterprise_id") != ""})
+		return m.renderReport(w, r, s, t, http.StatusOK, reportView{Form: web.NewForm(v), FixEnterprise: v.Get("enterprise_id") != ""})
 	}
 }
 
@@ -59,19 +55,19 @@ func (m *Module) renderReport(w http.ResponseWriter, r *http.Request, s *web.Sit
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
 	var town *db.ID
-	if id, err := db.ParseID(v.V.Get("town_id")); err == nil {
+	if id, err := db.ParseID(v.Form.Get("town_id")); err == nil {
 		town = &id
 		v.TownID = id.String()
 	}
 	var err error
-	if id, perr := db.ParseID(v.V.Get("enterprise_id")); perr == nil && m.Enterprises != nil && v.FixEnterprise {
+	if id, perr := db.ParseID(v.Form.Get("enterprise_id")); perr == nil && m.Enterprises != nil && v.FixEnterprise {
 		ent, err := m.Enterprises.Enterprise(ctx, m.DB, p.Scope, id)
 		switch {
 		case err == nil:
 			v.Enterprise = &ent
-			v.V.Set("grid_id", ent.GridID.String())
-			if v.V.Get("industry") == "" {
-				v.V.Set("industry", ent.Industry)
+			v.Form.Values.Set("grid_id", ent.GridID.String())
+			if v.Form.Get("industry") == "" {
+				v.Form.Values.Set("industry", ent.Industry)
 			}
 		case !apperr.Is(err, apperr.NotFound):
 			return err
@@ -85,20 +81,20 @@ func (m *Module) renderReport(w http.ResponseWriter, r *http.Request, s *web.Sit
 			return err
 		}
 	}
-	if v.V.Get("grid_id") == "" { // the patroller's first grid, or the only grid there is
+	if v.Form.Get("grid_id") == "" { // the patroller's first grid, or the only grid there is
 		switch {
 		case len(v.Mine) > 0:
-			v.V.Set("grid_id", v.Mine[0].ID.String())
+			v.Form.Values.Set("grid_id", v.Mine[0].ID.String())
 		case len(v.Groups) == 1 && len(v.Groups[0].Choices) == 1:
-			v.V.Set("grid_id", v.Groups[0].Choices[0].ID.String())
+			v.Form.Values.Set("grid_id", v.Groups[0].Choices[0].ID.String())
 		}
 	}
 	if v.Enterprise == nil {
 		var grid *db.ID
-		if id, err := db.ParseID(v.V.Get("grid_id")); err == nil {
+		if id, err := db.ParseID(v.Form.Get("grid_id")); err == nil {
 			grid = &id
 		}
-		if v.EntChoices, err = m.enterpriseChoicesFor(ctx, p, grid, v.V.Get("ent_q"), v.V.Get("enterprise_id")); err != nil {
+		if v.EntChoices, err = m.enterpriseChoicesFor(ctx, p, grid, v.Form.Get("ent_q"), v.Form.Get("enterprise_id")); err != nil {
 			return err
 		}
 	}
@@ -120,18 +116,9 @@ func (m *Module) reportSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		vals := form.Values
-		pv := apperr.Validation{}
-		in := ReportInput{Title: vals.Get("title"), Description: vals.Get("description"), Category: vals.Get("category"),
-			Industry: vals.Get("industry"), Grade: vals.Get("grade"), Source: vals.Get("source"), Place: vals.Get("place"),
-			Address: vals.Get("address"), Photos: form.Files[fileField], EnterpriseID: idField(vals, "enterprise_id", &pv)}
-		if g := idField(vals, "grid_id", &pv); g != nil {
-			in.GridID = *g
-		}
-		if len(form.Refused) > 0 {
-			pv.Add(attachField, "hazard.files_refused", nil)
-		}
-		err = pv.Err()
+		var in ReportInput
+		err = form.Decode(&in)
+		in.Photos = form.Files[fileField]
 		var id db.ID
 		if err == nil {
 			id, err = m.Report(ctx, p, in)
@@ -141,21 +128,10 @@ func (m *Module) reportSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 			http.Redirect(w, r, "/hazards/"+id.String(), http.StatusSeeOther)
 			return nil
 		}
-		fields, msg, ok := web.FieldErrors(r, err)
-		if !ok {
+		if !form.Refuse(r, err) {
 			return err
 		}
-		loc := i18n.FromContext(ctx)
-		// An empty choice is "required", not a list of codes.
-		for _, k := range []string{"grid_id", "category", "grade", "source"} {
-			if fields[k] != "" && strings.TrimSpace(vals.Get(k)) == "" {
-				fields[k] = loc.T("validate.required")
-			}
-		}
-		if len(form.Refused) > 0 {
-			fields[attachField] = strings.Join(form.Refused, loc.T("hazard.list_sep"))
-		}
-		return m.renderReport(w, r, s, t, apperr.Status(apperr.CodeOf(err)),
-			reportView{V: vals, Fields: fields, Error: msg, Carried: form.Files[fileField], FixEnterprise: vals.Get("enterprise_fixed") != ""})
+		return m.renderReport(w, r, s, t, form.Status,
+			reportView{Form: &form, Carried: form.Files[fileField], FixEnterprise: form.Get("enterprise_fixed") != ""})
 	}
 }

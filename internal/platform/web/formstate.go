@@ -4,10 +4,12 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
 // A page form goes one way, whichever capability it belongs to:
@@ -60,10 +62,15 @@ func (f *Form) IsRefused() bool { return f.Status != 0 }
 // Decode fills the struct dst points to from the form's `form`-tagged fields (the
 // struct the API decodes from JSON, see api.DecodeValues). A value a field's type
 // refuses is an Invalid error naming the field, as the service's own validation is, so
-// both reach the person the same way.
+// both reach the person the same way; so is a file the Uploader refused (the error of
+// CarriedField, which Refuse words as the files' names and reasons), so the service
+// never runs without a file the person sent.
 func (f *Form) Decode(dst any) error {
 	v := apperr.Validation{}
 	api.DecodeValues(f.Values, dst, "form", &v)
+	if len(f.Refused) > 0 {
+		v.Add(CarriedField, "form.files_refused", nil)
+	}
 	return v.Err()
 }
 
@@ -75,6 +82,16 @@ func (f *Form) Refuse(r *http.Request, err error) bool {
 	fields, msg, ok := FieldErrors(r, err)
 	if !ok {
 		return false
+	}
+	loc := i18n.FromContext(r.Context())
+	for _, fe := range apperr.As(err).Fields {
+		// A choice left empty is missing, not a value outside a list of codes.
+		if fe.Key == "validate.one_of" && strings.TrimSpace(f.Values.Get(fe.Field)) == "" {
+			fields[fe.Field] = loc.T("validate.required")
+		}
+	}
+	if len(f.Refused) > 0 {
+		fields[CarriedField] = strings.Join(f.Refused, loc.T("form.list_sep"))
 	}
 	f.Fields, f.Message, f.Status = fields, msg, apperr.Status(apperr.CodeOf(err))
 	return true
