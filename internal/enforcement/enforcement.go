@@ -80,20 +80,20 @@ type Enforcement struct {
 
 // EnforcementInput records a step.
 type EnforcementInput struct {
-	Kind        string  `json:"kind" jsonschema:"enum=rectification_order,enum=penalty,enum=max_penalty,enum=suspension,enum=closure_proposal"`
-	DecidedAt   string  `json:"decided_at,omitempty" jsonschema:"description=date or RFC 3339; defaults to now"`
-	DocNumber   string  `json:"doc_number,omitempty"`
-	AmountYuan  *int64  `json:"amount_yuan,omitempty" jsonschema:"description=required for penalties"`
-	Reason      string  `json:"reason"`
-	Deadline    string  `json:"deadline,omitempty" jsonschema:"description=required for a rectification order and a suspension: a date (due by the end of that day, China time) or an RFC 3339 time"`
+	Kind        string  `json:"kind" form:"kind" jsonschema:"enum=rectification_order,enum=penalty,enum=max_penalty,enum=suspension,enum=closure_proposal"`
+	DecidedAt   string  `json:"decided_at,omitempty" form:"decided_at" jsonschema:"description=date or RFC 3339; defaults to now"`
+	DocNumber   string  `json:"doc_number,omitempty" form:"doc_number"`
+	AmountYuan  *int64  `json:"amount_yuan,omitempty" form:"amount_yuan" jsonschema:"description=required for penalties"`
+	Reason      string  `json:"reason" form:"reason"`
+	Deadline    string  `json:"deadline,omitempty" form:"deadline" jsonschema:"description=required for a rectification order and a suspension: a date (due by the end of that day, China time) or an RFC 3339 time"`
 	Attachments []db.ID `json:"attachments,omitempty"`
 }
 
 // OutcomeInput closes a step: a suspension passed, failed or was refused; a rectification
 // order passed or failed; a closure proposal was done.
 type OutcomeInput struct {
-	Outcome string `json:"outcome" jsonschema:"enum=passed,enum=failed,enum=refused,enum=done"`
-	Note    string `json:"note,omitempty"`
+	Outcome string `json:"outcome" form:"outcome" jsonschema:"enum=passed,enum=failed,enum=refused,enum=done"`
+	Note    string `json:"note,omitempty" form:"note"`
 }
 
 // EnforcementFilter selects steps.
@@ -318,10 +318,13 @@ func (m *Module) SetOutcome(ctx context.Context, p *auth.Principal, id db.ID, in
 		}
 		r, _ := rungOf(a.Kind)
 		o, ok := r.outcome(in.Outcome)
+		v := apperr.Validation{}
 		if !ok {
-			v := apperr.Validation{}
 			v.Add("outcome", "validate.one_of", apperr.E{"values": strings.Join(r.outcomeNames(), ", ")})
-			return v.Err()
+		}
+		v.Text("note", &in.Note, false, false, 500)
+		if err := v.Err(); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE enforcement_actions SET outcome = ?, outcome_at = ?, outcome_note = ? WHERE id = ?`,
 			in.Outcome, now, strings.TrimSpace(in.Note), id); err != nil {

@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/safeduty/safeduty/internal/enterprise"
@@ -14,7 +13,6 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
-	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
@@ -144,12 +142,8 @@ func (m *Module) outcomeSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in := OutcomeInput{Outcome: strings.TrimSpace(f.Get("outcome")), Note: f.Get("note")}
-	if in.Outcome == "" {
-		v := apperr.Validation{}
-		v.Add("outcome", "validate.required", nil)
-		err = v.Err()
-	} else {
+	var in OutcomeInput
+	if err = f.Decode(&in); err == nil {
 		err = m.SetOutcome(ctx, p, id, in)
 	}
 	if err != nil {
@@ -219,28 +213,18 @@ func (m *Module) enforceSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		loc := i18n.FromContext(ctx)
-		in := EnforcementInput{Kind: strings.TrimSpace(f.Get("kind")), DecidedAt: strings.TrimSpace(f.Get("decided_at")),
-			DocNumber: strings.TrimSpace(f.Get("doc_number")), Reason: f.Get("reason"), Deadline: strings.TrimSpace(f.Get("deadline")),
-			Attachments: f.Files["files"]}
-		pre := map[string]string{}
-		in.AmountYuan = optInt(f.Values, "amount_yuan", pre, loc)
-		rung, _ := rungOf(in.Kind)
+		rung, _ := rungOf(strings.TrimSpace(f.Get("kind")))
 		if !rung.needsAmount {
-			in.AmountYuan = nil // the amount field belongs to penalties only
+			f.Values.Del("amount_yuan") // the amount field belongs to penalties only
 		}
+		var in EnforcementInput
+		err = f.Decode(&in)
+		in.Attachments = f.Files["files"]
 		if !rung.needsDeadline {
 			in.Deadline = ""
 		}
-		v := apperr.Validation{}
-		for field := range pre {
-			v.Add(field, "validate.int", nil)
-		}
-		if len(f.Refused) > 0 {
-			v.Add(web.CarriedField, "ent.files_refused", nil)
-		}
 		var aid db.ID
-		if err = v.Err(); err == nil {
+		if err == nil {
 			aid, err = m.Enforce(ctx, p, id, in)
 		}
 		if err == nil {
@@ -250,9 +234,6 @@ func (m *Module) enforceSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		}
 		if !f.Refuse(r, err) {
 			return err
-		}
-		if len(f.Refused) > 0 {
-			f.Fields[web.CarriedField] = strings.Join(f.Refused, loc.T("ent.list_sep"))
 		}
 		return m.renderEnforce(w, r, s, t, f.Status, e, f)
 	}
@@ -323,25 +304,5 @@ func issuer(unit, district string) string {
 // documents (input "files") streaming into the Uploader as they arrive; a file the
 // Uploader refuses is reported beside the form, so the person keeps what they typed.
 func (m *Module) readForm(w http.ResponseWriter, r *http.Request) (*web.Form, error) {
-	f, err := web.ReadForm(w, r, m.Uploader, func(input string) bool { return input == "files" })
-	if err != nil {
-		return nil, err
-	}
-	f.Values.Del("csrf_token")
-	return &f, nil
-}
-
-// optInt parses an optional integer field of a form; "" is nil, anything else not an
-// integer a field error.
-func optInt(vals url.Values, name string, fields map[string]string, loc i18n.Localizer) *int64 {
-	s := strings.TrimSpace(vals.Get(name))
-	if s == "" {
-		return nil
-	}
-	n, err := strconv.ParseInt(strings.ReplaceAll(s, ",", ""), 10, 64)
-	if err != nil {
-		fields[name] = loc.T("validate.int")
-		return nil
-	}
-	return &n
+	return web.ReadForm(w, r, m.Uploader, func(input string) bool { return input == "files" })
 }

@@ -27,9 +27,9 @@ type Account struct {
 // AccountInput creates an enterprise account. The password follows the platform's
 // rules and must be changed at the first sign-in.
 type AccountInput struct {
-	Username    string `json:"username"`
-	DisplayName string `json:"display_name"`
-	Password    string `json:"password"`
+	Username    string `json:"username" form:"username"`
+	DisplayName string `json:"display_name" form:"display_name"`
+	Password    string `json:"password" form:"password"`
 	Lang        string `json:"lang,omitempty" jsonschema:"enum=zh,enum=en"`
 }
 

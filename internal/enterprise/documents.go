@@ -37,8 +37,8 @@ type Document struct {
 // DocumentInput adds an uploaded file (POST /api/v1/attachments) to an enterprise's file.
 type DocumentInput struct {
 	AttachmentID db.ID  `json:"attachment_id"`
-	Title        string `json:"title"`
-	Kind         string `json:"kind,omitempty" jsonschema:"enum=license,enum=plan,enum=training,enum=inspection_report,enum=other,description=defaults to other"`
+	Title        string `json:"title" form:"title"`
+	Kind         string `json:"kind,omitempty" form:"kind" jsonschema:"enum=license,enum=plan,enum=training,enum=inspection_report,enum=other,description=defaults to other"`
 }
 
 // DocumentFilter selects an enterprise's documents.

@@ -2,8 +2,6 @@ package enterprise
 
 import (
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
@@ -52,17 +50,11 @@ func (m *Module) visitSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in := VisitInput{VisitedAt: strings.TrimSpace(f.Get("visited_at")), Kind: f.Get("kind"), Note: f.Get("note")}
-	if raw := strings.TrimSpace(f.Get("findings")); raw != "" {
-		n, perr := strconv.Atoi(raw)
-		if perr != nil {
-			v := apperr.Validation{}
-			v.Add("findings", "validate.int", nil)
-			return m.refuseOnFile(w, r, id, f, v.Err(), func(v *detailView) { v.Visit = f })
-		}
-		in.Findings = n
+	var in VisitInput
+	if err = f.Decode(&in); err == nil {
+		_, err = m.RecordVisit(r.Context(), auth.FromContext(r.Context()), id, in)
 	}
-	if _, err = m.RecordVisit(r.Context(), auth.FromContext(r.Context()), id, in); err != nil {
+	if err != nil {
 		return m.refuseOnFile(w, r, id, f, err, func(v *detailView) { v.Visit = f })
 	}
 	return BackToFile(w, r, id, "visits", "flash.ent_visit")
@@ -85,9 +77,11 @@ func (m *Module) accountSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in := AccountInput{Username: strings.TrimSpace(f.Get("username")), DisplayName: strings.TrimSpace(f.Get("display_name")),
-		Password: f.Get("password"), Lang: string(i18n.FromContext(r.Context()).Lang)}
-	if _, err := m.CreateAccount(r.Context(), p, id, in); err != nil {
+	in := AccountInput{Lang: string(i18n.FromContext(r.Context()).Lang)}
+	if err = f.Decode(&in); err == nil {
+		_, err = m.CreateAccount(r.Context(), p, id, in)
+	}
+	if err != nil {
 		f.Values.Del("password")
 		return m.refuseOnFile(w, r, id, f, err, func(v *detailView) { v.Account = f })
 	}
@@ -109,26 +103,25 @@ func (m *Module) documentSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	files := f.Files["files"]
-	in := DocumentInput{Title: f.Get("title"), Kind: f.Get("kind")}
+	var in DocumentInput
+	err = f.Decode(&in)
 	v := apperr.Validation{}
-	switch {
-	case len(f.Refused) > 0:
-		v.Add("attachment_id", "ent.files_refused", nil)
+	switch files := f.Files["files"]; {
+	case err != nil: // a refused file among them
 	case len(files) == 0:
 		v.Add("attachment_id", "validate.required", nil)
+		err = v.Err()
 	case len(files) > 1:
 		v.Add("attachment_id", "ent.one_file", nil)
+		err = v.Err()
 	default:
 		in.AttachmentID = files[0]
-	}
-	if err = v.Err(); err == nil {
 		_, err = m.AddDocument(ctx, p, id, in)
 	}
 	if err != nil {
 		return m.refuseOnFile(w, r, id, f, err, func(dv *detailView) {
-			if len(f.Refused) > 0 {
-				f.Fields["attachment_id"] = strings.Join(f.Refused, i18n.FromContext(ctx).T("ent.list_sep"))
+			if msg, ok := f.Fields[web.CarriedField]; ok { // the file field shows what became of the files
+				f.Fields["attachment_id"] = msg
 			}
 			dv.Document = f
 		})

@@ -11,10 +11,5 @@ import (
 // (the attachment store) as it arrives; a file the Uploader refuses is reported beside
 // the form (Form.Refused), not as an error, so the person keeps what they typed.
 func (m *Module) readForm(w http.ResponseWriter, r *http.Request) (*web.Form, error) {
-	f, err := web.ReadForm(w, r, m.Uploader, func(input string) bool { return input == "files" })
-	if err != nil {
-		return nil, err
-	}
-	f.Values.Del("csrf_token")
-	return &f, nil
+	return web.ReadForm(w, r, m.Uploader, func(input string) bool { return input == "files" })
 }

@@ -31,10 +31,10 @@ type Visit struct {
 
 // VisitInput records a visit.
 type VisitInput struct {
-	VisitedAt string `json:"visited_at,omitempty" jsonschema:"description=date or RFC 3339; defaults to now"`
-	Kind      string `json:"kind" jsonschema:"enum=routine,enum=unannounced,enum=campaign,enum=acceptance,enum=other"`
-	Findings  int    `json:"findings,omitempty"`
-	Note      string `json:"note,omitempty"`
+	VisitedAt string `json:"visited_at,omitempty" form:"visited_at" jsonschema:"description=date or RFC 3339; defaults to now"`
+	Kind      string `json:"kind" form:"kind" jsonschema:"enum=routine,enum=unannounced,enum=campaign,enum=acceptance,enum=other"`
+	Findings  int    `json:"findings,omitempty" form:"findings"`
+	Note      string `json:"note,omitempty" form:"note"`
 }
 
 // RecordVisit records a supervision visit at an enterprise in scope and moves its next

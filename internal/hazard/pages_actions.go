@@ -17,7 +17,7 @@ import (
 // actionForm is the form of one action on the hazard page.
 type actionForm struct {
 	Action Action
-	Open   bool              // shown unfolded: the next step, or a refused form
+	Open   bool // shown unfolded: the next step, or a refused form
 	// The values shown (the hazard's current ones, or as typed) and a refused form's
 	// errors.
 	*web.Form
@@ -111,13 +111,13 @@ func (m *Module) actionSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 }
 
 // refuseAction shows the hazard again with the refused form.
-func (m *Module) refuseAction(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, id db.ID, a Action, form web.Form, err error) error {
+func (m *Module) refuseAction(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, id db.ID, a Action, form *web.Form, err error) error {
 	p := auth.FromContext(r.Context())
 	h, gerr := m.Get(r.Context(), m.DB, p, id)
 	if gerr != nil {
 		return gerr
 	}
-	f := &actionForm{Action: a, Form: &form, Carried: form.Files[fileField]}
+	f := &actionForm{Action: a, Form: form, Carried: form.Files[fileField]}
 	e := apperr.As(err)
 	status := apperr.Status(e.Code)
 	var msg string
@@ -135,7 +135,7 @@ func (m *Module) refuseAction(w http.ResponseWriter, r *http.Request, s *web.Sit
 // actionInput reads an action form into the API's input (its `form` tags). The assign
 // form's enterprise field sent as "none" removes the enterprise; the other actions
 // have none.
-func actionInput(form web.Form) (ActionInput, error) {
+func actionInput(form *web.Form) (ActionInput, error) {
 	var in ActionInput
 	err := form.Decode(&in)
 	in.Attachments = form.Files[fileField]

@@ -132,6 +132,6 @@ func (m *Module) reportSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 			return err
 		}
 		return m.renderReport(w, r, s, t, form.Status,
-			reportView{Form: &form, Carried: form.Files[fileField], FixEnterprise: form.Get("enterprise_fixed") != ""})
+			reportView{Form: form, Carried: form.Files[fileField], FixEnterprise: form.Get("enterprise_fixed") != ""})
 	}
 }

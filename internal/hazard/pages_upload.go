@@ -13,6 +13,6 @@ const fileField = "files"
 // readForm reads a page form, url-encoded or multipart; the files of its "files" inputs
 // stream into the Uploader (web.ReadForm). form.Files[fileField] holds the carried ids
 // first, then the new files.
-func (m *Module) readForm(w http.ResponseWriter, r *http.Request) (web.Form, error) {
+func (m *Module) readForm(w http.ResponseWriter, r *http.Request) (*web.Form, error) {
 	return web.ReadForm(w, r, m.Uploader, func(input string) bool { return input == fileField })
 }

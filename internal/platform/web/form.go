@@ -110,17 +110,15 @@ func notText(vals url.Values) error {
 // file up refuses (too large, not a photo or PDF) is reported in Refused, not as an
 // error, so the person keeps what they typed. isFile says which inputs are file inputs.
 // A malformed body is BadRequest, and so is a field or a file name that is not text
-// (named); more than MaxFormBytes is TooLarge.
-func ReadForm(w http.ResponseWriter, r *http.Request, up Uploader, isFile func(input string) bool) (Form, error) {
-	f := Form{Values: url.Values{}, Files: map[string][]db.ID{}, Fields: map[string]string{}}
+// (named); more than MaxFormBytes is TooLarge. The CSRF token is dropped from the values,
+// as PostedForm drops it.
+func ReadForm(w http.ResponseWriter, r *http.Request, up Uploader, isFile func(input string) bool) (*Form, error) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
-		if err := ParseForm(r); err != nil {
-			return f, err
-		}
-		f.Values = r.PostForm
-		return f, f.carried()
+		return PostedForm(r)
 	}
+	f := NewForm(nil)
+	defer f.Values.Del("csrf_token")
 	if err := notText(r.URL.Query()); err != nil {
 		return f, err
 	}
@@ -154,7 +152,7 @@ func ReadForm(w http.ResponseWriter, r *http.Request, up Uploader, isFile func(i
 			if err := notText(url.Values{input: {part.FileName()}}); err != nil {
 				return f, err
 			}
-			if err := storeFile(r.Context(), up, p, loc, input, part.FileName(), part, &f); err != nil {
+			if err := storeFile(r.Context(), up, p, loc, input, part.FileName(), part, f); err != nil {
 				return f, err
 			}
 			continue
