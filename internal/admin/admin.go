@@ -61,7 +61,7 @@ type UserFilter struct {
 
 // PasswordReset is the body of a password reset.
 type PasswordReset struct {
-	Password string `json:"password"`
+	Password string `json:"password" form:"password"`
 }
 
 // AuditEntry is one line of the audit log.

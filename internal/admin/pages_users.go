@@ -3,8 +3,8 @@ package admin
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
@@ -54,27 +54,16 @@ func boolText(b *bool) string {
 	return "false"
 }
 
-// userForm is the account form as typed, so a refused form comes back unchanged. The
-// password is never sent back.
-type userForm struct {
-	Username, DisplayName, OrgID, PersonID string
-	Roles                                  []string
-	Disabled                               bool
-}
-
 // userFormView is the data of the new-user and edit-user pages.
 type userFormView struct {
-	User      User // the account being edited (zero when creating)
-	Form      userForm
+	User      User      // the account being edited (zero when creating)
+	Form      *web.Form // the account form, as typed (the password never sent back)
 	OrgGroups []orgGroup
 	People    personOptions
 	AllRoles  []auth.Role
-	Fields    map[string]string
-	Error     string
-	// Reset holds the password reset form's errors (edit page only).
-	ResetFields map[string]string
-	ResetError  string
-	IsSelf      bool
+	// Reset is the password reset form (edit page only).
+	Reset  *web.Form
+	IsSelf bool
 }
 
 // orgGroup is a labelled group of the org select: the district with its units, then
@@ -197,7 +186,14 @@ func (m *Module) renderUserForm(w http.ResponseWriter, r *http.Request, s *web.S
 	if v.OrgGroups, err = m.orgGroups(r.Context(), p.Scope); err != nil {
 		return err
 	}
-	if v.People, err = m.personChoices(r.Context(), p.Scope, v.Form.OrgID, v.Form.PersonID); err != nil {
+	if v.Form == nil {
+		v.Form = web.NewForm(nil)
+	}
+	if v.Reset == nil {
+		v.Reset = web.NewForm(nil)
+	}
+	v.Form.Values.Del("password")
+	if v.People, err = m.personChoices(r.Context(), p.Scope, v.Form.Get("org_id"), v.Form.Get("person_id")); err != nil {
 		return err
 	}
 	v.AllRoles = auth.AllRoles
@@ -214,60 +210,30 @@ func (m *Module) userNewPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	}
 }
 
-// formRoles reads the role checkboxes.
-func formRoles(r *http.Request) ([]string, []auth.Role) {
-	raw := r.PostForm["roles"]
-	roles := make([]auth.Role, 0, len(raw))
-	for _, x := range raw {
-		roles = append(roles, auth.Role(x))
-	}
-	return raw, roles
-}
-
-// formID reads the id select named field; empty is nil, a malformed id a field error.
-func formID(field, raw string, v *apperr.Validation) *db.ID {
-	if raw == "" {
-		return nil
-	}
-	id, err := db.ParseID(raw)
-	if err != nil {
-		v.Add(field, "validate.id", nil)
-		return nil
-	}
-	return &id
-}
-
 // userCreatePage creates an account that must change its password at first sign-in.
 func (m *Module) userCreatePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if err := web.ParseForm(r); err != nil {
+		f, err := web.PostedForm(r)
+		if err != nil {
 			return err
 		}
-		f := userForm{Username: strings.TrimSpace(r.PostFormValue("username")), DisplayName: r.PostFormValue("display_name"),
-			OrgID: strings.TrimSpace(r.PostFormValue("org_id")), PersonID: strings.TrimSpace(r.PostFormValue("person_id"))}
-		var roles []auth.Role
-		f.Roles, roles = formRoles(r)
-		password := r.PostFormValue("password")
+		var in auth.UserInput
+		err = f.Decode(&in)
 		must := true
-		pv := apperr.Validation{}
-		in := auth.UserInput{Username: &f.Username, DisplayName: &f.DisplayName, Password: &password,
-			OrgID: formID("org_id", f.OrgID, &pv), PersonID: formID("person_id", f.PersonID, &pv), Roles: roles, MustChangePassword: &must}
-		p := auth.FromContext(r.Context())
+		in.Disabled, in.MustChangePassword = nil, &must
 		var id db.ID
-		err := pv.Err()
 		if err == nil {
 			err = m.DB.Tx(r.Context(), func(tx *db.Tx) error {
 				var err error
-				id, err = m.Auth.CreateUser(r.Context(), tx, p, in)
+				id, err = m.Auth.CreateUser(r.Context(), tx, auth.FromContext(r.Context()), in)
 				return err
 			})
 		}
 		if err != nil {
-			fields, msg, ok := web.FieldErrors(r, err)
-			if !ok {
+			if !f.Refuse(r, err) {
 				return err
 			}
-			return m.renderUserForm(w, r, s, http.StatusUnprocessableEntity, t, false, userFormView{Form: f, Fields: fields, Error: msg})
+			return m.renderUserForm(w, r, s, f.Status, t, false, userFormView{Form: f})
 		}
 		web.SetFlash(w, "flash.user_created")
 		http.Redirect(w, r, "/admin/users/"+id.String(), http.StatusSeeOther)
@@ -284,13 +250,17 @@ func (m *Module) loadUser(r *http.Request) (User, error) {
 	return m.GetUser(r.Context(), auth.FromContext(r.Context()).Scope, id)
 }
 
-func formOf(u User) userForm {
-	f := userForm{Username: u.Username, DisplayName: u.DisplayName, OrgID: u.OrgID.String(), Disabled: u.Disabled}
+// formOf is the account form filled with u.
+func formOf(u User) *web.Form {
+	f := web.NewForm(url.Values{"username": {u.Username}, "display_name": {u.DisplayName}, "org_id": {u.OrgID.String()}})
 	if u.PersonID != nil {
-		f.PersonID = u.PersonID.String()
+		f.Values.Set("person_id", u.PersonID.String())
+	}
+	if u.Disabled {
+		f.Values.Set("disabled", "true")
 	}
 	for _, r := range u.Roles {
-		f.Roles = append(f.Roles, string(r))
+		f.Values.Add("roles", string(r))
 	}
 	return f
 }
@@ -313,49 +283,57 @@ func (m *Module) userUpdatePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := web.ParseForm(r); err != nil {
+		f, err := web.PostedForm(r)
+		if err != nil {
 			return err
 		}
-		f := userForm{Username: u.Username, DisplayName: r.PostFormValue("display_name"), OrgID: strings.TrimSpace(r.PostFormValue("org_id")),
-			PersonID: strings.TrimSpace(r.PostFormValue("person_id")), Disabled: r.PostFormValue("disabled") == "true"}
-		var roles []auth.Role
-		f.Roles, roles = formRoles(r)
-		pv := apperr.Validation{}
-		in := auth.UserInput{DisplayName: &f.DisplayName, Disabled: &f.Disabled}
-		person := formID("person_id", f.PersonID, &pv)
-		switch {
-		case person != nil && (u.PersonID == nil || *person != *u.PersonID):
-			in.PersonID = person
-		case person == nil && f.PersonID == "" && u.PersonID != nil:
-			in.UnlinkPerson = true
+		var in auth.UserInput
+		if err = f.Decode(&in); err == nil {
+			err = userChanges(u, &in)
 		}
-		if org := formID("org_id", f.OrgID, &pv); org != nil && *org != u.OrgID {
-			in.OrgID = org
-		} else if org == nil && !pv.Has("org_id") {
-			pv.Add("org_id", "validate.required", nil)
-		}
-		if !sameRoles(roles, u.Roles) {
-			if roles == nil {
-				roles = []auth.Role{} // none ticked: refused as required
-			}
-			in.Roles = roles
-		}
-		p := auth.FromContext(r.Context())
-		err = pv.Err()
 		if err == nil {
+			p := auth.FromContext(r.Context())
 			err = m.DB.Tx(r.Context(), func(tx *db.Tx) error { return m.Auth.UpdateUser(r.Context(), tx, p, u.ID, in) })
 		}
 		if err != nil {
-			fields, msg, ok := web.FieldErrors(r, err)
-			if !ok {
+			if !f.Refuse(r, err) {
 				return err
 			}
-			return m.renderUserForm(w, r, s, http.StatusUnprocessableEntity, t, true, userFormView{User: u, Form: f, Fields: fields, Error: msg})
+			f.Values.Set("username", u.Username)
+			return m.renderUserForm(w, r, s, f.Status, t, true, userFormView{User: u, Form: f})
 		}
 		web.SetFlash(w, "flash.user_saved")
 		http.Redirect(w, r, "/admin/users/"+u.ID.String(), http.StatusSeeOther)
 		return nil
 	}
+}
+
+// userChanges keeps of the edit form's input what changes u: the person link (an emptied
+// select unlinks it), and the org and roles only when they change, as changing them ends
+// the user's sessions. The username is not the form's to change; the org is required.
+func userChanges(u User, in *auth.UserInput) error {
+	in.Username, in.Password = nil, nil
+	switch {
+	case in.PersonID != nil && u.PersonID != nil && *in.PersonID == *u.PersonID:
+		in.PersonID = nil
+	case in.PersonID == nil && u.PersonID != nil:
+		in.UnlinkPerson = true
+	}
+	if in.OrgID == nil {
+		v := apperr.Validation{}
+		v.Add("org_id", "validate.required", nil)
+		return v.Err()
+	}
+	if *in.OrgID == u.OrgID {
+		in.OrgID = nil
+	}
+	switch {
+	case sameRoles(in.Roles, u.Roles):
+		in.Roles = nil
+	case in.Roles == nil:
+		in.Roles = []auth.Role{} // none ticked: refused as required
+	}
+	return nil
 }
 
 func sameRoles(a, b []auth.Role) bool {
@@ -372,16 +350,20 @@ func (m *Module) userResetPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		password := r.PostFormValue("password")
-		p := auth.FromContext(r.Context())
-		err = m.DB.Tx(r.Context(), func(tx *db.Tx) error { return m.Auth.ResetPassword(r.Context(), tx, p, u.ID, password) })
+		f, err := web.PostedForm(r)
 		if err != nil {
-			fields, msg, ok := web.FieldErrors(r, err)
-			if !ok {
+			return err
+		}
+		var in PasswordReset
+		if err = f.Decode(&in); err == nil {
+			p := auth.FromContext(r.Context())
+			err = m.DB.Tx(r.Context(), func(tx *db.Tx) error { return m.Auth.ResetPassword(r.Context(), tx, p, u.ID, in.Password) })
+		}
+		if err != nil {
+			if !f.Refuse(r, err) {
 				return err
 			}
-			return m.renderUserForm(w, r, s, http.StatusUnprocessableEntity, t, true,
-				userFormView{User: u, Form: formOf(u), ResetFields: fields, ResetError: msg})
+			return m.renderUserForm(w, r, s, f.Status, t, true, userFormView{User: u, Form: formOf(u), Reset: f})
 		}
 		web.SetFlash(w, "flash.password_reset")
 		http.Redirect(w, r, "/admin/users/"+u.ID.String(), http.StatusSeeOther)
@@ -394,6 +376,9 @@ func (m *Module) userUnlockPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		u, err := m.loadUser(r)
 		if err != nil {
+			return err
+		}
+		if _, err := web.PostedForm(r); err != nil { // the token and the body checked as every form's
 			return err
 		}
 		p := auth.FromContext(r.Context())

@@ -15,14 +15,14 @@ import (
 
 // UserInput is the data of a new user, or of an update (nil fields stay unchanged).
 type UserInput struct {
-	Username           *string `json:"username,omitempty"`
-	DisplayName        *string `json:"display_name,omitempty"`
-	Password           *string `json:"password,omitempty"`
-	OrgID              *db.ID  `json:"org_id,omitempty"`
-	PersonID           *db.ID  `json:"person_id,omitempty" jsonschema:"nullable,description=the person record the account belongs to; null in an update removes the link"`
-	Roles              []Role  `json:"roles,omitempty"`
+	Username           *string `json:"username,omitempty" form:"username"`
+	DisplayName        *string `json:"display_name,omitempty" form:"display_name"`
+	Password           *string `json:"password,omitempty" form:"password"`
+	OrgID              *db.ID  `json:"org_id,omitempty" form:"org_id"`
+	PersonID           *db.ID  `json:"person_id,omitempty" form:"person_id" jsonschema:"nullable,description=the person record the account belongs to; null in an update removes the link"`
+	Roles              []Role  `json:"roles,omitempty" form:"roles"`
 	Lang               *string `json:"lang,omitempty"`
-	Disabled           *bool   `json:"disabled,omitempty"`
+	Disabled           *bool   `json:"disabled,omitempty" form:"disabled,checkbox"`
 	MustChangePassword *bool   `json:"must_change_password,omitempty"`
 	PasswordHash       string  `json:"-"` // demo only: a precomputed hash instead of Password
 	// UnlinkPerson (update only) removes the link to a person record; the page form
