@@ -97,13 +97,13 @@ type OrgInput struct {
 	ParentID   *db.ID    `json:"parent_id,omitempty"`
 	Kind       *string   `json:"kind,omitempty"`
 	Category   *string   `json:"category,omitempty"`
-	Name       *string   `json:"name,omitempty"`
-	ShortName  *string   `json:"short_name,omitempty"`
-	Code       *string   `json:"code,omitempty"`
-	SortOrder  *int      `json:"sort_order,omitempty"`
-	Phone      *string   `json:"phone,omitempty"`
-	Address    *string   `json:"address,omitempty"`
-	Industries *[]string `json:"industries,omitempty"`
+	Name       *string   `json:"name,omitempty" form:"name"`
+	ShortName  *string   `json:"short_name,omitempty" form:"short_name"`
+	Code       *string   `json:"code,omitempty" form:"code"`
+	SortOrder  *int      `json:"sort_order,omitempty" form:"sort_order"`
+	Phone      *string   `json:"phone,omitempty" form:"phone"`
+	Address    *string   `json:"address,omitempty" form:"address"`
+	Industries *[]string `json:"industries,omitempty" form:"industries"`
 }
 
 // Grid is a 网格, the smallest supervised area, patrolled by one patroller.
@@ -145,7 +145,7 @@ type GridInput struct {
 
 // PatrollerInput sets (or, with null, clears) the patroller of a grid.
 type PatrollerInput struct {
-	PatrollerID *db.ID `json:"patroller_id"`
+	PatrollerID *db.ID `json:"patroller_id" form:"patroller_id"`
 }
 
 // Person is someone who holds posts: a leader, an official, a patroller.

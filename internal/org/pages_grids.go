@@ -3,7 +3,7 @@ package org
 import (
 	"context"
 	"net/http"
-	"strings"
+	"net/url"
 
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
@@ -100,9 +100,7 @@ type gridView struct {
 	Grid       Grid
 	CanEdit    bool
 	Candidates []Person // the people of the grid's village, for the patroller form
-	Selected   string   // the patroller id the form shows
-	Fields     map[string]string
-	Error      string
+	Form       *web.Form // the patroller form: the patroller it shows, or as chosen
 }
 
 func (m *Module) gridPage(s *web.Site, t pageTemplates) web.HandlerFunc {
@@ -115,7 +113,7 @@ func (m *Module) gridPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return m.renderGrid(w, r, s, t, http.StatusOK, gridView{Grid: g, Selected: selectedID(g.PatrollerID)})
+		return m.renderGrid(w, r, s, t, http.StatusOK, gridView{Grid: g, Form: web.NewForm(url.Values{"patroller_id": {selectedID(g.PatrollerID)}})})
 	}
 }
 
@@ -151,26 +149,25 @@ func (m *Module) gridPatrollerPage(s *web.Site, t pageTemplates) web.HandlerFunc
 		if err != nil {
 			return err
 		}
-		raw := strings.TrimSpace(r.PostFormValue("patroller_id"))
-		var person *db.ID
-		if raw != "" {
-			pid, perr := db.ParseID(raw)
-			if perr != nil {
-				v := apperr.Validation{}
-				v.Add("patroller_id", "validate.id", nil)
-				err = v.Err()
-			}
-			person = &pid
+		f, err := web.PostedForm(r)
+		if err != nil {
+			return err
+		}
+		var in PatrollerInput
+		err = f.Decode(&in)
+		if _, sent := f.Values["patroller_id"]; !sent && err == nil { // the form always sends it ("" clears)
+			v := apperr.Validation{}
+			v.Add("patroller_id", "validate.required", nil)
+			err = v.Err()
 		}
 		if err == nil {
-			err = m.SetPatroller(r.Context(), p, id, person)
+			err = m.SetPatroller(r.Context(), p, id, in.PatrollerID)
 		}
 		if err != nil {
-			fields, msg, ok := web.FieldErrors(r, err)
-			if !ok {
+			if !f.Refuse(r, err) {
 				return err
 			}
-			return m.renderGrid(w, r, s, t, http.StatusUnprocessableEntity, gridView{Grid: g, Selected: raw, Fields: fields, Error: msg})
+			return m.renderGrid(w, r, s, t, f.Status, gridView{Grid: g, Form: f})
 		}
 		web.SetFlash(w, "flash.patroller_saved")
 		http.Redirect(w, r, "/grids/"+id.String(), http.StatusSeeOther)

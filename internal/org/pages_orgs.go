@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
@@ -139,19 +138,11 @@ func (m *Module) orgChildrenPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	}
 }
 
-// orgForm is the edit form's text as typed, so a refused form comes back unchanged.
-type orgForm struct {
-	Name, ShortName, Code, SortOrder, Phone, Address string
-	Industries                                       []string
-}
-
 // editView is the edit page's data.
 type editView struct {
 	Org        Org
-	Form       orgForm
+	Form       *web.Form  // as loaded, or as typed
 	Industries []Industry // the choices, for departments
-	Fields     map[string]string
-	Error      string
 }
 
 func (m *Module) orgEditPage(s *web.Site, t pageTemplates) web.HandlerFunc {
@@ -164,8 +155,8 @@ func (m *Module) orgEditPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		f := orgForm{Name: o.Name, ShortName: o.ShortName, Code: o.Code, SortOrder: strconv.Itoa(o.SortOrder),
-			Phone: o.Phone, Address: o.Address, Industries: o.Industries}
+		f := web.NewForm(url.Values{"name": {o.Name}, "short_name": {o.ShortName}, "code": {o.Code}, "sort_order": {strconv.Itoa(o.SortOrder)},
+			"phone": {o.Phone}, "address": {o.Address}, "industries": o.Industries})
 		return m.renderEdit(w, r, s, t, http.StatusOK, editView{Org: o, Form: f})
 	}
 }
@@ -194,36 +185,32 @@ func (m *Module) orgUpdatePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := web.ParseForm(r); err != nil {
+		f, err := web.PostedForm(r)
+		if err != nil {
 			return err
 		}
-		f := orgForm{Name: r.PostFormValue("name"), ShortName: r.PostFormValue("short_name"), Code: r.PostFormValue("code"),
-			SortOrder: strings.TrimSpace(r.PostFormValue("sort_order")), Phone: r.PostFormValue("phone"),
-			Address: r.PostFormValue("address"), Industries: r.PostForm["industries"]}
-		in := OrgInput{Name: &f.Name, ShortName: &f.ShortName, Code: &f.Code, Phone: &f.Phone, Address: &f.Address}
-		if o.Category == "department" {
-			inds := append([]string{}, f.Industries...)
-			in.Industries = &inds
-		}
-		if f.SortOrder != "" {
-			n, perr := strconv.Atoi(f.SortOrder)
-			in.SortOrder = &n
-			if perr != nil {
-				// Report it together with the store's own rules, so one round shows all.
-				v := in.validate(false, o.Kind)
-				v.Add("sort_order", "validate.int", nil)
-				err = v.Err()
+		var in OrgInput
+		if err = f.Decode(&in); err != nil { // with the store's own rules, so one round shows all
+			v := in.validate(false, o.Kind)
+			for _, fe := range apperr.As(err).Fields {
+				v.Add(fe.Field, fe.Key, fe.Args)
 			}
+			err = v.Err()
+		}
+		switch {
+		case o.Category != "department":
+			in.Industries = nil
+		case in.Industries == nil: // none ticked
+			in.Industries = &[]string{}
 		}
 		if err == nil {
 			err = m.UpdateOrg(r.Context(), p, id, in)
 		}
 		if err != nil {
-			fields, msg, ok := web.FieldErrors(r, err)
-			if !ok {
+			if !f.Refuse(r, err) {
 				return err
 			}
-			return m.renderEdit(w, r, s, t, http.StatusUnprocessableEntity, editView{Org: o, Form: f, Fields: fields, Error: msg})
+			return m.renderEdit(w, r, s, t, f.Status, editView{Org: o, Form: f})
 		}
 		web.SetFlash(w, "flash.org_saved")
 		http.Redirect(w, r, "/orgs/"+id.String(), http.StatusSeeOther)
