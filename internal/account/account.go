@@ -34,8 +34,17 @@ type Module struct {
 
 // SessionRequest is the body of POST /api/v1/session.
 type SessionRequest struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
+	Username string `json:"username" form:"username"`
+	Password string `json:"password" form:"password"`
+}
+
+// signInForm checks the sign-in form before anything looks the user up: both fields
+// given, and no longer than any account's (what a person can have typed).
+func (in SessionRequest) signInForm() error {
+	v := apperr.Validation{}
+	v.Text("username", &in.Username, true, true, 64)
+	v.Text("password", &in.Password, true, true, 1024)
+	return v.Err()
 }
 
 // SessionResponse answers a successful sign-in (API.md).
@@ -60,8 +69,8 @@ type Me struct {
 
 // PasswordChange is the body of POST /api/v1/me/password.
 type PasswordChange struct {
-	CurrentPassword string `json:"current_password"`
-	NewPassword     string `json:"new_password"`
+	CurrentPassword string `json:"current_password" form:"current_password"`
+	NewPassword     string `json:"new_password" form:"new_password"`
 }
 
 func meOf(p *auth.Principal) Me {
@@ -139,26 +148,34 @@ func (m *Module) Pages(s *web.Site) {
 		return s.Render(w, r, login, data)
 	}})
 	s.Handle(web.Page{Method: "POST", Path: "/login", Public: true, Handler: func(w http.ResponseWriter, r *http.Request) error {
-		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-		err := web.ParseForm(r) // refuses text that is not text before anything looks it up
-		username, password := r.PostFormValue("username"), r.PostFormValue("password")
-		next := safeNext(r.PostFormValue("next"))
+		r.Body = http.MaxBytesReader(w, r.Body, 1<<20) // as much as any page form's url-encoded body
+		f, err := web.PostedForm(r)                   // refuses text that is not text before anything looks it up
+		if f == nil {
+			f = web.NewForm(nil)
+		}
+		var in SessionRequest
+		if err == nil {
+			err = f.Decode(&in)
+		}
+		if err == nil {
+			err = in.signInForm()
+		}
+		next := safeNext(f.Get("next"))
 		var res *auth.LoginResult
 		if err == nil {
-			res, err = m.Auth.Login(r.Context(), username, password, auth.KindBrowser)
+			res, err = m.Auth.Login(r.Context(), in.Username, in.Password, auth.KindBrowser)
 		}
 		if err != nil {
-			fields, msg, ok := web.FieldErrors(r, err)
-			if !ok {
+			if !f.Refuse(r, err) {
 				e := apperr.As(err)
 				if e.Code != apperr.Unauthenticated && e.Code != apperr.Locked && e.Code != apperr.RateLimited {
 					return err
 				}
-				msg = i18n.FromContext(r.Context()).TArgs(e.Key, e.Args)
+				f.Message, f.Status = i18n.FromContext(r.Context()).TArgs(e.Key, e.Args), apperr.Status(e.Code)
 			}
-			status := apperr.Status(apperr.CodeOf(err))
+			f.Values.Del("password")
 			apperr.SetRetryAfter(w.Header(), err)
-			return s.RenderStatus(w, r, status, login, m.loginData(loginData{Next: next, Username: username, Error: msg, Fields: fields}))
+			return s.RenderStatus(w, r, f.Status, login, m.loginData(loginData{Next: next, Form: f}))
 		}
 		m.MW.SetSession(w, res.Token)
 		lang := res.Principal.Lang
@@ -177,6 +194,9 @@ func (m *Module) Pages(s *web.Site) {
 		return nil
 	}})
 	s.Handle(web.Page{Method: "POST", Path: "/logout", Handler: func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := web.PostedForm(r); err != nil {
+			return err
+		}
 		if err := m.Auth.Logout(r.Context(), m.MW.SessionToken(r)); err != nil {
 			return err
 		}
@@ -188,60 +208,69 @@ func (m *Module) Pages(s *web.Site) {
 		return s.Render(w, r, acct, nil)
 	}})
 	s.Handle(web.Page{Path: "/account/password", Handler: func(w http.ResponseWriter, r *http.Request) error {
-		return s.Render(w, r, pw, passwordData{})
+		return s.Render(w, r, pw, passwordData{Form: web.NewForm(nil)})
 	}})
 	s.Handle(web.Page{Method: "POST", Path: "/account/password", Handler: func(w http.ResponseWriter, r *http.Request) error {
-		cur, next, again := r.PostFormValue("current_password"), r.PostFormValue("new_password"), r.PostFormValue("new_password_again")
-		p := auth.FromContext(r.Context())
-		var err error
-		if next != again {
+		f, err := web.PostedForm(r)
+		if err != nil {
+			return err
+		}
+		var in PasswordChange
+		err = f.Decode(&in)
+		if err == nil && in.NewPassword != f.Get("new_password_again") {
 			v := apperr.Validation{}
 			v.Add("new_password_again", "account.password_mismatch", nil)
 			err = v.Err()
-		} else {
-			err = m.Auth.ChangePassword(r.Context(), p, cur, next)
+		}
+		if err == nil {
+			err = m.Auth.ChangePassword(r.Context(), auth.FromContext(r.Context()), in.CurrentPassword, in.NewPassword)
 		}
 		if err != nil {
-			fields, msg, ok := web.FieldErrors(r, err)
-			if !ok {
+			if !f.Refuse(r, err) {
 				return err
 			}
-			return s.RenderStatus(w, r, http.StatusUnprocessableEntity, pw, passwordData{Error: msg, Fields: fields})
+			return s.RenderStatus(w, r, f.Status, pw, passwordData{Form: f})
 		}
 		web.SetFlash(w, "flash.password_changed")
 		http.Redirect(w, r, "/account", http.StatusSeeOther)
 		return nil
 	}})
 	s.Handle(web.Page{Method: "POST", Path: "/lang", Public: true, Handler: func(w http.ResponseWriter, r *http.Request) error {
-		lang := i18n.Parse(r.PostFormValue("to"))
+		f, err := web.PostedForm(r)
+		if err != nil {
+			return err
+		}
+		lang := i18n.Parse(f.Get("to")) // any other value is the default language
 		http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(lang), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
 		if p := auth.FromContext(r.Context()); p != nil {
 			if err := m.Auth.SetLang(r.Context(), p, lang); err != nil {
 				return err
 			}
 		}
-		http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+		http.Redirect(w, r, safeNext(f.Get("next")), http.StatusSeeOther)
 		return nil
 	}})
 }
 
 type loginData struct {
-	Next, Username, Error, Notice string
-	Fields                        map[string]string
+	Next, Notice string
+	Form         *web.Form // as typed (never the password), a refusal's message and errors
 	// ClientLimit failed sign-ins from one address in ClientMinutes, then a wait: what
 	// the page's foot tells the user (auth.Config).
 	ClientLimit, ClientMinutes int
 }
 
 func (m *Module) loginData(d loginData) loginData {
+	if d.Form == nil {
+		d.Form = web.NewForm(nil)
+	}
 	limit, window := m.Auth.Cfg.ClientBudget()
 	d.ClientLimit, d.ClientMinutes = limit, int(window/time.Minute)
 	return d
 }
 
 type passwordData struct {
-	Error  string
-	Fields map[string]string
+	Form *web.Form // never sent back: the fields are passwords
 }
 
 // safeNext keeps a post-sign-in redirect on this site: a local absolute path only.

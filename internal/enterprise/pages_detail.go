@@ -82,6 +82,9 @@ func (m *Module) revealSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if _, err := web.PostedForm(r); err != nil { // a confirm button: its token and body checked as every form's
+		return err
+	}
 	e, err := m.RevealContact(r.Context(), auth.FromContext(r.Context()), id)
 	if err != nil {
 		return err

@@ -48,6 +48,9 @@ func (s *Service) Pages(site *web.Site) {
 		if err != nil {
 			return err
 		}
+		if _, err := web.PostedForm(r); err != nil { // a confirm button: its token and body checked as every form's
+			return err
+		}
 		n, err := s.MarkRead(r.Context(), auth.FromContext(r.Context()), id)
 		if err != nil {
 			return err
@@ -60,6 +63,9 @@ func (s *Service) Pages(site *web.Site) {
 		return nil
 	}})
 	site.Handle(web.Page{Method: "POST", Path: "/inbox/read", Handler: func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := web.PostedForm(r); err != nil {
+			return err
+		}
 		if err := s.MarkAllRead(r.Context(), auth.FromContext(r.Context())); err != nil {
 			return err
 		}

@@ -99,7 +99,7 @@ func hasOption(opts []idOption, id db.ID) bool {
 type gridView struct {
 	Grid       Grid
 	CanEdit    bool
-	Candidates []Person // the people of the grid's village, for the patroller form
+	Candidates []Person  // the people of the grid's village, for the patroller form
 	Form       *web.Form // the patroller form: the patroller it shows, or as chosen
 }
 

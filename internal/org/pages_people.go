@@ -99,6 +99,9 @@ func (m *Module) personPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		if _, err := web.PostedForm(r); err != nil { // a confirm button: its token and body checked as every form's
+			return err
+		}
 		pe, err := m.GetPerson(r.Context(), m.DB, auth.FromContext(r.Context()).Scope, id, false)
 		if err != nil {
 			return err
