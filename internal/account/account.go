@@ -149,7 +149,7 @@ func (m *Module) Pages(s *web.Site) {
 	}})
 	s.Handle(web.Page{Method: "POST", Path: "/login", Public: true, Handler: func(w http.ResponseWriter, r *http.Request) error {
 		r.Body = http.MaxBytesReader(w, r.Body, 1<<20) // as much as any page form's url-encoded body
-		f, err := web.PostedForm(r)                   // refuses text that is not text before anything looks it up
+		f, err := web.PostedForm(r)                    // refuses text that is not text before anything looks it up
 		if f == nil {
 			f = web.NewForm(nil)
 		}
