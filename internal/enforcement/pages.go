@@ -213,13 +213,13 @@ func (m *Module) enforceSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		rung, _ := rungOf(strings.TrimSpace(f.Get("kind")))
-		if !rung.needsAmount {
-			f.Values.Del("amount_yuan") // the amount field belongs to penalties only
-		}
 		var in EnforcementInput
 		err = f.Decode(&in)
 		in.Attachments = f.Files["files"]
+		rung, _ := rungOf(in.Kind)
+		if !rung.needsAmount {
+			in.AmountYuan = nil // the amount field belongs to penalties only
+		}
 		if !rung.needsDeadline {
 			in.Deadline = ""
 		}

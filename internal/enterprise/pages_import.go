@@ -18,7 +18,7 @@ import (
 type importView struct {
 	Report   *ImportReport
 	FileName string
-	Error    string
+	Form     *web.Form // a refused import: no file, or one the reader refused as a whole
 	Columns  []importColumn
 	// MaxSize and MaxRows state the limits of ImportLimits.
 	MaxSize string
@@ -33,7 +33,7 @@ type importColumn struct {
 
 // newImportView is the import page with the workbook's columns in the reader's language.
 func newImportView(r *http.Request) importView {
-	v := importView{MaxSize: input.Size(MaxImportBytes), MaxRows: MaxImportRows}
+	v := importView{MaxSize: input.Size(MaxImportBytes), MaxRows: MaxImportRows, Form: web.NewForm(nil)}
 	en := i18n.FromContext(r.Context()).Lang == i18n.En
 	for _, c := range importColumns {
 		h := c.zh
@@ -64,46 +64,54 @@ func (m *Module) importSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 			return s.Render(w, r, t.imports, v)
 		}
 		e := apperr.As(err)
-		switch e.Code {
-		case apperr.Invalid, apperr.BadRequest, apperr.TooLarge:
-			v.Error = i18n.FromContext(ctx).TArgs(e.Key, e.Args)
-			if len(rep.Rejected) > 0 || rep.Rows > 0 {
-				v.Report = &rep
+		if !v.Form.Refuse(r, err) {
+			if e.Code != apperr.TooLarge {
+				return err
 			}
-			return s.RenderStatus(w, r, apperr.Status(e.Code), t.imports, v)
+			v.Form.Message, v.Form.Status = i18n.FromContext(ctx).TArgs(e.Key, e.Args), apperr.Status(e.Code)
 		}
-		return err
+		if len(rep.Rejected) > 0 || rep.Rows > 0 {
+			v.Report = &rep
+		}
+		return s.RenderStatus(w, r, v.Form.Status, t.imports, v)
 	}
+}
+
+// noImportFile is the refusal of an import form without its file.
+func noImportFile() error {
+	v := apperr.Validation{}
+	v.Add("file", "ent.import_pick_file", nil)
+	return v.Err()
 }
 
 // readImport finds the file part of the form and imports it.
 func (m *Module) readImport(w http.ResponseWriter, r *http.Request) (ImportReport, string, error) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
-		return ImportReport{}, "", apperr.New(apperr.BadRequest, "ent.import_pick_file", nil)
+		return ImportReport{}, "", noImportFile()
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, importBodyLimit)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return ImportReport{}, "", apperr.New(apperr.BadRequest, "ent.import_pick_file", nil)
+		return ImportReport{}, "", noImportFile()
 	}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return ImportReport{}, "", apperr.New(apperr.BadRequest, "ent.import_pick_file", nil)
+			return ImportReport{}, "", noImportFile()
 		}
 		if err != nil {
 			var tooLarge *http.MaxBytesError
 			if errors.As(err, &tooLarge) {
 				return ImportReport{}, "", importTooLarge()
 			}
-			return ImportReport{}, "", apperr.New(apperr.BadRequest, "ent.import_pick_file", nil)
+			return ImportReport{}, "", noImportFile()
 		}
 		if part.FormName() != "file" {
 			continue
 		}
 		if part.FileName() == "" {
-			return ImportReport{}, "", apperr.New(apperr.BadRequest, "ent.import_pick_file", nil)
+			return ImportReport{}, "", noImportFile()
 		}
 		rep, err := m.Import(r.Context(), auth.FromContext(r.Context()), part)
 		var tooLarge *http.MaxBytesError

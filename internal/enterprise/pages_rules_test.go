@@ -132,7 +132,7 @@ func TestPages_EnterpriseImport(t *testing.T) {
 		res = town.PostMultipart("/enterprises/import", nil, []apptest.File{{Field: "file", Name: "x.xlsx", Data: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")}}, true)
 		apptest.WantPage(t, "not a workbook", res, http.StatusUnprocessableEntity, []string{"文件不是有效的 Excel 工作簿（.xlsx）或 CSV 文件。"}, nil)
 		res = town.PostMultipart("/enterprises/import", url.Values{"x": {"1"}}, nil, true)
-		apptest.WantPage(t, "no file", res, http.StatusBadRequest, []string{"请选择要导入的 .xlsx 或 .csv 文件。"}, nil)
+		apptest.WantPage(t, "no file", res, http.StatusUnprocessableEntity, []string{"请选择要导入的 .xlsx 或 .csv 文件。", `data-error-summary`}, nil)
 		ent := e.SignIn(apptest.UserEnt)
 		if res := ent.PostMultipart("/enterprises/import", nil, files, true); res.Status != http.StatusForbidden {
 			t.Errorf("an enterprise imports: %d, want 403", res.Status)
