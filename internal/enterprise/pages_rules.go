@@ -1,10 +1,10 @@
 package enterprise
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -51,8 +51,9 @@ type rulesForm struct {
 	Rows   []editRow
 	Months map[string]string
 	Note   string
-	Fields map[string]string // errors of the months and the note
-	Error  string
+	// The editor's form state: a refusal's message and field errors, a row's under the
+	// name of its fact control (r<Index>.fact), so the summary links to the row.
+	*web.Form
 }
 
 // editRow is one rule of the editor; Index names its fields (r<Index>.fact …).
@@ -166,7 +167,7 @@ func (m *Module) userNames(ctx context.Context, versions []RuleSet) (map[db.ID]s
 
 // formOf fills the editor with a rule set and one empty row for a new rule.
 func formOf(rs RuleSet) *rulesForm {
-	f := &rulesForm{Months: map[string]string{}, Fields: map[string]string{}}
+	f := &rulesForm{Months: map[string]string{}, Form: web.NewForm(nil)}
 	for i, r := range rs.Rules {
 		row := editRow{Index: i, ID: r.ID, Fact: r.Fact, Color: r.Color, Grades: r.Grades, Enabled: r.Enabled}
 		if r.Fact != FactStandardGrade {
@@ -186,8 +187,9 @@ func formOf(rs RuleSet) *rulesForm {
 
 // readRulesForm reads the editor into a rule set; ruleRow maps each rule of the set to
 // its row of the form, so the service's errors land on the right row.
-func readRulesForm(vals url.Values, loc i18n.Localizer) (*rulesForm, RuleSet, []int) {
-	f := &rulesForm{Months: map[string]string{}, Fields: map[string]string{}, Note: strings.TrimSpace(vals.Get("note"))}
+func readRulesForm(form *web.Form, loc i18n.Localizer) (*rulesForm, RuleSet, []int) {
+	vals := form.Values
+	f := &rulesForm{Months: map[string]string{}, Form: form, Note: strings.TrimSpace(vals.Get("note"))}
 	n, _ := strconv.Atoi(vals.Get("rows"))
 	n = min(max(n, 0), 100)
 	rs := RuleSet{InspectionMonths: map[string]int{}, Note: f.Note}
@@ -237,6 +239,7 @@ func placeErrors(r *http.Request, f *rulesForm, index []int, err error) (int, bo
 		return 0, false
 	}
 	loc := i18n.FromContext(r.Context())
+	f.Fields = map[string]string{}
 	for _, fe := range e.Fields {
 		msg := loc.TArgs(fe.Key, fe.Args)
 		if m := ruleFieldRE.FindStringSubmatch(fe.Field); m != nil {
@@ -249,8 +252,24 @@ func placeErrors(r *http.Request, f *rulesForm, index []int, err error) (int, bo
 		}
 		f.Fields[fe.Field] = msg
 	}
-	f.Error = loc.T("error.invalid_fields", "n", len(e.Fields))
+	f.rowErrors(loc.T("error.invalid_fields", "n", len(e.Fields)))
 	return http.StatusUnprocessableEntity, true
+}
+
+// rowErrors lists each row's errors under its fact control and sets the summary's
+// message; it reports whether any row has errors.
+func (f *rulesForm) rowErrors(message string) bool {
+	found := false
+	for _, row := range f.Rows {
+		if len(row.Errors) > 0 {
+			f.Fields[fmt.Sprintf("r%d.fact", row.Index)] = strings.Join(row.Errors, "; ")
+			found = true
+		}
+	}
+	if found || len(f.Fields) > 0 {
+		f.Message, f.Status = message, http.StatusUnprocessableEntity
+	}
+	return found
 }
 
 // rulesSubmit handles the editor's three buttons: add a row, preview, save.
@@ -258,20 +277,26 @@ func (m *Module) rulesSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		if err := web.ParseForm(r); err != nil {
+		form, err := web.PostedForm(r)
+		if err != nil {
 			return err
 		}
 		loc := i18n.FromContext(ctx)
-		f, rs, index := readRulesForm(r.PostForm, loc)
+		f, rs, index := readRulesForm(form, loc)
 		blank := func() { f.Rows = append(f.Rows, editRow{Index: len(f.Rows), Color: Yellow, Enabled: true}) }
-		rowErrors := slices.ContainsFunc(f.Rows, func(row editRow) bool { return len(row.Errors) > 0 })
-		switch r.PostForm.Get("do") {
-		case "add":
+		rowErrors := f.rowErrors(loc.T("ent.rules.fix_rows"))
+		switch form.Get("do") {
+		case "add": // the editor again with one more row, and what is wrong so far
+			if err := rs.Validate(); err != nil && !rowErrors {
+				if status, refused := placeErrors(r, f, index, err); refused {
+					blank()
+					return m.renderRules(w, r, s, t, status, f, nil)
+				}
+			}
 			blank()
-			return m.renderRules(w, r, s, t, http.StatusOK, f, nil)
+			return m.renderRules(w, r, s, t, cmp.Or(f.Status, http.StatusOK), f, nil)
 		case "preview":
 			if rowErrors {
-				f.Error = loc.T("ent.rules.fix_rows")
 				blank()
 				return m.renderRules(w, r, s, t, http.StatusUnprocessableEntity, f, nil)
 			}
@@ -288,7 +313,6 @@ func (m *Module) rulesSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 			return m.renderRules(w, r, s, t, http.StatusOK, f, previewOf(res))
 		case "save":
 			if rowErrors {
-				f.Error = loc.T("ent.rules.fix_rows")
 				blank()
 				return m.renderRules(w, r, s, t, http.StatusUnprocessableEntity, f, nil)
 			}
