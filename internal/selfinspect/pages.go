@@ -85,7 +85,7 @@ type selfInspectView struct {
 	Checklist  *Checklist  // the one being answered
 	Answers    map[string]answer
 	ItemErrors map[string]string // by item id
-	Error      string
+	Form       *web.Form         // as typed; a refusal's message and errors (an item's under its result, res_<id>)
 	Past       []SelfInspection
 	PastTotal  int
 }
@@ -121,7 +121,7 @@ func (m *Module) selfInspectPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		v := selfInspectView{E: e, Answers: map[string]answer{}, ItemErrors: map[string]string{}}
+		v := selfInspectView{E: e, Answers: map[string]answer{}, ItemErrors: map[string]string{}, Form: web.NewForm(nil)}
 		var pick *db.ID
 		if id, err := db.ParseID(r.URL.Query().Get("template_id")); err == nil {
 			pick = &id // an unknown one shows the choice of checklists
@@ -174,7 +174,7 @@ func (m *Module) selfInspectSubmit(s *web.Site, t pageTemplates) web.HandlerFunc
 		}
 		vals := form.Values
 		loc := i18n.FromContext(ctx)
-		v := selfInspectView{E: e, Answers: map[string]answer{}, ItemErrors: map[string]string{}}
+		v := selfInspectView{E: e, Answers: map[string]answer{}, ItemErrors: map[string]string{}, Form: form}
 		tid, err := db.ParseID(vals.Get("template_id"))
 		if err != nil {
 			return apperr.New(apperr.BadRequest, "error.bad_request", nil)
@@ -200,36 +200,33 @@ func (m *Module) selfInspectSubmit(s *web.Site, t pageTemplates) web.HandlerFunc
 			}
 			in.Results = append(in.Results, ResultInput{ItemID: item, Result: a.Result, Note: a.Note, Photos: photos})
 		}
-		if len(form.Refused) > 0 {
-			v.Error = strings.Join(form.Refused, loc.T("ent.list_sep"))
-			return m.renderSelfInspect(w, r, s, t, http.StatusUnprocessableEntity, v, &tid)
+		err = form.Decode(&in) // the note, and the files the Uploader refused
+		var id db.ID
+		if err == nil {
+			id, err = m.SelfInspect(ctx, p, e.ID, in)
 		}
-		id, err := m.SelfInspect(ctx, p, e.ID, in)
 		if err == nil {
 			web.SetFlash(w, "flash.ent_self_inspected")
 			http.Redirect(w, r, "/self-inspections/"+id.String(), http.StatusSeeOther)
 			return nil
 		}
-		ae := apperr.As(err)
-		if ae.Code != apperr.Invalid {
+		if !form.Refuse(r, err) {
 			return err
 		}
-		for _, fe := range ae.Fields {
-			msg := loc.TArgs(fe.Key, fe.Args)
+		for _, fe := range apperr.As(err).Fields {
 			if mm := resultFieldRE.FindStringSubmatch(fe.Field); mm != nil {
 				if i, _ := strconv.Atoi(mm[1]); i < len(in.Results) {
-					v.ItemErrors[in.Results[i].ItemID.String()] = msg
-					continue
+					item := in.Results[i].ItemID.String()
+					v.ItemErrors[item] = loc.TArgs(fe.Key, fe.Args)
+					form.Fields["res_"+item] = v.ItemErrors[item]
+					delete(form.Fields, fe.Field)
 				}
 			}
-			if v.Error == "" {
-				v.Error = msg
-			}
 		}
-		if v.Error == "" {
-			v.Error = loc.T("error.invalid_fields", "n", len(ae.Fields))
+		for item, msg := range v.ItemErrors { // unanswered items
+			form.Fields["res_"+item] = msg
 		}
-		return m.renderSelfInspect(w, r, s, t, http.StatusUnprocessableEntity, v, &tid)
+		return m.renderSelfInspect(w, r, s, t, form.Status, v, &tid)
 	}
 }
 

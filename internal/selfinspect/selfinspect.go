@@ -93,9 +93,9 @@ type InspectionResult struct {
 
 // SelfInspectionInput files a self-inspection: every item of the template answered.
 type SelfInspectionInput struct {
-	TemplateID db.ID         `json:"template_id" jsonschema:"description=the general checklist or the one of the enterprise's industry"`
+	TemplateID db.ID         `json:"template_id" form:"template_id" jsonschema:"description=the general checklist or the one of the enterprise's industry"`
 	Results    []ResultInput `json:"results"`
-	Note       string        `json:"note,omitempty"`
+	Note       string        `json:"note,omitempty" form:"note"`
 }
 
 // ResultInput answers one item.
