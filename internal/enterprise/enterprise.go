@@ -136,17 +136,17 @@ type Filter struct {
 
 // Input creates an enterprise (required fields) or updates one (nil fields unchanged).
 type Input struct {
-	Name          *string `json:"name,omitempty"`
-	CreditCode    *string `json:"credit_code,omitempty"`
-	Industry      *string `json:"industry,omitempty"`
-	GridID        *db.ID  `json:"grid_id,omitempty"`
-	Address       *string `json:"address,omitempty"`
-	Scale         *string `json:"scale,omitempty"`
-	LegalRep      *string `json:"legal_rep,omitempty"`
-	SafetyManager *string `json:"safety_manager,omitempty"`
-	SafetyPhone   *string `json:"safety_phone,omitempty"`
-	StandardGrade *string `json:"standard_grade,omitempty"`
-	Status        *string `json:"status,omitempty" jsonschema:"description=closing goes through the enforcement ladder; set operating/suspended here only to correct"`
+	Name          *string `json:"name,omitempty" form:"name"`
+	CreditCode    *string `json:"credit_code,omitempty" form:"credit_code"`
+	Industry      *string `json:"industry,omitempty" form:"industry"`
+	GridID        *db.ID  `json:"grid_id,omitempty" form:"grid_id"`
+	Address       *string `json:"address,omitempty" form:"address"`
+	Scale         *string `json:"scale,omitempty" form:"scale"`
+	LegalRep      *string `json:"legal_rep,omitempty" form:"legal_rep"`
+	SafetyManager *string `json:"safety_manager,omitempty" form:"safety_manager"`
+	SafetyPhone   *string `json:"safety_phone,omitempty" form:"safety_phone"`
+	StandardGrade *string `json:"standard_grade,omitempty" form:"standard_grade"`
+	Status        *string `json:"status,omitempty" form:"status" jsonschema:"description=closing goes through the enforcement ladder; set operating/suspended here only to correct"`
 }
 
 // Module is the enterprise capability.

@@ -3,11 +3,9 @@ package enterprise
 import (
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/platform/api"
-	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/web"
@@ -18,9 +16,7 @@ import (
 type formView struct {
 	E *Enterprise // the enterprise being edited; nil when registering
 
-	V      url.Values        // the values shown
-	Fields map[string]string // per-field errors of a refused form
-	Error  string
+	Form *web.Form // the values shown; a refused form's errors
 
 	Industries []string
 	Mine       []hazard.Choice      // the grids the user patrols
@@ -37,7 +33,7 @@ func (m *Module) newPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if id := r.URL.Query().Get("town_id"); id != "" {
 			v.Set("town_id", id)
 		}
-		return m.renderForm(w, r, s, t, http.StatusOK, formView{V: v})
+		return m.renderForm(w, r, s, t, http.StatusOK, formView{Form: web.NewForm(v)})
 	}
 }
 
@@ -55,7 +51,7 @@ func (m *Module) editPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		v := url.Values{"name": {e.Name}, "credit_code": {e.CreditCode}, "industry": {e.Industry}, "grid_id": {e.GridID.String()},
 			"address": {e.Address}, "scale": {e.Scale}, "legal_rep": {e.LegalRep}, "safety_manager": {e.SafetyManager},
 			"standard_grade": {e.StandardGrade}, "status": {e.Status}, "town_id": {e.TownID.String()}}
-		return m.renderForm(w, r, s, t, http.StatusOK, formView{E: &e, V: v})
+		return m.renderForm(w, r, s, t, http.StatusOK, formView{E: &e, Form: web.NewForm(v)})
 	}
 }
 
@@ -63,11 +59,8 @@ func (m *Module) editPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 func (m *Module) renderForm(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, v formView) error {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
-	if v.Fields == nil {
-		v.Fields = map[string]string{}
-	}
 	var town *db.ID
-	if id, err := db.ParseID(v.V.Get("town_id")); err == nil {
+	if id, err := db.ParseID(v.Form.Get("town_id")); err == nil {
 		town = &id
 		v.TownID = id.String()
 	}
@@ -86,66 +79,49 @@ func (m *Module) renderForm(w http.ResponseWriter, r *http.Request, s *web.Site,
 	return s.RenderStatus(w, r, status, t.form, v)
 }
 
-// formInput reads the form into an Input: every field for a registration; for an edit,
-// only the fields that differ from e (so the audit log names what changed). An empty
-// phone leaves the stored one (the form never shows it in full).
-func formInput(vals url.Values, e *Enterprise, v *apperr.Validation) Input {
-	var in Input
-	text := func(name, cur string) *string {
-		s := strings.TrimSpace(vals.Get(name))
-		if e != nil && s == cur {
-			return nil
-		}
-		return &s
-	}
-	choice := func(name, cur string) *string {
-		s := strings.TrimSpace(vals.Get(name))
-		if s == "" || (e != nil && s == cur) {
-			return nil
-		}
-		return &s
-	}
-	cur := Enterprise{}
+// formChanges keeps of what the form sent what the person gave: an empty choice or
+// phone is no value (the form never shows the phone in full); for an edit, only the
+// fields that differ from e (so the audit log names what changed).
+func formChanges(in *Input, e *Enterprise) {
+	var cur Enterprise
 	if e != nil {
 		cur = *e
 	}
-	in.Name = text("name", cur.Name)
-	in.CreditCode = text("credit_code", cur.CreditCode)
+	keep := func(p **string, cur string, choice bool) {
+		if *p != nil && ((choice && **p == "") || (e != nil && **p == cur)) {
+			*p = nil
+		}
+	}
+	keep(&in.Name, cur.Name, false)
+	keep(&in.CreditCode, cur.CreditCode, false)
 	if in.CreditCode != nil && e != nil && NormalizeCreditCode(*in.CreditCode) == e.CreditCode {
 		in.CreditCode = nil
 	}
-	in.Address = text("address", cur.Address)
-	in.LegalRep = text("legal_rep", cur.LegalRep)
-	in.SafetyManager = text("safety_manager", cur.SafetyManager)
-	in.Industry = choice("industry", cur.Industry)
-	in.Scale = choice("scale", cur.Scale)
-	in.StandardGrade = choice("standard_grade", cur.StandardGrade)
-	if e != nil {
-		in.Status = choice("status", cur.Status)
+	keep(&in.Address, cur.Address, false)
+	keep(&in.LegalRep, cur.LegalRep, false)
+	keep(&in.SafetyManager, cur.SafetyManager, false)
+	keep(&in.Industry, cur.Industry, true)
+	keep(&in.Scale, cur.Scale, true)
+	keep(&in.StandardGrade, cur.StandardGrade, true)
+	keep(&in.Status, cur.Status, true)
+	keep(&in.SafetyPhone, "", true)
+	if e == nil {
+		in.Status = nil
+	} else if in.GridID != nil && *in.GridID == e.GridID {
+		in.GridID = nil
 	}
-	if phone := strings.TrimSpace(vals.Get("safety_phone")); phone != "" {
-		in.SafetyPhone = &phone
-	}
-	if s := strings.TrimSpace(vals.Get("grid_id")); s != "" && (e == nil || s != e.GridID.String()) {
-		id, err := db.ParseID(s)
-		if err != nil {
-			v.Add("grid_id", "validate.id", nil)
-		} else {
-			in.GridID = &id
-		}
-	}
-	return in
 }
 
 // createSubmit registers an enterprise and shows its file.
 func (m *Module) createSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if err := web.ParseForm(r); err != nil {
+		f, err := web.PostedForm(r)
+		if err != nil {
 			return err
 		}
-		pv := apperr.Validation{}
-		in := formInput(r.PostForm, nil, &pv)
-		err := pv.Err()
+		var in Input
+		err = f.Decode(&in)
+		formChanges(&in, nil)
 		var id db.ID
 		if err == nil {
 			id, err = m.Create(r.Context(), auth.FromContext(r.Context()), in)
@@ -155,7 +131,7 @@ func (m *Module) createSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 			http.Redirect(w, r, "/enterprises/"+id.String(), http.StatusSeeOther)
 			return nil
 		}
-		return m.refuseForm(w, r, s, t, nil, err)
+		return m.refuseForm(w, r, s, t, nil, f, err)
 	}
 }
 
@@ -172,12 +148,13 @@ func (m *Module) updateSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := web.ParseForm(r); err != nil {
+		f, err := web.PostedForm(r)
+		if err != nil {
 			return err
 		}
-		pv := apperr.Validation{}
-		in := formInput(r.PostForm, &e, &pv)
-		if err = pv.Err(); err == nil {
+		var in Input
+		if err = f.Decode(&in); err == nil {
+			formChanges(&in, &e)
 			err = m.Update(ctx, p, id, in)
 		}
 		if err == nil {
@@ -185,17 +162,14 @@ func (m *Module) updateSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 			http.Redirect(w, r, "/enterprises/"+id.String(), http.StatusSeeOther)
 			return nil
 		}
-		return m.refuseForm(w, r, s, t, &e, err)
+		return m.refuseForm(w, r, s, t, &e, f, err)
 	}
 }
 
 // refuseForm shows the form again as typed with its errors.
-func (m *Module) refuseForm(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, e *Enterprise, err error) error {
-	fields, msg, ok := web.FieldErrors(r, err)
-	if !ok {
+func (m *Module) refuseForm(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, e *Enterprise, f *web.Form, err error) error {
+	if !f.Refuse(r, err) {
 		return err
 	}
-	vals := r.PostForm
-	vals.Del("csrf_token")
-	return m.renderForm(w, r, s, t, httpStatus(err), formView{E: e, V: vals, Fields: fields, Error: msg})
+	return m.renderForm(w, r, s, t, httpStatus(err), formView{E: e, Form: f})
 }
