@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/safeduty/safeduty/internal/enterprise"
 	"github.com/safeduty/safeduty/internal/platform/api"
@@ -186,14 +185,11 @@ func (m *Module) pointSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		ok := f.Get("controls_ok") != "false"
-		in := RiskPointInput{Name: ptr(f, "name"), Place: ptr(f, "place"), HazardFactors: ptr(f, "hazard_factors"),
-			AccidentTypes: ptr(f, "accident_types"), ControlMeasures: ptr(f, "control_measures"), Responsible: ptr(f, "responsible"),
-			ControlsOK: &ok, ControlsReason: ptr(f, "controls_reason")}
-		if g := strings.TrimSpace(f.Get("grade")); g != "" {
-			in.Grade = &g
+		var in RiskPointInput
+		if err = f.Decode(&in); err == nil {
+			_, err = m.CreateRiskPoint(ctx, p, id, in)
 		}
-		if _, err := m.CreateRiskPoint(ctx, p, id, in); err != nil {
+		if err != nil {
 			if !f.Refuse(r, err) {
 				return err
 			}
@@ -265,8 +261,13 @@ func (m *Module) controlsSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		ok := f.Get("controls_ok") == "true"
-		if err := m.UpdateRiskPoint(ctx, p, id, RiskPointInput{ControlsOK: &ok, ControlsReason: ptr(f, "controls_reason")}); err != nil {
+		var form RiskPointInput
+		err = f.Decode(&form)
+		ok := form.ControlsOK != nil && *form.ControlsOK
+		if err == nil { // a check: what its form holds, the controls and the reason
+			err = m.UpdateRiskPoint(ctx, p, id, RiskPointInput{ControlsOK: &ok, ControlsReason: form.ControlsReason})
+		}
+		if err != nil {
 			if !f.Refuse(r, err) || ok {
 				return err
 			}
@@ -363,12 +364,6 @@ func riskChart(loc i18n.Localizer, sum RiskSummary) map[string]any {
 			"splitLine": map[string]any{"lineStyle": map[string]any{"color": "#eef1f5"}}},
 		"series": series,
 	}
-}
-
-// ptr returns a pointer to the trimmed value of a form's field.
-func ptr(f *web.Form, name string) *string {
-	s := strings.TrimSpace(f.Get(name))
-	return &s
 }
 
 // scopeDepth is 1 for a district-wide scope, 2 for a town, 3 for a village.

@@ -87,16 +87,16 @@ type RiskPoint struct {
 // RiskPointInput registers a risk point (name and grade required) or changes one (nil
 // fields unchanged).
 type RiskPointInput struct {
-	Name            *string `json:"name,omitempty"`
-	Place           *string `json:"place,omitempty"`
-	HazardFactors   *string `json:"hazard_factors,omitempty"`
-	AccidentTypes   *string `json:"accident_types,omitempty"`
-	ControlMeasures *string `json:"control_measures,omitempty"`
-	Responsible     *string `json:"responsible,omitempty"`
-	Grade           *string `json:"grade,omitempty" jsonschema:"enum=major,enum=significant,enum=general,enum=low"`
-	ControlsOK      *bool   `json:"controls_ok,omitempty" jsonschema:"description=defaults to true when registering"`
+	Name            *string `json:"name,omitempty" form:"name"`
+	Place           *string `json:"place,omitempty" form:"place"`
+	HazardFactors   *string `json:"hazard_factors,omitempty" form:"hazard_factors"`
+	AccidentTypes   *string `json:"accident_types,omitempty" form:"accident_types"`
+	ControlMeasures *string `json:"control_measures,omitempty" form:"control_measures"`
+	Responsible     *string `json:"responsible,omitempty" form:"responsible"`
+	Grade           *string `json:"grade,omitempty" form:"grade" jsonschema:"enum=major,enum=significant,enum=general,enum=low"`
+	ControlsOK      *bool   `json:"controls_ok,omitempty" form:"controls_ok" jsonschema:"description=defaults to true when registering"`
 	CheckedAt       *string `json:"checked_at,omitempty" jsonschema:"description=date or RFC 3339; defaults to now whenever controls_ok is given"`
-	ControlsReason  *string `json:"controls_reason,omitempty" jsonschema:"description=why the controls fail: required when controls_ok turns false (and when registering with false), as a major risk point out of control turns its enterprise red; optional when they work again"`
+	ControlsReason  *string `json:"controls_reason,omitempty" form:"controls_reason" jsonschema:"description=why the controls fail: required when controls_ok turns false (and when registering with false), as a major risk point out of control turns its enterprise red; optional when they work again"`
 }
 
 // RiskPointFilter selects risk points.
