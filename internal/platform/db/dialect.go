@@ -9,10 +9,22 @@ import (
 // that both speak: RETURNING, ON CONFLICT … DO UPDATE, LIMIT/OFFSET, CTEs, window functions.
 
 // Contains returns a LIKE pattern matching s anywhere, with LIKE's wildcards escaped.
-// Use it as `LOWER(col) LIKE ? ESCAPE '\'` with the pattern lowered.
+// Use it as `LOWER(col) LIKE ? ESCAPE '\'` with the pattern lowered. A search text is
+// cut to MaxSearch characters: SQLite refuses a pattern of over 50,000 bytes (a 500),
+// and no name or code searched is that long.
 func Contains(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + strings.ToLower(r.Replace(s)) + "%"
+	return "%" + strings.ToLower(r.Replace(searchText(s))) + "%"
+}
+
+// MaxSearch is the most characters of a search text a query compares.
+const MaxSearch = 200
+
+func searchText(s string) string {
+	if r := []rune(s); len(r) > MaxSearch {
+		return string(r[:MaxSearch])
+	}
+	return s
 }
 
 // ContainsAny returns a condition true when any of cols, lowered, contains s lowered,
@@ -26,7 +38,7 @@ func (e Engine) ContainsAny(s string, cols ...string) (string, []any) {
 	args := make([]any, len(cols))
 	if e == Postgres && !hasTrigram(s) {
 		for i, c := range cols {
-			parts[i], args[i] = "strpos(LOWER("+c+"), ?) > 0", strings.ToLower(s)
+			parts[i], args[i] = "strpos(LOWER("+c+"), ?) > 0", strings.ToLower(searchText(s))
 		}
 	} else {
 		pat := Contains(s)
