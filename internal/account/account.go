@@ -225,15 +225,9 @@ func (m *Module) Pages(s *web.Site) {
 		if err == nil {
 			err = m.Auth.ChangePassword(r.Context(), auth.FromContext(r.Context()), in.CurrentPassword, in.NewPassword)
 		}
-		if err != nil {
-			if !f.Refuse(r, err) {
-				return err
-			}
+		return f.Done(w, r, err, "flash.password_changed", "/account", func() error {
 			return s.RenderStatus(w, r, f.Status, pw, passwordData{Form: f})
-		}
-		web.SetFlash(w, "flash.password_changed")
-		http.Redirect(w, r, "/account", http.StatusSeeOther)
-		return nil
+		})
 	}})
 	s.Handle(web.Page{Method: "POST", Path: "/lang", Public: true, Handler: func(w http.ResponseWriter, r *http.Request) error {
 		f, err := web.PostedForm(r)

@@ -229,15 +229,9 @@ func (m *Module) userCreatePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 				return err
 			})
 		}
-		if err != nil {
-			if !f.Refuse(r, err) {
-				return err
-			}
+		return f.Done(w, r, err, "flash.user_created", "/admin/users/"+id.String(), func() error {
 			return m.renderUserForm(w, r, s, f.Status, t, false, userFormView{Form: f})
-		}
-		web.SetFlash(w, "flash.user_created")
-		http.Redirect(w, r, "/admin/users/"+id.String(), http.StatusSeeOther)
-		return nil
+		})
 	}
 }
 
@@ -295,16 +289,10 @@ func (m *Module) userUpdatePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 			p := auth.FromContext(r.Context())
 			err = m.DB.Tx(r.Context(), func(tx *db.Tx) error { return m.Auth.UpdateUser(r.Context(), tx, p, u.ID, in) })
 		}
-		if err != nil {
-			if !f.Refuse(r, err) {
-				return err
-			}
+		return f.Done(w, r, err, "flash.user_saved", "/admin/users/"+u.ID.String(), func() error {
 			f.Values.Set("username", u.Username)
 			return m.renderUserForm(w, r, s, f.Status, t, true, userFormView{User: u, Form: f})
-		}
-		web.SetFlash(w, "flash.user_saved")
-		http.Redirect(w, r, "/admin/users/"+u.ID.String(), http.StatusSeeOther)
-		return nil
+		})
 	}
 }
 
@@ -359,15 +347,9 @@ func (m *Module) userResetPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 			p := auth.FromContext(r.Context())
 			err = m.DB.Tx(r.Context(), func(tx *db.Tx) error { return m.Auth.ResetPassword(r.Context(), tx, p, u.ID, in.Password) })
 		}
-		if err != nil {
-			if !f.Refuse(r, err) {
-				return err
-			}
+		return f.Done(w, r, err, "flash.password_reset", "/admin/users/"+u.ID.String(), func() error {
 			return m.renderUserForm(w, r, s, f.Status, t, true, userFormView{User: u, Form: formOf(u), Reset: f})
-		}
-		web.SetFlash(w, "flash.password_reset")
-		http.Redirect(w, r, "/admin/users/"+u.ID.String(), http.StatusSeeOther)
-		return nil
+		})
 	}
 }
 

@@ -227,15 +227,9 @@ func (m *Module) enforceSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err == nil {
 			aid, err = m.Enforce(ctx, p, id, in)
 		}
-		if err == nil {
-			web.SetFlash(w, "flash.ent_enforced")
-			http.Redirect(w, r, "/enterprises/"+id.String()+"#enf-"+aid.String(), http.StatusSeeOther)
-			return nil
-		}
-		if !f.Refuse(r, err) {
-			return err
-		}
-		return m.renderEnforce(w, r, s, t, f.Status, e, f)
+		return f.Done(w, r, err, "flash.ent_enforced", "/enterprises/"+id.String()+"#enf-"+aid.String(), func() error {
+			return m.renderEnforce(w, r, s, t, f.Status, e, f)
+		})
 	}
 }
 

@@ -126,12 +126,9 @@ func (m *Module) createSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err == nil {
 			id, err = m.Create(r.Context(), auth.FromContext(r.Context()), in)
 		}
-		if err == nil {
-			web.SetFlash(w, "flash.ent_created")
-			http.Redirect(w, r, "/enterprises/"+id.String(), http.StatusSeeOther)
-			return nil
-		}
-		return m.refuseForm(w, r, s, t, nil, f, err)
+		return f.Done(w, r, err, "flash.ent_created", "/enterprises/"+id.String(), func() error {
+			return m.renderForm(w, r, s, t, f.Status, formView{Form: f})
+		})
 	}
 }
 
@@ -157,19 +154,8 @@ func (m *Module) updateSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 			formChanges(&in, &e)
 			err = m.Update(ctx, p, id, in)
 		}
-		if err == nil {
-			web.SetFlash(w, "flash.ent_updated")
-			http.Redirect(w, r, "/enterprises/"+id.String(), http.StatusSeeOther)
-			return nil
-		}
-		return m.refuseForm(w, r, s, t, &e, f, err)
+		return f.Done(w, r, err, "flash.ent_updated", "/enterprises/"+id.String(), func() error {
+			return m.renderForm(w, r, s, t, f.Status, formView{E: &e, Form: f})
+		})
 	}
-}
-
-// refuseForm shows the form again as typed with its errors.
-func (m *Module) refuseForm(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, e *Enterprise, f *web.Form, err error) error {
-	if !f.Refuse(r, err) {
-		return err
-	}
-	return m.renderForm(w, r, s, t, httpStatus(err), formView{E: e, Form: f})
 }

@@ -123,15 +123,9 @@ func (m *Module) reportSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err == nil {
 			id, err = m.Report(ctx, p, in)
 		}
-		if err == nil {
-			web.SetFlash(w, "flash.hazard_reported")
-			http.Redirect(w, r, "/hazards/"+id.String(), http.StatusSeeOther)
-			return nil
-		}
-		if !form.Refuse(r, err) {
-			return err
-		}
-		return m.renderReport(w, r, s, t, form.Status,
-			reportView{Form: form, Carried: form.Files[fileField], FixEnterprise: form.Get("enterprise_fixed") != ""})
+		return form.Done(w, r, err, "flash.hazard_reported", "/hazards/"+id.String(), func() error {
+			return m.renderReport(w, r, s, t, form.Status,
+				reportView{Form: form, Carried: form.Files[fileField], FixEnterprise: form.Get("enterprise_fixed") != ""})
+		})
 	}
 }

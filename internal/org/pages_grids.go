@@ -163,14 +163,8 @@ func (m *Module) gridPatrollerPage(s *web.Site, t pageTemplates) web.HandlerFunc
 		if err == nil {
 			err = m.SetPatroller(r.Context(), p, id, in.PatrollerID)
 		}
-		if err != nil {
-			if !f.Refuse(r, err) {
-				return err
-			}
+		return f.Done(w, r, err, "flash.patroller_saved", "/grids/"+id.String(), func() error {
 			return m.renderGrid(w, r, s, t, f.Status, gridView{Grid: g, Form: f})
-		}
-		web.SetFlash(w, "flash.patroller_saved")
-		http.Redirect(w, r, "/grids/"+id.String(), http.StatusSeeOther)
-		return nil
+		})
 	}
 }

@@ -206,14 +206,8 @@ func (m *Module) orgUpdatePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err == nil {
 			err = m.UpdateOrg(r.Context(), p, id, in)
 		}
-		if err != nil {
-			if !f.Refuse(r, err) {
-				return err
-			}
+		return f.Done(w, r, err, "flash.org_saved", "/orgs/"+id.String(), func() error {
 			return m.renderEdit(w, r, s, t, f.Status, editView{Org: o, Form: f})
-		}
-		web.SetFlash(w, "flash.org_saved")
-		http.Redirect(w, r, "/orgs/"+id.String(), http.StatusSeeOther)
-		return nil
+		})
 	}
 }

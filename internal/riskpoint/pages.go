@@ -189,15 +189,9 @@ func (m *Module) pointSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err = f.Decode(&in); err == nil {
 			_, err = m.CreateRiskPoint(ctx, p, id, in)
 		}
-		if err != nil {
-			if !f.Refuse(r, err) {
-				return err
-			}
+		return f.Done(w, r, err, "flash.ent_risk_added", "/enterprises/"+id.String()+"/risk-points", func() error {
 			return m.renderPoints(w, r, s, t, f.Status, e, "", f)
-		}
-		web.SetFlash(w, "flash.ent_risk_added")
-		http.Redirect(w, r, "/enterprises/"+id.String()+"/risk-points", http.StatusSeeOther)
-		return nil
+		})
 	}
 }
 

@@ -18,10 +18,10 @@ import (
 //	if err != nil { return err }         // a body that is not a form: an error page
 //	var in hazard.ReportInput
 //	err = f.Decode(&in)                  // `form:"…"` tags on the struct the API decodes
-//	if err == nil { err = m.Report(ctx, p, in) }
-//	if err == nil { redirect to the record; return nil }
-//	if !f.Refuse(r, err) { return err }  // not about the input: an error page
-//	return s.RenderStatus(w, r, f.Status, t.form, view{Form: f, …}) // at the form's own address
+//	if err == nil { id, err = m.Report(ctx, p, in) }
+//	return f.Done(w, r, err, "flash.hazard_reported", "/hazards/"+id.String(), func() error {
+//		return s.RenderStatus(w, r, f.Status, t.form, view{Form: f, …}) // refused: at the form's own address
+//	})
 //
 // The template shows f.Get "name" in each control, f.Error "name" under it, and
 // {{template "form-errors" .Data.Form}} at the top: the summary lists every message as a
@@ -72,6 +72,24 @@ func (f *Form) Decode(dst any) error {
 		v.Add(CarriedField, "form.files_refused", nil)
 	}
 	return v.Err()
+}
+
+// Done ends a form's handler: after success (err nil) it flashes flash (unless "") and
+// redirects to to (303); a refusal of the input (Refuse) is answered by again, which
+// renders the form with its state at the address it was posted to; any other error is
+// returned, for the error page.
+func (f *Form) Done(w http.ResponseWriter, r *http.Request, err error, flash, to string, again func() error) error {
+	if err == nil {
+		if flash != "" {
+			SetFlash(w, flash)
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
+		return nil
+	}
+	if !f.Refuse(r, err) {
+		return err
+	}
+	return again()
 }
 
 // Refuse fills the form's messages from err, in the request's language, and the status

@@ -125,3 +125,37 @@ func TestForm_RefuseAndPosted(t *testing.T) {
 		t.Errorf("an internal error refused the form")
 	}
 }
+
+// Done redirects after success, renders the form again after a refusal of the input
+// (with the refusal's status and messages), and hands any other error back.
+func TestForm_Done(t *testing.T) {
+	r := httptest.NewRequest(http.MethodPost, "/things", nil)
+	r = r.WithContext(i18n.WithLang(r.Context(), i18n.Zh))
+	again := func(called *bool) func() error {
+		return func() error { *called = true; return nil }
+	}
+
+	w, f, called := httptest.NewRecorder(), NewForm(url.Values{"title": {"x"}}), false
+	if err := f.Done(w, r, nil, "flash.saved", "/things/7", again(&called)); err != nil || called {
+		t.Fatalf("success: err %v, form rendered %v", err, called)
+	}
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/things/7" || !strings.Contains(w.Header().Get("Set-Cookie"), "flash") {
+		t.Errorf("success answered %d to %q, cookie %q", w.Code, w.Header().Get("Location"), w.Header().Get("Set-Cookie"))
+	}
+
+	v := apperr.Validation{}
+	v.Add("title", "validate.required", nil)
+	w, f, called = httptest.NewRecorder(), NewForm(nil), false
+	if err := f.Done(w, r, v.Err(), "flash.saved", "/things/7", again(&called)); err != nil || !called {
+		t.Fatalf("refusal: err %v, form rendered %v", err, called)
+	}
+	if f.Status != http.StatusUnprocessableEntity || f.Error("title") == "" || w.Header().Get("Location") != "" {
+		t.Errorf("refusal: status %d, title error %q, location %q", f.Status, f.Error("title"), w.Header().Get("Location"))
+	}
+
+	w, f, called = httptest.NewRecorder(), NewForm(nil), false
+	notFound := apperr.New(apperr.NotFound, "error.not_found", nil)
+	if err := f.Done(w, r, notFound, "flash.saved", "/things/7", again(&called)); err != notFound || called {
+		t.Errorf("not found: err %v, form rendered %v", err, called)
+	}
+}
