@@ -1,7 +1,6 @@
 package enterprise
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -283,47 +282,39 @@ func (m *Module) rulesSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 		}
 		loc := i18n.FromContext(ctx)
 		f, rs, index := readRulesForm(form, loc)
-		blank := func() { f.Rows = append(f.Rows, editRow{Index: len(f.Rows), Color: Yellow, Enabled: true}) }
-		rowErrors := f.rowErrors(loc.T("ent.rules.fix_rows"))
-		switch form.Get("do") {
+		// again shows the editor with one more row (and a preview), answering status.
+		again := func(status int, pv *previewView) error {
+			f.Rows = append(f.Rows, editRow{Index: len(f.Rows), Color: Yellow, Enabled: true})
+			return m.renderRules(w, r, s, t, status, f, pv)
+		}
+		// refused shows the editor with the service's errors on its rows and fields.
+		refused := func(err error) error {
+			status, ok := placeErrors(r, f, index, err)
+			if !ok {
+				return err
+			}
+			return again(status, nil)
+		}
+		do := form.Get("do")
+		if f.rowErrors(loc.T("ent.rules.fix_rows")) && slices.Contains([]string{"add", "preview", "save"}, do) {
+			return again(http.StatusUnprocessableEntity, nil)
+		}
+		switch do {
 		case "add": // the editor again with one more row, and what is wrong so far
-			if err := rs.Validate(); err != nil && !rowErrors {
-				if status, refused := placeErrors(r, f, index, err); refused {
-					blank()
-					return m.renderRules(w, r, s, t, status, f, nil)
-				}
+			if err := rs.Validate(); err != nil {
+				return refused(err)
 			}
-			blank()
-			return m.renderRules(w, r, s, t, cmp.Or(f.Status, http.StatusOK), f, nil)
+			return again(http.StatusOK, nil)
 		case "preview":
-			if rowErrors {
-				blank()
-				return m.renderRules(w, r, s, t, http.StatusUnprocessableEntity, f, nil)
-			}
 			res, err := m.Preview(ctx, p, rs)
 			if err != nil {
-				status, ok := placeErrors(r, f, index, err)
-				if !ok {
-					return err
-				}
-				blank()
-				return m.renderRules(w, r, s, t, status, f, nil)
+				return refused(err)
 			}
-			blank()
-			return m.renderRules(w, r, s, t, http.StatusOK, f, previewOf(res))
+			return again(http.StatusOK, previewOf(res))
 		case "save":
-			if rowErrors {
-				blank()
-				return m.renderRules(w, r, s, t, http.StatusUnprocessableEntity, f, nil)
-			}
 			saved, err := m.SaveRules(ctx, p, rs)
 			if err != nil {
-				status, ok := placeErrors(r, f, index, err)
-				if !ok {
-					return err
-				}
-				blank()
-				return m.renderRules(w, r, s, t, status, f, nil)
+				return refused(err)
 			}
 			web.SetFlash(w, "flash.ent_rules_saved")
 			http.Redirect(w, r, "/color-rules#v"+strconv.Itoa(saved.Version), http.StatusSeeOther)
