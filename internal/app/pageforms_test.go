@@ -68,6 +68,18 @@ func TestPageForms_RefuseMalformedInput(t *testing.T) {
 	})
 }
 
+// A form past the 1 MiB an url-encoded body may have (200,000 characters in each of
+// three fields) is refused as too large, in words, not as a form without its token.
+func TestPageForms_TooLargeIsNotATokenError(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := e.SignIn(apptest.UserTown1)
+		b.Get("/hazards/new")
+		long := strings.Repeat("长", 200_000)
+		res := b.PostForm("/hazards", url.Values{"title": {long}, "description": {long}, "place": {long}}, true)
+		apptest.WantPage(t, "a form of 5 MiB", res, http.StatusRequestEntityTooLarge, []string{"内容超过上限 1 MiB"}, []string{"页面已过期"})
+	})
+}
+
 // offerAll gives the first town's records what makes their pages offer every form: a
 // locked account, the first patroller's (the unlock button) and an enterprise's phone (the reveal button).
 func offerAll(t *testing.T, e *apptest.Env) {

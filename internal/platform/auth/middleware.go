@@ -68,7 +68,12 @@ func (m *Middleware) Handler(next http.Handler) http.Handler {
 			}
 			if err == nil && kind == KindBrowser && !safeMethod(r.Method) {
 				if !m.csrfOK(r, FromContext(ctx).CSRFToken) {
-					m.OnError(w, r.WithContext(ctx), apperr.New(apperr.Forbidden, "auth.csrf", nil))
+					err := apperr.New(apperr.Forbidden, "auth.csrf", nil)
+					if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" && r.ContentLength > maxFormBody {
+						// the token was past what is read of a form: say the form is too large
+						err = apperr.New(apperr.TooLarge, "error.too_large", apperr.E{"max": "1 MiB"})
+					}
+					m.OnError(w, r.WithContext(ctx), err)
 					return
 				}
 			}
@@ -76,6 +81,9 @@ func (m *Middleware) Handler(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
+
+// maxFormBody is the most of an url-encoded form's body that is read.
+const maxFormBody = 1 << 20
 
 // csrfOK checks the synchronizer token: the X-CSRF-Token header (htmx and scripts) or
 // the csrf_token form field (plain forms; in a multipart form, its first part) must
@@ -87,7 +95,7 @@ func (m *Middleware) csrfOK(r *http.Request, want string) bool {
 		ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		switch ct {
 		case "application/x-www-form-urlencoded":
-			r.Body = http.MaxBytesReader(nil, r.Body, 1<<20)
+			r.Body = http.MaxBytesReader(nil, r.Body, maxFormBody)
 			got = r.PostFormValue("csrf_token")
 		case "multipart/form-data":
 			got = multipartToken(r, params["boundary"])
