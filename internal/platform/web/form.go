@@ -80,10 +80,10 @@ type Form struct {
 	Status  int
 }
 
-// ParseForm parses an url-encoded page form into r.PostForm; a malformed body is
+// parseForm parses an url-encoded page form into r.PostForm; a malformed body is
 // BadRequest, and so is a field (or query parameter) that is not text: a NUL character
 // or invalid UTF-8 (input.Text), named.
-func ParseForm(r *http.Request) error {
+func parseForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		if input.IsTimeout(err) {
 			return input.TimeoutErr(err)

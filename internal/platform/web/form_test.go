@@ -153,8 +153,8 @@ func TestReadForm_Errors(t *testing.T) {
 			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			return r
 		}
-		if err := ParseForm(bad()); !apperr.Is(err, apperr.BadRequest) {
-			t.Fatalf("ParseForm: %v, want BadRequest", err)
+		if err := parseForm(bad()); !apperr.Is(err, apperr.BadRequest) {
+			t.Fatalf("parseForm: %v, want BadRequest", err)
 		}
 		if _, err := ReadForm(httptest.NewRecorder(), bad(), &recorder{}, isFileInput); !apperr.Is(err, apperr.BadRequest) {
 			t.Fatalf("ReadForm: %v, want BadRequest", err)

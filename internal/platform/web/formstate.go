@@ -36,10 +36,10 @@ func NewForm(values url.Values) *Form {
 	return &Form{Values: values, Files: map[string][]db.ID{}, Fields: map[string]string{}}
 }
 
-// PostedForm reads an url-encoded page form (ParseForm) into a new Form; the CSRF token
+// PostedForm reads an url-encoded page form (parseForm) into a new Form; the CSRF token
 // is dropped from its values, so a re-rendered form never shows it twice.
 func PostedForm(r *http.Request) (*Form, error) {
-	if err := ParseForm(r); err != nil {
+	if err := parseForm(r); err != nil {
 		return nil, err
 	}
 	f := NewForm(r.PostForm)
