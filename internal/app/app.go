@@ -216,6 +216,8 @@ func Wire(d *db.DB, cfg Config) *App {
 	a.Enforcement.Pages(a.Site)
 	adm.Pages(a.Site)
 	hm.Pages(a.Site)
+	// The to-do card's sources (待我处理), in the card's order.
+	a.Site.AddTodo(a.Hazard)
 
 	a.RefreshReferenceData(context.Background())
 	a.mountOps()
