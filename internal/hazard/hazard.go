@@ -134,6 +134,7 @@ type Filter struct {
 	Listed          *bool      `query:"listed" doc:"listed for supervision (挂牌督办)"`
 	ListingLeaderID *db.ID     `query:"listing_leader_id" doc:"listed for supervision by this leader (a person id)"`
 	Mine            *bool      `query:"mine" doc:"true: hazards the caller owns, supervises or reported"`
+	FoundBy         *db.ID     `query:"found_by" doc:"reported by this user"`
 	FoundFrom       *time.Time `query:"found_from" doc:"found on or after (date)"`
 	FoundTo         *time.Time `query:"found_to" doc:"found before the end of this date"`
 	DeadlineTo      *time.Time `query:"deadline_to" doc:"deadline before the end of this date"`

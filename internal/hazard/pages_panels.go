@@ -144,16 +144,19 @@ func (m *Module) townPanel(r *http.Request) (any, error) {
 type listPanelData struct {
 	Items []Hazard
 	Total int
+	Me    string // the caller's user id, for the link to all of their reports
 }
 
-// reporterPanel lists the caller's latest reports (and anything else of theirs).
+// reporterPanel lists the caller's latest reports (what they must rectify is on the
+// to-do card, not here).
 func (m *Module) reporterPanel(r *http.Request) (any, error) {
 	ctx := r.Context()
+	p := auth.FromContext(ctx)
 	var d listPanelData
-	yes := true
 	var err error
-	d.Total, err = m.List(ctx, auth.FromContext(ctx), Filter{Mine: &yes}, api.ListParams{Page: 1, PerPage: 5, Sort: "-found_at"},
+	d.Total, err = m.List(ctx, p, Filter{FoundBy: &p.UserID}, api.ListParams{Page: 1, PerPage: 5, Sort: "-found_at"},
 		func(h Hazard) error { d.Items = append(d.Items, h); return nil })
+	d.Me = p.UserID.String()
 	return d, err
 }
 

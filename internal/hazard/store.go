@@ -136,6 +136,9 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 	if f.Mine != nil && *f.Mine {
 		w.Add("(h.owner_id = ? OR h.found_by = ? OR h.supervisor_org_id = ?)", p.UserID, p.UserID, p.OrgID)
 	}
+	if f.FoundBy != nil {
+		w.Add("h.found_by = ?", *f.FoundBy)
+	}
 	if f.FoundFrom != nil {
 		w.Add("h.found_at >= ?", *f.FoundFrom)
 	}

@@ -71,6 +71,10 @@ func TestHome_TodoCountsMatchTheirLists(t *testing.T) {
 			if first := strings.Index(body, `class="panel`); first >= 0 && first < card {
 				t.Errorf("%s: a panel comes before the to-do card", user)
 			}
+			// The village's assigned work is on its card, not among its own reports.
+			if n := strings.Count(body, "消防通道被杂物占用"); user == apptest.UserVillage && n != 1 {
+				t.Errorf("village1: its assigned hazard shows %d times on its home, want once (the card)", n)
+			}
 			got := map[string]int{}
 			sum := 0
 			for _, m := range todoHeadRE.FindAllStringSubmatch(body, -1) {
