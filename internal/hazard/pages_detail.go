@@ -23,6 +23,9 @@ type detailView struct {
 	H           Hazard
 	Events      []eventView
 	FoundPhotos []EventAttachent // the photos taken when the hazard was found
+	// Latest is the latest submission for acceptance (its comment, photos and files),
+	// shown beside the found photos before the actions: the evidence an acceptor judges.
+	Latest *eventView
 	Forms       []actionForm     // one per action the caller may take now
 	Owners      []ChoiceGroup    // the assign form's choices
 	Supervisors []Choice
@@ -101,6 +104,11 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, s *web.Sit
 	}
 	if len(v.Events) > 0 && v.Events[0].Action == "report" {
 		v.FoundPhotos = v.Events[0].Photos
+	}
+	for i := range v.Events {
+		if v.Events[i].Action == string(Submit) {
+			v.Latest = &v.Events[i]
+		}
 	}
 	v.Forms = forms(p, &h, refused)
 	for _, f := range v.Forms {
