@@ -25,9 +25,9 @@ type detailView struct {
 	FoundPhotos []EventAttachent // the photos taken when the hazard was found
 	// Latest is the latest submission for acceptance (its comment, photos and files),
 	// shown beside the found photos before the actions: the evidence an acceptor judges.
-	Latest *eventView
-	Forms       []actionForm     // one per action the caller may take now
-	Owners      []ChoiceGroup    // the assign form's choices
+	Latest      *eventView
+	Forms       []actionForm  // one per action the caller may take now
+	Owners      []ChoiceGroup // the assign form's choices
 	Supervisors []Choice
 	Leaders     []ChoiceGroup
 	EntChoices  enterpriseChoices // the assign form's enterprise field
