@@ -218,6 +218,7 @@ func Wire(d *db.DB, cfg Config) *App {
 	hm.Pages(a.Site)
 	// The to-do card's sources (待我处理), in the card's order.
 	a.Site.AddTodo(a.Hazard)
+	a.Site.AddTodo(a.Enterprise)
 
 	a.RefreshReferenceData(context.Background())
 	a.mountOps()

@@ -1,6 +1,7 @@
 package home_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"regexp"
@@ -45,13 +46,18 @@ func TestHome_TodoCountsMatchTheirLists(t *testing.T) {
 			"supervisor_org_id": e.F.Units["construction"].String(), "measures": "加装密目网", "deadline": "2026-03-20"})
 		act(apptest.UserEnt, h2, map[string]any{"action": "start"})
 		act(apptest.UserEnt, h2, map[string]any{"action": "submit", "comment": "已加装", "attachments": []string{e.Upload(t, apptest.UserEnt)}})
+		// 东湖镇's enterprise was due for a supervision visit on 2026-03-05.
+		if _, err := e.App.DB.Exec(context.Background(), `UPDATE enterprises SET next_inspection_at = ? WHERE id = ?`,
+			apptest.Start.Add(3*24*time.Hour), e.F.Enterprises[0]); err != nil {
+			t.Fatal(err)
+		}
 		e.Clock.Set(apptest.Start.Add(5 * 24 * time.Hour)) // 2026-03-07: the village's hazard is overdue
 
 		want := map[string]map[string]int{
-			apptest.UserAdmin:   {"待交办": 1, "待验收": 1, "已逾期": 1},
-			apptest.UserTown1:   {"已逾期": 1},
+			apptest.UserAdmin:   {"待交办": 1, "待验收": 1, "已逾期": 1, "待检查企业": 1},
+			apptest.UserTown1:   {"已逾期": 1, "待检查企业": 1},
 			apptest.UserTown2:   {"待交办": 1},
-			apptest.UserDept:    {"待验收": 1},
+			apptest.UserDept:    {"待验收": 1, "待检查企业": 1},
 			apptest.UserVillage: {"待整改": 1},
 			apptest.UserEnt:     {},
 			apptest.UserPatrol1: {},
