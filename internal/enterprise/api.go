@@ -49,7 +49,7 @@ func (m *Module) Routes(r *api.Registry) {
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises", ID: "listEnterprises", Tag: "enterprise", Summary: "List enterprises in scope (phones masked)",
 		Params: Filter{}, Response: Enterprise{}, List: true, Sorts: Sorting.Fields(), Handler: api.ListHandler(Sorting, Export, m.listScoped)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises", ID: "createEnterprise", Tag: "enterprise", Summary: "Register an enterprise",
-		Perm: &PermWrite, Body: Input{}, Response: Enterprise{}, Status: http.StatusCreated, Handler: m.apiCreate})
+		Perm: &PermWrite, Body: Input{}, Response: Enterprise{}, Status: http.StatusCreated, Handler: api.NewHandler(m.Create, m.get, "/api/v1/enterprises/")})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/import", ID: "importEnterprises", Tag: "enterprise",
 		Summary: "Import enterprises from an .xlsx or CSV file (field file): upserts by credit code; reports created, updated and rejected rows with reasons",
 		Perm:    &PermWrite, FileField: "file", Response: ImportReport{}, Handler: m.apiImport})
@@ -94,24 +94,6 @@ type RulesView struct {
 
 func (m *Module) listScoped(ctx context.Context, _ auth.Scope, f Filter, lp api.ListParams, each func(Enterprise) error) (int, error) {
 	return m.List(ctx, auth.FromContext(ctx), f, lp, each)
-}
-
-func (m *Module) apiCreate(w http.ResponseWriter, r *http.Request) error {
-	var in Input
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	id, err := m.Create(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	e, err := m.Get(r.Context(), m.DB, p, id, false)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/enterprises/"+id.String())
-	return api.JSON(w, http.StatusCreated, e)
 }
 
 func (m *Module) apiGet(w http.ResponseWriter, r *http.Request) error {

@@ -56,11 +56,32 @@ func CreateHandler[In, T any](object string, create func(ctx context.Context, p 
 		if err == nil {
 			id, err = create(r.Context(), p, parent, in)
 		}
-		if err == nil {
-			w.Header().Set("Location", location+id.String())
-		}
-		return answer(w, r, http.StatusCreated, id, err, get)
+		return created(w, r, id, err, get, location)
 	}
+}
+
+// NewHandler is CreateHandler for a record under no other (a path without {id}): it
+// decodes the body, creates the record with create and answers as CreateHandler does.
+func NewHandler[In, T any](create func(ctx context.Context, p *auth.Principal, in In) (db.ID, error),
+	get Reader[T], location string) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var in In
+		var id db.ID
+		err := Decode(r, &in)
+		if err == nil {
+			id, err = create(r.Context(), auth.FromContext(r.Context()), in)
+		}
+		return created(w, r, id, err, get, location)
+	}
+}
+
+// created returns err, or answers 201 with the new record as get reads it and its
+// address, location followed by its id, in the Location header.
+func created[T any](w http.ResponseWriter, r *http.Request, id db.ID, err error, get Reader[T], location string) error {
+	if err == nil {
+		w.Header().Set("Location", location+id.String())
+	}
+	return answer(w, r, http.StatusCreated, id, err, get)
 }
 
 // bodyFor reads a request naming a record by the path's {id} (object: its kind): the id,

@@ -117,4 +117,24 @@ func TestRecordHandlers(t *testing.T) {
 	if status, loc, _ := serve(create, "/parents/{id}/things", "POST", "/parents/4/things", `{"name":"四"}`, 1); status != http.StatusNotFound || loc != "" {
 		t.Errorf("create under another parent: %d %q", status, loc)
 	}
+
+	add := NewHandler(func(_ context.Context, _ *auth.Principal, in thingInput) (db.ID, error) {
+		if in.Name == "" {
+			v := apperr.Validation{}
+			v.Add("name", "validate.required", nil)
+			return 0, v.Err()
+		}
+		s.name = in.Name
+		return 7, nil
+	}, s.get, "/api/v1/things/")
+	status, loc, body = serve(add, "/things", "POST", "/things", `{"name":"五"}`, 1)
+	if status != http.StatusCreated || loc != "/api/v1/things/7" || !strings.Contains(body, `"name":"五"`) {
+		t.Errorf("new: %d %q %s", status, loc, body)
+	}
+	if status, loc, _ := serve(add, "/things", "POST", "/things", `{"name":""}`, 1); status != http.StatusUnprocessableEntity || loc != "" {
+		t.Errorf("a refused new record: %d %q", status, loc)
+	}
+	if status, loc, _ := serve(add, "/things", "POST", "/things", `{"name":"六"}`, 2); status != http.StatusNotFound || loc != "" {
+		t.Errorf("a new record the caller may not read: %d %q", status, loc) // no address of what is not shown
+	}
 }
