@@ -66,7 +66,7 @@ func (m *Module) Routes(r *api.Registry) {
 		Object:  "enterprise", Response: ColorDetail{}, Handler: api.GetHandler("enterprise", m.Color)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}/visits", ID: "listVisits", Tag: "enterprise",
 		Summary: "An enterprise's supervision visits (JSON, CSV, xlsx)", Object: "enterprise", Response: Visit{}, List: true,
-		Sorts: visitSorting.Fields(), Handler: m.apiVisits})
+		Sorts: visitSorting.Fields(), Handler: api.ListUnderHandler("enterprise", visitSorting, visitExport, m.visible, m.listVisits)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/{id}/visits", ID: "recordVisit", Tag: "enterprise",
 		Summary: "Record a supervision visit (resets the inspection clock of the enterprise's color)", Perm: &PermEnforce,
 		Object: "enterprise", Body: VisitInput{}, Status: http.StatusCreated, Response: Visit{}, Handler: m.apiRecordVisit})
@@ -121,25 +121,14 @@ func (m *Module) apiGet(w http.ResponseWriter, r *http.Request) error {
 	return api.JSON(w, http.StatusOK, e)
 }
 
-func (m *Module) apiVisits(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
-	if err != nil {
-		return err
-	}
-	if err := api.DecodeQuery(r, nil, true); err != nil {
-		return err
-	}
-	lp, err := api.ParseList(r, visitSorting)
-	if err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	if _, err := m.Get(r.Context(), m.DB, p, id, false); err != nil {
-		return err // out of scope: 404 before any file begins
-	}
-	return api.ServeList(w, r, lp, visitExport, func(ctx context.Context, lp api.ListParams, each func(Visit) error) (int, error) {
-		return m.ListVisits(ctx, p, id, lp, each)
-	})
+// visible answers NotFound for an enterprise out of the caller's scope.
+func (m *Module) visible(ctx context.Context, p *auth.Principal, id db.ID) error {
+	_, err := m.Get(ctx, m.DB, p, id, false)
+	return err
+}
+
+func (m *Module) listVisits(ctx context.Context, p *auth.Principal, id db.ID, _ struct{}, lp api.ListParams, each func(Visit) error) (int, error) {
+	return m.ListVisits(ctx, p, id, lp, each)
 }
 
 func (m *Module) apiRecordVisit(w http.ResponseWriter, r *http.Request) error {

@@ -138,3 +138,48 @@ func TestRecordHandlers(t *testing.T) {
 		t.Errorf("a new record the caller may not read: %d %q", status, loc) // no address of what is not shown
 	}
 }
+
+// The list under a record: its filter decoded, the parent checked before anything is
+// written (a 404 for a malformed id or a parent out of scope, JSON or file alike), an
+// unknown parameter refused, and the rows the store calls back for.
+func TestListUnderHandler(t *testing.T) {
+	type filter struct {
+		Name string `query:"name"`
+	}
+	parent := func(_ context.Context, p *auth.Principal, id db.ID) error {
+		if id != 3 || p.UserID != 1 {
+			return apperr.NotFoundf("parent")
+		}
+		return nil
+	}
+	var gotFilter filter
+	list := func(_ context.Context, _ *auth.Principal, id db.ID, f filter, _ ListParams, each func(thing) error) (int, error) {
+		gotFilter = f
+		for _, n := range []string{"一", "二"} {
+			if err := each(thing{ID: id, Name: n}); err != nil {
+				return 0, err
+			}
+		}
+		return 2, nil
+	}
+	ex := Export[thing]{Name: "common.name", Columns: []Column[thing]{{Header: "common.name", Value: func(t thing) any { return t.Name }}}}
+	h := ListUnderHandler("parent", Sorting{}, ex, parent, list)
+	status, _, body := serve(h, "/parents/{id}/things", "GET", "/parents/3/things?name=x", "", 1)
+	if status != http.StatusOK || !strings.Contains(body, `"name":"二"`) || !strings.Contains(body, `"total":2`) || gotFilter.Name != "x" {
+		t.Errorf("list: %d %s, filter %+v", status, body, gotFilter)
+	}
+	for _, c := range []struct {
+		path   string
+		user   db.ID
+		status int
+	}{
+		{"/parents/3/things?format=csv", 2, http.StatusNotFound},
+		{"/parents/4/things", 1, http.StatusNotFound},
+		{"/parents/x/things", 1, http.StatusNotFound},
+		{"/parents/3/things?nam=x", 1, http.StatusBadRequest},
+	} {
+		if status, _, body := serve(h, "/parents/{id}/things", "GET", c.path, "", c.user); status != c.status || strings.Contains(body, "二") {
+			t.Errorf("GET %s as %d: %d %s, want %d", c.path, c.user, status, body, c.status)
+		}
+	}
+}
