@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/safeduty/safeduty/internal/platform/api"
-	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
@@ -58,7 +57,7 @@ func (m *Module) Routes(r *api.Registry) {
 		Produces: []string{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}, Handler: m.apiTemplate})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}", ID: "getEnterprise", Tag: "enterprise",
 		Summary: "Get an enterprise's file; reveal=phone shows the safety manager's full phone (audited)",
-		Object:  "enterprise", Params: revealParams{}, Response: Enterprise{}, Handler: m.apiGet})
+		Object:  "enterprise", Params: revealParams{}, Response: Enterprise{}, Handler: api.RevealHandler("enterprise", PermContact, m.get, m.RevealContact)})
 	r.Add(api.Route{Method: "PATCH", Path: "/api/v1/enterprises/{id}", ID: "updateEnterprise", Tag: "enterprise", Summary: "Update an enterprise",
 		Perm: &PermWrite, Object: "enterprise", Body: Input{}, Response: Enterprise{}, Handler: api.ChangeHandler("enterprise", m.Update, m.get)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}/color", ID: "getEnterpriseColor", Tag: "enterprise",
@@ -81,6 +80,7 @@ func (m *Module) Routes(r *api.Registry) {
 	m.routesRecords(r)
 }
 
+// revealParams documents the parameter api.RevealHandler reads.
 type revealParams struct {
 	Reveal string `query:"reveal" enum:"phone" doc:"phone: the safety manager's full phone (needs enterprise.contact; audited)"`
 }
@@ -94,31 +94,6 @@ type RulesView struct {
 
 func (m *Module) listScoped(ctx context.Context, _ auth.Scope, f Filter, lp api.ListParams, each func(Enterprise) error) (int, error) {
 	return m.List(ctx, auth.FromContext(ctx), f, lp, each)
-}
-
-func (m *Module) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
-	if err != nil {
-		return err
-	}
-	var q revealParams
-	if err := api.DecodeQuery(r, &q, false); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	e, err := m.Get(r.Context(), m.DB, p, id, false)
-	if err != nil {
-		return err
-	}
-	if q.Reveal == "phone" {
-		if !p.Can(PermContact) {
-			return apperr.Forbid()
-		}
-		if e, err = m.RevealContact(r.Context(), p, id); err != nil {
-			return err
-		}
-	}
-	return api.JSON(w, http.StatusOK, e)
 }
 
 // visible answers NotFound for an enterprise out of the caller's scope.

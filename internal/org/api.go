@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/safeduty/safeduty/internal/platform/api"
-	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
@@ -67,7 +66,7 @@ func (m *Module) Routes(r *api.Registry) {
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/people", ID: "listPeople", Tag: "org", Summary: "List people in scope (phones masked)",
 		Params: PersonFilter{}, Response: Person{}, List: true, Sorts: personSorting.Fields(), Handler: api.ListHandler(personSorting, personExport, m.ListPeople)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/people/{id}", ID: "getPerson", Tag: "org", Summary: "Get one person; reveal=phone shows the full number (audited)",
-		Object: "person", Params: revealParams{}, Response: Person{}, Handler: m.apiGetPerson})
+		Object: "person", Params: revealParams{}, Response: Person{}, Handler: api.RevealHandler("person", PermContact, m.getPerson, m.RevealContact)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/people", ID: "createPerson", Tag: "org", Summary: "Create a person with posts and industries in charge",
 		Perm: &PermWrite, Body: PersonInput{}, Response: Person{}, Status: http.StatusCreated, Handler: api.NewHandler(m.CreatePerson, m.getPerson, "/api/v1/people/")})
 	r.Add(api.Route{Method: "PATCH", Path: "/api/v1/people/{id}", ID: "updatePerson", Tag: "org", Summary: "Update a person; posts and in_charge replace the old ones",
@@ -77,6 +76,7 @@ func (m *Module) Routes(r *api.Registry) {
 		Response: Industry{}, List: true, Handler: m.apiListIndustries})
 }
 
+// revealParams documents the parameter api.RevealHandler reads.
 type revealParams struct {
 	Reveal string `query:"reveal" enum:"phone" doc:"phone: return the full phone number (needs org.contact; audited)"`
 }
@@ -113,35 +113,6 @@ func (m *Module) getPerson(ctx context.Context, p *auth.Principal, id db.ID) (Pe
 // setPatroller applies a PUT …/patroller (api.ChangeHandler).
 func (m *Module) setPatroller(ctx context.Context, p *auth.Principal, id db.ID, in PatrollerInput) error {
 	return m.SetPatroller(ctx, p, id, in.PatrollerID)
-}
-
-func (m *Module) apiGetPerson(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "person")
-	if err != nil {
-		return err
-	}
-	var q revealParams
-	if err := api.DecodeQuery(r, &q, false); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	var person Person
-	if q.Reveal == "phone" {
-		if !p.Can(PermContact) {
-			// Existence first: an out-of-scope id stays a 404 even for a forbidden reveal.
-			if _, err := m.GetPerson(r.Context(), m.DB, p.Scope, id, false); err != nil {
-				return err
-			}
-			return apperr.Forbid()
-		}
-		person, err = m.RevealContact(r.Context(), p, id)
-	} else {
-		person, err = m.GetPerson(r.Context(), m.DB, p.Scope, id, false)
-	}
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, person)
 }
 
 // industryExport is the industries as a file: the code integrators match on, and the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
 )
@@ -82,6 +83,38 @@ func created[T any](w http.ResponseWriter, r *http.Request, id db.ID, err error,
 		w.Header().Set("Location", location+id.String())
 	}
 	return answer(w, r, http.StatusCreated, id, err, get)
+}
+
+// RevealHandler answers the record the path's {id} names (object: its kind) as get
+// reads it, its phone masked; with ?reveal=phone, a caller holding perm gets it as reveal
+// reads it (unmasked, the look audited) and anyone else a 403. Existence comes first: a
+// record out of scope is a 404 even for a refused reveal. The route documents the
+// parameter in its Params with the permission it needs.
+func RevealHandler[T any](object string, perm auth.Permission, get, reveal Reader[T]) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := PathID(r, "id", object)
+		if err != nil {
+			return err
+		}
+		var q struct {
+			Reveal string `query:"reveal" enum:"phone"`
+		}
+		if err := DecodeQuery(r, &q, false); err != nil {
+			return err
+		}
+		p := auth.FromContext(r.Context())
+		v, err := get(r.Context(), p, id)
+		if err == nil && q.Reveal == "phone" {
+			if !p.Can(perm) {
+				return apperr.Forbid()
+			}
+			v, err = reveal(r.Context(), p, id)
+		}
+		if err != nil {
+			return err
+		}
+		return JSON(w, http.StatusOK, v)
+	}
 }
 
 // bodyFor reads a request naming a record by the path's {id} (object: its kind): the id,

@@ -57,6 +57,11 @@ func (s *things) create(_ context.Context, p *auth.Principal, parent db.ID, in t
 // serve runs h for a request to path (pattern names its {id}) as user, and returns the
 // status, the Location header and the body.
 func serve(h HandlerFunc, pattern, method, path, body string, user db.ID) (int, string, string) {
+	return serveAs(h, pattern, method, path, body, &auth.Principal{UserID: user})
+}
+
+// serveAs is serve for a principal of the test's making (with roles).
+func serveAs(h HandlerFunc, pattern, method, path, body string, p *auth.Principal) (int, string, string) {
 	mux := http.NewServeMux()
 	mux.HandleFunc(method+" "+pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
@@ -65,7 +70,7 @@ func serve(h HandlerFunc, pattern, method, path, body string, user db.ID) (int, 
 	})
 	r := httptest.NewRequest(method, path, strings.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
-	r = r.WithContext(auth.WithPrincipal(r.Context(), &auth.Principal{UserID: user}))
+	r = r.WithContext(auth.WithPrincipal(r.Context(), p))
 	w := httptest.NewRecorder()
 	mux.ServeHTTP(w, r)
 	return w.Code, w.Header().Get("Location"), w.Body.String()
@@ -180,6 +185,37 @@ func TestListUnderHandler(t *testing.T) {
 	} {
 		if status, _, body := serve(h, "/parents/{id}/things", "GET", c.path, "", c.user); status != c.status || strings.Contains(body, "二") {
 			t.Errorf("GET %s as %d: %d %s, want %d", c.path, c.user, status, body, c.status)
+		}
+	}
+}
+
+// A record with a phone: masked to all who see it; unmasked, with ?reveal=phone, only to
+// a holder of the permission; a 404 before a 403 for a record out of scope.
+func TestRevealHandler(t *testing.T) {
+	s := &things{name: "138****0000"}
+	reveal := func(ctx context.Context, p *auth.Principal, id db.ID) (thing, error) {
+		v, err := s.get(ctx, p, id)
+		v.Name = "13800000000"
+		return v, err
+	}
+	h := RevealHandler("thing", auth.PermUserAdmin, s.get, reveal)
+	admin := &auth.Principal{UserID: 1, Roles: []auth.Role{auth.Admin}}
+	for _, c := range []struct {
+		path   string
+		p      *auth.Principal
+		status int
+		want   string
+	}{
+		{"/things/7", &auth.Principal{UserID: 1}, http.StatusOK, `"name":"138****0000"`},
+		{"/things/7", admin, http.StatusOK, `"name":"138****0000"`},
+		{"/things/7?reveal=phone", admin, http.StatusOK, `"name":"13800000000"`},
+		{"/things/7?reveal=phone", &auth.Principal{UserID: 1}, http.StatusForbidden, `"status":403`},
+		{"/things/7?reveal=phone", &auth.Principal{UserID: 2, Roles: []auth.Role{auth.Admin}}, http.StatusNotFound, `"status":404`},
+		{"/things/8?reveal=phone", &auth.Principal{UserID: 1}, http.StatusNotFound, `"status":404`},
+		{"/things/7?reveal=name", admin, http.StatusBadRequest, `"status":400`},
+	} {
+		if status, _, body := serveAs(h, "/things/{id}", "GET", c.path, "", c.p); status != c.status || !strings.Contains(body, c.want) {
+			t.Errorf("GET %s as %+v: %d %s, want %d %s", c.path, c.p.Roles, status, body, c.status, c.want)
 		}
 	}
 }
