@@ -101,8 +101,9 @@ type App struct {
 	districtAt time.Time
 }
 
-// New opens the database, applies migrations and builds the handler.
-func New(ctx context.Context, cfg Config) (*App, error) {
+// defaults fills what cfg leaves unset (the files folder is New's, which knows the data
+// folder).
+func (cfg *Config) defaults() {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System{}
 	}
@@ -112,6 +113,20 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Auth == (auth.Config{}) {
 		cfg.Auth = auth.DefaultConfig()
 	}
+	if cfg.Hazards == (hazard.Config{}) {
+		cfg.Hazards = hazard.DefaultConfig()
+	}
+	if cfg.ReadTimeouts == (httpx.ReadTimeouts{}) {
+		cfg.ReadTimeouts = httpx.DefaultReadTimeouts()
+	}
+	if cfg.MaxHeaderBytes == 0 {
+		cfg.MaxHeaderBytes = 64 << 10
+	}
+}
+
+// New opens the database, applies migrations and builds the handler.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	cfg.defaults()
 	if cfg.Files == "" {
 		dir := cfg.DB.DataDir
 		if dir == "" {
@@ -132,24 +147,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 
 // Wire builds the application on an open, migrated database.
 func Wire(d *db.DB, cfg Config) *App {
-	if cfg.Clock == nil {
-		cfg.Clock = clock.System{}
-	}
-	if cfg.Log == nil {
-		cfg.Log = slog.Default()
-	}
-	if cfg.Auth == (auth.Config{}) {
-		cfg.Auth = auth.DefaultConfig()
-	}
-	if cfg.Hazards == (hazard.Config{}) {
-		cfg.Hazards = hazard.DefaultConfig()
-	}
-	if cfg.ReadTimeouts == (httpx.ReadTimeouts{}) {
-		cfg.ReadTimeouts = httpx.DefaultReadTimeouts()
-	}
-	if cfg.MaxHeaderBytes == 0 {
-		cfg.MaxHeaderBytes = 64 << 10
-	}
+	cfg.defaults()
 	a := &App{Cfg: cfg, DB: d, mux: http.NewServeMux(), metrics: prometheus.NewRegistry()}
 	a.Audit = &audit.Log{Clock: cfg.Clock}
 	a.Auth = &auth.Service{DB: d, Clock: cfg.Clock, Audit: a.Audit, Cfg: cfg.Auth, Log: cfg.Log}
