@@ -73,10 +73,10 @@ func (m *Module) Routes(r *api.Registry) {
 		Summary: "The color rules in force and every earlier version", Response: RulesView{}, Handler: m.apiRules})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/color-rules", ID: "saveColorRules", Tag: "enterprise",
 		Summary: "Save a new version of the color rules and recolor every enterprise", Perm: &PermRules,
-		Body: RuleSet{}, Response: RuleSet{}, Status: http.StatusCreated, Handler: m.apiSaveRules})
+		Body: RuleSet{}, Response: RuleSet{}, Status: http.StatusCreated, Handler: api.BodyHandler(http.StatusCreated, m.SaveRules)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/color-rules/preview", ID: "previewColorRules", Tag: "enterprise",
 		Summary: "What a candidate rule set would recolor in scope, without saving it", Perm: &PermRules,
-		Body: RuleSet{}, Response: PreviewResult{}, Handler: m.apiPreview})
+		Body: RuleSet{}, Response: PreviewResult{}, Handler: api.BodyHandler(http.StatusOK, m.Preview)})
 	m.routesRecords(r)
 }
 
@@ -142,30 +142,6 @@ func (m *Module) apiRules(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return api.JSON(w, http.StatusOK, RulesView{Current: cur, Versions: vs, Facts: Facts})
-}
-
-func (m *Module) apiSaveRules(w http.ResponseWriter, r *http.Request) error {
-	var rs RuleSet
-	if err := api.Decode(r, &rs); err != nil {
-		return err
-	}
-	saved, err := m.SaveRules(r.Context(), auth.FromContext(r.Context()), rs)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusCreated, saved)
-}
-
-func (m *Module) apiPreview(w http.ResponseWriter, r *http.Request) error {
-	var rs RuleSet
-	if err := api.Decode(r, &rs); err != nil {
-		return err
-	}
-	res, err := m.Preview(r.Context(), auth.FromContext(r.Context()), rs)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, res)
 }
 
 // get reads an enterprise in the caller's scope, its phone masked (api.Reader).

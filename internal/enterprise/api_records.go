@@ -18,7 +18,7 @@ func (m *Module) routesRecords(r *api.Registry) {
 		Response: Account{}, List: true, Sorts: accountSorting.Fields(), Handler: api.ListUnderHandler("enterprise", accountSorting, accountExport, nil, m.listAccounts)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/{id}/users", ID: "createEnterpriseAccount", Tag: "enterprise",
 		Summary: "Create an account bound to an enterprise (role enterprise, at its village, password changed at first sign-in; enterprise.write or user.admin)",
-		Object:  "enterprise", Body: AccountInput{}, Response: Account{}, Status: http.StatusCreated, Handler: m.apiCreateAccount})
+		Object:  "enterprise", Body: AccountInput{}, Response: Account{}, Status: http.StatusCreated, Handler: api.ActionHandler("enterprise", http.StatusCreated, m.createAccount)})
 
 	// Documents.
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}/documents", ID: "listEnterpriseDocuments", Tag: "enterprise",
@@ -26,45 +26,18 @@ func (m *Module) routesRecords(r *api.Registry) {
 		Response: Document{}, List: true, Sorts: documentSorting.Fields(), Handler: api.ListUnderHandler("enterprise", documentSorting, documentExport, nil, m.ListDocuments)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/{id}/documents", ID: "addEnterpriseDocument", Tag: "enterprise",
 		Summary: "Keep an uploaded file in an enterprise's file with a title and a kind (its own accounts, or enterprise.write)",
-		Object:  "enterprise", Body: DocumentInput{}, Response: Document{}, Status: http.StatusCreated, Handler: m.apiAddDocument})
+		Object:  "enterprise", Body: DocumentInput{}, Response: Document{}, Status: http.StatusCreated, Handler: api.ActionHandler("enterprise", http.StatusCreated, m.AddDocument)})
 }
 
 func (m *Module) listAccounts(ctx context.Context, p *auth.Principal, id db.ID, _ struct{}, lp api.ListParams, each func(Account) error) (int, error) {
 	return m.ListAccounts(ctx, p, id, lp, each)
 }
 
-func (m *Module) apiCreateAccount(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
+// createAccount creates an account of an enterprise and reads it back.
+func (m *Module) createAccount(ctx context.Context, p *auth.Principal, id db.ID, in AccountInput) (Account, error) {
+	uid, err := m.CreateAccount(ctx, p, id, in)
 	if err != nil {
-		return err
+		return Account{}, err
 	}
-	var in AccountInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	uid, err := m.CreateAccount(r.Context(), auth.FromContext(r.Context()), id, in)
-	if err != nil {
-		return err
-	}
-	a, err := m.account(r.Context(), id, uid)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusCreated, a)
-}
-
-func (m *Module) apiAddDocument(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
-	if err != nil {
-		return err
-	}
-	var in DocumentInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	d, err := m.AddDocument(r.Context(), auth.FromContext(r.Context()), id, in)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusCreated, d)
+	return m.account(ctx, id, uid)
 }

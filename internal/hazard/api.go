@@ -64,14 +64,14 @@ func (m *Module) Routes(r *api.Registry) {
 		Perm: &PermReport, Body: ReportInput{}, Response: Hazard{}, Status: http.StatusCreated, Handler: api.NewHandler(m.Report, m.get, "/api/v1/hazards/")})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/hazards/stats", ID: "hazardStats", Tag: "hazard",
 		Summary: "The three clears (三清) and loop figures of the hazards in scope matching the filters",
-		Params:  StatsParams{}, Response: StatsResult{}, Handler: m.apiStats})
+		Params:  StatsParams{}, Response: StatsResult{}, Handler: api.QueryHandler(m.Stats)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/hazards/{id}", ID: "getHazard", Tag: "hazard", Summary: "Get one hazard, with the actions the caller may take",
 		Object: "hazard", Response: Hazard{}, Handler: api.GetHandler("hazard", m.get)})
 	r.Add(api.Route{Method: "PATCH", Path: "/api/v1/hazards/{id}", ID: "updateHazard", Tag: "hazard", Summary: "Correct a hazard while it is still reported",
 		Object: "hazard", Body: UpdateInput{}, Response: Hazard{}, Handler: api.ChangeHandler("hazard", m.Update, m.get)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/hazards/{id}/actions", ID: "actOnHazard", Tag: "hazard",
 		Summary: "Move a hazard through the loop: assign, start, submit, accept, reject, or comment",
-		Object:  "hazard", Body: ActionInput{}, Response: Hazard{}, Handler: m.apiAct})
+		Object:  "hazard", Body: ActionInput{}, Response: Hazard{}, Handler: api.ActionHandler("hazard", http.StatusOK, m.Act)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/hazards/{id}/history", ID: "hazardHistory", Tag: "hazard", Summary: "Every step of a hazard: who, when, from, to, comment, attachments",
 		Object: "hazard", Response: Event{}, List: true, Handler: m.apiHistory})
 }
@@ -83,34 +83,6 @@ func (m *Module) listScoped(ctx context.Context, sc auth.Scope, f Filter, lp api
 // get reads a hazard in the caller's scope (api.Reader).
 func (m *Module) get(ctx context.Context, p *auth.Principal, id db.ID) (Hazard, error) {
 	return m.Get(ctx, m.DB, p, id)
-}
-
-func (m *Module) apiStats(w http.ResponseWriter, r *http.Request) error {
-	var sp StatsParams
-	if err := api.DecodeQuery(r, &sp, false); err != nil {
-		return err
-	}
-	res, err := m.Stats(r.Context(), auth.FromContext(r.Context()), sp)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, res)
-}
-
-func (m *Module) apiAct(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "hazard")
-	if err != nil {
-		return err
-	}
-	var in ActionInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	h, err := m.Act(r.Context(), auth.FromContext(r.Context()), id, in)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, h)
 }
 
 func (m *Module) apiHistory(w http.ResponseWriter, r *http.Request) error {

@@ -117,6 +117,55 @@ func RevealHandler[T any](object string, perm auth.Permission, get, reveal Reade
 	}
 }
 
+// ActionHandler decodes the body, applies it to the record the path's {id} names
+// (object: its kind) with act, and answers status with what act returns: a step of a
+// workflow, a thing added to a record.
+func ActionHandler[In, T any](object string, status int, act func(ctx context.Context, p *auth.Principal, id db.ID, in In) (T, error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, p, in, err := bodyFor[In](r, object)
+		if err != nil {
+			return err
+		}
+		v, err := act(r.Context(), p, id, in)
+		if err != nil {
+			return err
+		}
+		return JSON(w, status, v)
+	}
+}
+
+// BodyHandler decodes the body, hands it to do and answers status with what do returns
+// (a request naming no record in its path).
+func BodyHandler[In, T any](status int, do func(ctx context.Context, p *auth.Principal, in In) (T, error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var in In
+		if err := Decode(r, &in); err != nil {
+			return err
+		}
+		v, err := do(r.Context(), auth.FromContext(r.Context()), in)
+		if err != nil {
+			return err
+		}
+		return JSON(w, status, v)
+	}
+}
+
+// QueryHandler decodes the query string into Q (a report's parameters, not a list's),
+// hands it to read and answers 200 with what read returns.
+func QueryHandler[Q, T any](read func(ctx context.Context, p *auth.Principal, q Q) (T, error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var q Q
+		if err := DecodeQuery(r, &q, false); err != nil {
+			return err
+		}
+		v, err := read(r.Context(), auth.FromContext(r.Context()), q)
+		if err != nil {
+			return err
+		}
+		return JSON(w, http.StatusOK, v)
+	}
+}
+
 // bodyFor reads a request naming a record by the path's {id} (object: its kind): the id,
 // the caller and the decoded body.
 func bodyFor[In any](r *http.Request, object string) (db.ID, *auth.Principal, In, error) {

@@ -219,3 +219,56 @@ func TestRevealHandler(t *testing.T) {
 		}
 	}
 }
+
+// The handlers of a step, a body and a report: each decodes its input (a bad one is a
+// 400 before the service runs), hands it to the service with the caller, and answers
+// what the service returns with the route's status, or its error.
+func TestActionBodyQueryHandlers(t *testing.T) {
+	s := &things{name: "一"}
+	calls := 0
+	act := ActionHandler("thing", http.StatusCreated, func(ctx context.Context, p *auth.Principal, id db.ID, in thingInput) (thing, error) {
+		calls++
+		if err := s.rename(ctx, p, id, in); err != nil {
+			return thing{}, err
+		}
+		return s.get(ctx, p, id)
+	})
+	if status, _, body := serve(act, "/things/{id}", "POST", "/things/7", `{"name":"二"}`, 1); status != http.StatusCreated || !strings.Contains(body, `"name":"二"`) {
+		t.Errorf("an action: %d %s", status, body)
+	}
+	if status, _, _ := serve(act, "/things/{id}", "POST", "/things/7", `{"nam":"三"}`, 1); status != http.StatusBadRequest || calls != 1 {
+		t.Errorf("an action with an unknown field: %d, %d calls", status, calls)
+	}
+	if status, _, _ := serve(act, "/things/{id}", "POST", "/things/8", `{"name":"三"}`, 1); status != http.StatusNotFound || s.name != "二" {
+		t.Errorf("an action on what the caller cannot see: %d, name %q", status, s.name)
+	}
+
+	body := BodyHandler(http.StatusOK, func(_ context.Context, p *auth.Principal, in thingInput) (thing, error) {
+		return thing{ID: p.UserID, Name: in.Name + "!"}, nil
+	})
+	if status, _, out := serve(body, "/echo", "POST", "/echo", `{"name":"四"}`, 5); status != http.StatusOK || !strings.Contains(out, `"id":"5","name":"四!"`) {
+		t.Errorf("a body: %d %s", status, out)
+	}
+	if status, _, _ := serve(body, "/echo", "POST", "/echo", `{"name":`, 5); status != http.StatusBadRequest {
+		t.Errorf("a malformed body: %d", status)
+	}
+
+	type params struct {
+		Name string `query:"name"`
+	}
+	query := QueryHandler(func(_ context.Context, p *auth.Principal, q params) (thing, error) {
+		if q.Name == "" {
+			return thing{}, apperr.NotFoundf("thing")
+		}
+		return thing{ID: p.UserID, Name: q.Name}, nil
+	})
+	if status, _, out := serve(query, "/report", "GET", "/report?name=%E4%BA%94", "", 6); status != http.StatusOK || !strings.Contains(out, `"id":"6","name":"五"`) {
+		t.Errorf("a report: %d %s", status, out)
+	}
+	if status, _, _ := serve(query, "/report", "GET", "/report?nam=x", "", 6); status != http.StatusBadRequest {
+		t.Errorf("a report with an unknown parameter: %d", status)
+	}
+	if status, _, _ := serve(query, "/report", "GET", "/report", "", 6); status != http.StatusNotFound {
+		t.Errorf("a report the service refuses: %d", status)
+	}
+}
