@@ -168,11 +168,7 @@ type ScopedLister[F, T any] func(ctx context.Context, sc auth.Scope, f F, lp Lis
 // string, reads paging and sorting, and answers a page or a streamed export.
 func ListHandler[F, T any](s Sorting, ex Export[T], list ScopedLister[F, T]) HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		var f F
-		if err := DecodeQuery(r, &f, true); err != nil {
-			return err
-		}
-		lp, err := ParseList(r, s)
+		f, lp, err := listRequest[F](r, s)
 		if err != nil {
 			return err
 		}
@@ -181,6 +177,17 @@ func ListHandler[F, T any](s Sorting, ex Export[T], list ScopedLister[F, T]) Han
 			return list(ctx, sc, f, lp, each)
 		})
 	}
+}
+
+// listRequest reads a list request's filter F from the query string, and its paging and
+// sorting.
+func listRequest[F any](r *http.Request, s Sorting) (F, ListParams, error) {
+	var f F
+	if err := DecodeQuery(r, &f, true); err != nil {
+		return f, ListParams{}, err
+	}
+	lp, err := ParseList(r, s)
+	return f, lp, err
 }
 
 // ListUnderHandler is the handler of a list of the records under the one the path's {id}
@@ -195,11 +202,7 @@ func ListUnderHandler[F, T any](object string, s Sorting, ex Export[T], parent f
 		if err != nil {
 			return err
 		}
-		var f F
-		if err := DecodeQuery(r, &f, true); err != nil {
-			return err
-		}
-		lp, err := ParseList(r, s)
+		f, lp, err := listRequest[F](r, s)
 		if err != nil {
 			return err
 		}
