@@ -144,11 +144,11 @@ func (m *Module) Routes(r *api.Registry) {
 		Perm: perm, Params: UserFilter{}, Response: User{}, List: true, Sorts: userSorting.Fields(),
 		Handler: api.ListHandler(userSorting, userExport, m.ListUsers)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/users/{id}", ID: "getUser", Tag: "admin", Summary: "Get one user account",
-		Perm: perm, Object: "user", Response: User{}, Handler: m.apiGetUser})
+		Perm: perm, Object: "user", Response: User{}, Handler: api.GetHandler("user", m.getUser)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/users", ID: "createUser", Tag: "admin", Summary: "Create a user account",
-		Perm: perm, Body: auth.UserInput{}, Response: User{}, Status: http.StatusCreated, Handler: m.apiCreateUser})
+		Perm: perm, Body: auth.UserInput{}, Response: User{}, Status: http.StatusCreated, Handler: api.NewHandler(m.createUser, m.getUser, "/api/v1/users/")})
 	r.Add(api.Route{Method: "PATCH", Path: "/api/v1/users/{id}", ID: "updateUser", Tag: "admin", Summary: "Update a user account (name, org, roles, disabled, language)",
-		Perm: perm, Object: "user", Body: auth.UserInput{}, Response: User{}, Handler: m.apiUpdateUser})
+		Perm: perm, Object: "user", Body: auth.UserInput{}, Response: User{}, Handler: api.ChangeHandler("user", m.updateUser, m.getUser)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/users/{id}/password", ID: "resetUserPassword", Tag: "admin", Summary: "Reset a user's password (the user must change it at next sign-in)",
 		Perm: perm, Object: "user", Body: PasswordReset{}, Status: http.StatusNoContent, Handler: m.apiResetPassword})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/users/{id}/unlock", ID: "unlockUser", Tag: "admin", Summary: "Clear a sign-in lock",
@@ -158,59 +158,21 @@ func (m *Module) Routes(r *api.Registry) {
 		Handler: api.ListHandler(auditSorting, auditExport, m.ListAudit)})
 }
 
-func (m *Module) apiGetUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "user")
-	if err != nil {
-		return err
-	}
-	u, err := m.GetUser(r.Context(), auth.FromContext(r.Context()).Scope, id)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, u)
+// getUser reads a user in the caller's scope (api.Reader).
+func (m *Module) getUser(ctx context.Context, p *auth.Principal, id db.ID) (User, error) {
+	return m.GetUser(ctx, p.Scope, id)
 }
 
-func (m *Module) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
-	var in auth.UserInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	var id db.ID
-	err := m.DB.Tx(r.Context(), func(tx *db.Tx) error {
-		var err error
-		id, err = m.Auth.CreateUser(r.Context(), tx, p, in)
+func (m *Module) createUser(ctx context.Context, p *auth.Principal, in auth.UserInput) (id db.ID, err error) {
+	err = m.DB.Tx(ctx, func(tx *db.Tx) error {
+		id, err = m.Auth.CreateUser(ctx, tx, p, in)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	u, err := m.GetUser(r.Context(), p.Scope, id)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/users/"+id.String())
-	return api.JSON(w, http.StatusCreated, u)
+	return id, err
 }
 
-func (m *Module) apiUpdateUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "user")
-	if err != nil {
-		return err
-	}
-	var in auth.UserInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	if err := m.DB.Tx(r.Context(), func(tx *db.Tx) error { return m.Auth.UpdateUser(r.Context(), tx, p, id, in) }); err != nil {
-		return err
-	}
-	u, err := m.GetUser(r.Context(), p.Scope, id)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, u)
+func (m *Module) updateUser(ctx context.Context, p *auth.Principal, id db.ID, in auth.UserInput) error {
+	return m.DB.Tx(ctx, func(tx *db.Tx) error { return m.Auth.UpdateUser(ctx, tx, p, id, in) })
 }
 
 func (m *Module) apiResetPassword(w http.ResponseWriter, r *http.Request) error {

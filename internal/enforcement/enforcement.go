@@ -23,6 +23,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/kit"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
@@ -35,9 +36,7 @@ func init() { i18n.MustRegister(files, "messages") }
 
 // Module is the enforcement capability.
 type Module struct {
-	DB       *db.DB
-	Audit    *audit.Log
-	Clock    clock.Clock
+	kit.Deps
 	Registry Registry
 	// Attachments claims the documents and photos recorded with a step, and Uploader
 	// stores the files the step's page form sends (nil: the form refuses files).

@@ -17,11 +17,10 @@ import (
 	"time"
 
 	"github.com/safeduty/safeduty/internal/notify"
-	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
-	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/kit"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
@@ -252,9 +251,7 @@ func DefaultConfig() Config {
 
 // Module is the hazard capability.
 type Module struct {
-	DB          *db.DB
-	Audit       *audit.Log
-	Clock       clock.Clock
+	kit.Deps
 	Notify      *notify.Service
 	Attachments AttachmentLinker
 	Enterprises Enterprises // optional

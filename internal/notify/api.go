@@ -94,24 +94,16 @@ func (s *Service) MarkAllRead(ctx context.Context, p *auth.Principal) error {
 	return err
 }
 
+// listMine lists the caller's own notices (api.ScopedLister: the scope is not theirs to widen).
+func (s *Service) listMine(ctx context.Context, _ auth.Scope, f Filter, lp api.ListParams, each func(Notification) error) (int, error) {
+	return s.List(ctx, auth.FromContext(ctx), f, lp, each)
+}
+
 // Routes registers the inbox API.
 func (s *Service) Routes(r *api.Registry) {
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/notifications", ID: "listNotifications", Tag: "notify",
 		Summary: "The caller's notices (inbox), newest first", Params: Filter{}, Response: Notification{}, List: true,
-		Sorts: sorting.Fields(), Handler: func(w http.ResponseWriter, r *http.Request) error {
-			var f Filter
-			if err := api.DecodeQuery(r, &f, true); err != nil {
-				return err
-			}
-			lp, err := api.ParseList(r, sorting)
-			if err != nil {
-				return err
-			}
-			p := auth.FromContext(r.Context())
-			return api.ServeList(w, r, lp, export, func(ctx context.Context, lp api.ListParams, each func(Notification) error) (int, error) {
-				return s.List(ctx, p, f, lp, each)
-			})
-		}})
+		Sorts: sorting.Fields(), Handler: api.ListHandler(sorting, export, s.listMine)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/notifications/{id}/read", ID: "readNotification", Tag: "notify",
 		Summary: "Mark one notice read", Object: "notification", Response: Notification{}, Handler: func(w http.ResponseWriter, r *http.Request) error {
 			id, err := api.PathID(r, "id", "notification")

@@ -21,9 +21,9 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
-	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/kit"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
@@ -36,9 +36,7 @@ func init() { i18n.MustRegister(files, "messages") }
 
 // Module is the self-inspection capability.
 type Module struct {
-	DB       *db.DB
-	Audit    *audit.Log
-	Clock    clock.Clock
+	kit.Deps
 	Registry enterprise.Keeper // the enterprise inspected, in the caller's scope; a place on its pages
 	Hazards  Hazards
 	// Uploader stores the photos of failed items the page form sends (nil: the form
