@@ -32,3 +32,7 @@ func (w *Where) Args() []any { return w.args }
 // AddCond appends a condition with its arguments as a slice, as returned by the scope's
 // PathCond and IndustryCond.
 func (w *Where) AddCond(cond string, args []any) { w.Add(cond, args...) }
+
+// Scanner reads one row: *sql.Rows and *Row both are, so one scan function serves a list
+// and a single record.
+type Scanner interface{ Scan(dest ...any) error }
