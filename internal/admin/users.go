@@ -49,7 +49,7 @@ func userSelect(e db.Engine) string {
 		LEFT JOIN login_throttle lt ON lt.username = u.username AND lt.locked_until > ?`
 }
 
-type scanner interface{ Scan(...any) error }
+type scanner = db.Scanner
 
 func scanUser(s scanner) (User, error) {
 	var u User
@@ -103,29 +103,9 @@ func (m *Module) ListUsers(ctx context.Context, sc auth.Scope, f UserFilter, lp 
 		pat := db.Contains(f.Q)
 		w.Add(`(LOWER(u.username) LIKE ? ESCAPE '\' OR LOWER(u.display_name) LIKE ? ESCAPE '\')`, pat, pat)
 	}
-	args := append([]any{now}, w.Args()...)
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM users u LEFT JOIN login_throttle lt ON lt.username = u.username AND lt.locked_until > ?`+w.SQL(), args...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, userSelect(m.DB.Engine())+w.SQL()+lp.OrderBy(userSorting)+limit, append(args, largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(u); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	lq := api.ListQuery{Select: userSelect(m.DB.Engine()), Args: []any{now},
+		Count: `FROM users u LEFT JOIN login_throttle lt ON lt.username = u.username AND lt.locked_until > ?`, Where: w, Sorting: userSorting}
+	return api.QueryList(ctx, m.DB, lq, lp, scanUser, each)
 }
 
 // GetUser returns a user in scope. Errors: NotFound.

@@ -115,7 +115,7 @@ const selectEnforcement = `SELECT a.id, a.enterprise_id, e.name, a.kind, a.decid
 	FROM enforcement_actions a JOIN enterprises e ON e.id = a.enterprise_id
 	LEFT JOIN orgs o ON o.id = a.org_id LEFT JOIN users u ON u.id = a.created_by`
 
-type scanner interface{ Scan(...any) error }
+type scanner = db.Scanner
 
 func scanEnforcement(s scanner) (Enforcement, error) {
 	var a Enforcement
@@ -141,28 +141,9 @@ func (m *Module) ListEnforcement(ctx context.Context, p *auth.Principal, f Enfor
 	if f.TownID != nil {
 		w.Add("e.town_id = ?", *f.TownID)
 	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM enforcement_actions a JOIN enterprises e ON e.id = a.enterprise_id`+w.SQL(), w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, selectEnforcement+w.SQL()+lp.OrderBy(enforcementSorting)+limit, append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		a, err := scanEnforcement(rows)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(a); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	lq := api.ListQuery{Select: selectEnforcement, Count: `FROM enforcement_actions a JOIN enterprises e ON e.id = a.enterprise_id`,
+		Where: w, Sorting: enforcementSorting}
+	return api.QueryList(ctx, m.DB, lq, lp, scanEnforcement, each)
 }
 
 // GetEnforcement returns one step of an enterprise in scope, with its attachments.

@@ -91,29 +91,9 @@ func (m *Module) ListDocuments(ctx context.Context, p *auth.Principal, entID db.
 		pat := db.Contains(f.Q)
 		w.Add(`(LOWER(d.title) LIKE ? ESCAPE '\' OR LOWER(a.original_name) LIKE ? ESCAPE '\')`, pat, pat)
 	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM enterprise_documents d JOIN attachments a ON a.id = d.attachment_id`+w.SQL(),
-			w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, selectDocument+w.SQL()+lp.OrderBy(documentSorting)+limit, append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		d, err := scanDocument(rows)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(d); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	lq := api.ListQuery{Select: selectDocument, Count: `FROM enterprise_documents d JOIN attachments a ON a.id = d.attachment_id`,
+		Where: w, Sorting: documentSorting}
+	return api.QueryList(ctx, m.DB, lq, lp, scanDocument, each)
 }
 
 // AddDocument keeps an uploaded file in an enterprise's file: the attachment is linked to

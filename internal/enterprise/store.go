@@ -36,7 +36,7 @@ const selectEnterprise = `SELECT e.id, e.name, e.credit_code, e.industry, e.grid
 	JOIN orgs v ON v.id = g.village_id
 	JOIN orgs t ON t.id = e.town_id`
 
-type scanner interface{ Scan(...any) error }
+type scanner = db.Scanner
 
 func (m *Module) scan(loc i18n.Localizer, s scanner, now time.Time, reveal bool) (Enterprise, error) {
 	var e Enterprise
@@ -147,29 +147,9 @@ func (m *Module) ListWhere(ctx context.Context, p *auth.Principal, f Filter, lp 
 	if extra != nil {
 		extra(&w)
 	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM enterprises e`+w.SQL(), w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, selectEnterprise+w.SQL()+lp.OrderBy(Sorting)+limit, append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
+	lq := api.ListQuery{Select: selectEnterprise, Count: `FROM enterprises e`, Where: w, Sorting: Sorting}
 	loc := i18n.FromContext(ctx)
-	for rows.Next() {
-		e, err := m.scan(loc, rows, now, false)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(e); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	return api.QueryList(ctx, m.DB, lq, lp, func(s db.Scanner) (Enterprise, error) { return m.scan(loc, s, now, false) }, each)
 }
 
 // Get returns an enterprise in the caller's scope; reveal shows the full phone (the

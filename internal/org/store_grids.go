@@ -73,28 +73,8 @@ func (m *Module) ListGrids(ctx context.Context, sc auth.Scope, f GridFilter, lp 
 	if err != nil {
 		return 0, err
 	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM grids g`+w.SQL(), w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, gridSelect+w.SQL()+lp.OrderBy(gridSorting)+limit, append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		g, err := scanGrid(rows)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(g); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	lq := api.ListQuery{Select: gridSelect, Count: `FROM grids g`, Where: w, Sorting: gridSorting}
+	return api.QueryList(ctx, m.DB, lq, lp, scanGrid, each)
 }
 
 // GetGrid returns the grid id in scope. Errors: NotFound.

@@ -36,7 +36,7 @@ func orgColumns(e db.Engine) string {
 
 const orgFrom = ` FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id`
 
-type scanner interface{ Scan(dest ...any) error }
+type scanner = db.Scanner
 
 func scanOrg(s scanner) (Org, error) {
 	var o Org
@@ -108,29 +108,8 @@ func (m *Module) ListOrgs(ctx context.Context, sc auth.Scope, f OrgFilter, lp ap
 	if err != nil {
 		return 0, err
 	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*)`+orgFrom+w.SQL(), w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, `SELECT `+orgColumns(m.DB.Engine())+orgFrom+w.SQL()+lp.OrderBy(orgSorting)+limit,
-		append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(o); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	lq := api.ListQuery{Select: `SELECT ` + orgColumns(m.DB.Engine()) + orgFrom, Count: orgFrom, Where: w, Sorting: orgSorting}
+	return api.QueryList(ctx, m.DB, lq, lp, scanOrg, each)
 }
 
 // GetOrg returns the org id in scope. Errors: NotFound.

@@ -69,44 +69,23 @@ func (m *Module) ListPeople(ctx context.Context, sc auth.Scope, f PersonFilter, 
 	if err != nil {
 		return 0, err
 	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM people pe`+w.SQL(), w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
+	lq := api.ListQuery{Select: personSelect(m.DB.Engine()), Count: `FROM people pe`, Where: w, Sorting: personSorting}
+	scan := func(s db.Scanner) (Person, error) {
+		p, err := scanPerson(s)
+		p.Phone = privacy.Phone(p.Phone)
+		return p, err
 	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, personSelect(m.DB.Engine())+w.SQL()+lp.OrderBy(personSorting)+limit, append(w.Args(), largs...)...)
+	if !lp.Paged() { // export: stream
+		return api.QueryList(ctx, m.DB, lq, lp, scan, each)
+	}
+	var page []Person
+	total, err := api.QueryList(ctx, m.DB, lq, lp, scan, func(p Person) error {
+		page = append(page, p)
+		return nil
+	})
 	if err != nil {
 		return 0, err
 	}
-	defer rows.Close()
-	if !lp.Paged() { // export: stream
-		for rows.Next() {
-			p, err := scanPerson(rows)
-			if err != nil {
-				return 0, err
-			}
-			p.Phone = privacy.Phone(p.Phone)
-			if err := each(p); err != nil {
-				return 0, err
-			}
-		}
-		return 0, rows.Err()
-	}
-	var page []Person
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			return 0, err
-		}
-		p.Phone = privacy.Phone(p.Phone)
-		page = append(page, p)
-	}
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	rows.Close()
 	if err := m.attachPosts(ctx, m.DB, page); err != nil {
 		return 0, err
 	}

@@ -143,7 +143,7 @@ const selectRiskPoint = `SELECT r.id, r.enterprise_id, e.name, e.industry, e.tow
 	JOIN enterprises e ON e.id = r.enterprise_id
 	JOIN orgs t ON t.id = e.town_id`
 
-type scanner interface{ Scan(...any) error }
+type scanner = db.Scanner
 
 func scanRiskPoint(s scanner) (RiskPoint, error) {
 	var r RiskPoint
@@ -188,29 +188,9 @@ func (m *Module) riskWhere(p *auth.Principal, f RiskPointFilter) db.Where {
 // matching f, and returns how many match (when lp is paged).
 func (m *Module) ListRiskPoints(ctx context.Context, p *auth.Principal, f RiskPointFilter, lp api.ListParams, each func(RiskPoint) error) (int, error) {
 	w := m.riskWhere(p, f)
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM risk_points r JOIN enterprises e ON e.id = r.enterprise_id`+w.SQL(),
-			w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, selectRiskPoint+w.SQL()+lp.OrderBy(riskSorting)+limit, append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanRiskPoint(rows)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(r); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	lq := api.ListQuery{Select: selectRiskPoint, Count: `FROM risk_points r JOIN enterprises e ON e.id = r.enterprise_id`,
+		Where: w, Sorting: riskSorting}
+	return api.QueryList(ctx, m.DB, lq, lp, scanRiskPoint, each)
 }
 
 // GetRiskPoint returns a risk point of an enterprise in the caller's scope.
