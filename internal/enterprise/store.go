@@ -345,13 +345,7 @@ func (m *Module) update(ctx context.Context, tx *db.Tx, p *auth.Principal, id db
 		return err
 	}
 	v := in.validate(false)
-	sets := []string{"updated_at = ?"}
-	args := []any{m.Clock.Now()}
-	changed := map[string]any{}
-	set := func(col string, val any) {
-		sets, args = append(sets, col+" = ?"), append(args, val)
-		changed[col] = val
-	}
+	set := db.NewSet("updated_at", m.Clock.Now())
 	if in.GridID != nil {
 		path, town, ok, err := gridPlace(ctx, tx, p.Scope, *in.GridID)
 		if err != nil {
@@ -360,8 +354,9 @@ func (m *Module) update(ctx context.Context, tx *db.Tx, p *auth.Principal, id db
 		if !ok {
 			v.Add("grid_id", "validate.unknown_ref", nil)
 		}
-		set("grid_id", *in.GridID)
-		sets, args = append(sets, "org_path = ?", "town_id = ?"), append(args, path, town)
+		set.Add("grid_id", *in.GridID)
+		set.Also("org_path", path)
+		set.Also("town_id", town)
 	}
 	if in.Industry != nil {
 		if !industryOK(ctx, tx, *in.Industry) {
@@ -369,25 +364,23 @@ func (m *Module) update(ctx context.Context, tx *db.Tx, p *auth.Principal, id db
 		} else if !p.Scope.AllowsIndustry(*in.Industry) {
 			v.Add("industry", "enterprise.industry_not_yours", nil)
 		}
-		set("industry", *in.Industry)
+		set.Add("industry", *in.Industry)
 	}
 	if err := v.Err(); err != nil {
 		return err
 	}
 	for col, val := range map[string]*string{"name": in.Name, "address": in.Address, "legal_rep": in.LegalRep,
 		"safety_manager": in.SafetyManager, "scale": in.Scale, "standard_grade": in.StandardGrade, "status": in.Status} {
-		if val != nil {
-			set(col, strings.TrimSpace(*val))
-		}
+		set.Text(col, val)
 	}
-	if in.SafetyPhone != nil {
-		sets, args = append(sets, "safety_phone = ?"), append(args, strings.TrimSpace(*in.SafetyPhone))
-		changed["safety_phone"] = privacy.Phone(*in.SafetyPhone)
+	if set.Text("safety_phone", in.SafetyPhone) {
+		set.Changed["safety_phone"] = privacy.Phone(*in.SafetyPhone)
 	}
 	if in.CreditCode != nil {
-		set("credit_code", NormalizeCreditCode(*in.CreditCode))
+		set.Add("credit_code", NormalizeCreditCode(*in.CreditCode))
 	}
-	_, err := tx.Exec(ctx, `UPDATE enterprises SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...)
+	q, args := set.Update("enterprises", "id = ?", id)
+	_, err := tx.Exec(ctx, q, args...)
 	if db.IsUnique(err) {
 		v.Add("credit_code", "enterprise.credit_taken", nil)
 		return v.Err()
@@ -398,7 +391,7 @@ func (m *Module) update(ctx context.Context, tx *db.Tx, p *auth.Principal, id db
 	if _, err := m.Recolor(ctx, tx, cause, id); err != nil {
 		return err
 	}
-	return m.Audit.Record(ctx, tx, audit.Entry{Action: "enterprise.update", ObjectType: "enterprise", ObjectID: id.String(), Detail: changed})
+	return m.Audit.Record(ctx, tx, audit.Entry{Action: "enterprise.update", ObjectType: "enterprise", ObjectID: id.String(), Detail: set.Changed})
 }
 
 func industryOK(ctx context.Context, q db.Querier, code string) bool {

@@ -175,16 +175,12 @@ func (m *Module) UpdateGrid(ctx context.Context, actor *auth.Principal, id db.ID
 		if _, err := m.GetGrid(ctx, tx, actor.Scope, id); err != nil {
 			return err
 		}
-		sets := []string{"updated_at = ?"}
-		args := []any{m.Clock.Now()}
-		changed := map[string]any{}
+		set := db.NewSet("updated_at", m.Clock.Now())
 		for col, val := range map[string]*string{"code": in.Code, "name": in.Name, "description": in.Description} {
-			if val != nil {
-				sets, args = append(sets, col+" = ?"), append(args, strings.TrimSpace(*val))
-				changed[col] = strings.TrimSpace(*val)
-			}
+			set.Text(col, val)
 		}
-		_, err := tx.Exec(ctx, `UPDATE grids SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...)
+		q, args := set.Update("grids", "id = ?", id)
+		_, err := tx.Exec(ctx, q, args...)
 		if db.IsUnique(err) {
 			v.Add("code", "validate.taken", nil)
 			return v.Err()
@@ -192,7 +188,7 @@ func (m *Module) UpdateGrid(ctx context.Context, actor *auth.Principal, id db.ID
 		if err != nil {
 			return err
 		}
-		return m.Audit.Record(ctx, tx, audit.Entry{Action: "grid.update", ObjectType: "grid", ObjectID: id.String(), Detail: changed})
+		return m.Audit.Record(ctx, tx, audit.Entry{Action: "grid.update", ObjectType: "grid", ObjectID: id.String(), Detail: set.Changed})
 	})
 }
 

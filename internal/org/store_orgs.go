@@ -299,27 +299,18 @@ func (m *Module) UpdateOrg(ctx context.Context, actor *auth.Principal, id db.ID,
 		if err := v.Err(); err != nil {
 			return err
 		}
-		sets := []string{"updated_at = ?"}
-		args := []any{m.Clock.Now()}
-		changed := map[string]any{}
-		add := func(col string, val *string) {
-			if val != nil {
-				sets = append(sets, col+" = ?")
-				args = append(args, strings.TrimSpace(*val))
-				changed[col] = strings.TrimSpace(*val)
-			}
-		}
-		add("name", in.Name)
-		add("short_name", in.ShortName)
-		add("code", in.Code)
-		add("category", in.Category)
-		add("phone", in.Phone)
-		add("address", in.Address)
+		set := db.NewSet("updated_at", m.Clock.Now())
+		set.Text("name", in.Name)
+		set.Text("short_name", in.ShortName)
+		set.Text("code", in.Code)
+		set.Text("category", in.Category)
+		set.Text("phone", in.Phone)
+		set.Text("address", in.Address)
 		if in.SortOrder != nil {
-			sets, args = append(sets, "sort_order = ?"), append(args, *in.SortOrder)
-			changed["sort_order"] = *in.SortOrder
+			set.Add("sort_order", *in.SortOrder)
 		}
-		_, err = tx.Exec(ctx, `UPDATE orgs SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...)
+		q, args := set.Update("orgs", "id = ?", id)
+		_, err = tx.Exec(ctx, q, args...)
 		if db.IsUnique(err) {
 			v.Add("code", "validate.taken", nil)
 			return v.Err()
@@ -331,9 +322,9 @@ func (m *Module) UpdateOrg(ctx context.Context, actor *auth.Principal, id db.ID,
 			if err := setIndustries(ctx, tx, id, *in.Industries); err != nil {
 				return err
 			}
-			changed["industries"] = *in.Industries
+			set.Changed["industries"] = *in.Industries
 		}
-		return m.Audit.Record(ctx, tx, audit.Entry{Action: "org.update", ObjectType: "org", ObjectID: id.String(), Detail: changed})
+		return m.Audit.Record(ctx, tx, audit.Entry{Action: "org.update", ObjectType: "org", ObjectID: id.String(), Detail: set.Changed})
 	})
 }
 

@@ -232,9 +232,7 @@ func (m *Module) UpdatePerson(ctx context.Context, actor *auth.Principal, id db.
 		if _, err := m.GetPerson(ctx, tx, actor.Scope, id, false); err != nil {
 			return err
 		}
-		sets := []string{"updated_at = ?"}
-		args := []any{m.Clock.Now()}
-		changed := map[string]any{}
+		set := db.NewSet("updated_at", m.Clock.Now())
 		if in.OrgID != nil {
 			o, err := m.GetOrg(ctx, tx, actor.Scope, *in.OrgID)
 			if apperr.Is(err, apperr.NotFound) {
@@ -242,8 +240,9 @@ func (m *Module) UpdatePerson(ctx context.Context, actor *auth.Principal, id db.
 			} else if err != nil {
 				return err
 			}
-			sets, args = append(sets, "org_id = ?", "org_path = ?"), append(args, *in.OrgID, o.Path)
-			changed["org_id"] = in.OrgID.String()
+			set.Add("org_id", *in.OrgID)
+			set.Also("org_path", o.Path)
+			set.Changed["org_id"] = in.OrgID.String()
 		}
 		if err := m.checkPersonRefs(ctx, tx, actor.Scope, in, v); err != nil {
 			return err
@@ -251,29 +250,25 @@ func (m *Module) UpdatePerson(ctx context.Context, actor *auth.Principal, id db.
 		if err := v.Err(); err != nil {
 			return err
 		}
-		for col, val := range map[string]*string{"name": in.Name, "gender": in.Gender, "phone": in.Phone} {
-			if val != nil {
-				sets, args = append(sets, col+" = ?"), append(args, strings.TrimSpace(*val))
-				if col == "phone" {
-					changed[col] = privacy.Phone(*val)
-				} else {
-					changed[col] = strings.TrimSpace(*val)
-				}
-			}
+		set.Text("name", in.Name)
+		set.Text("gender", in.Gender)
+		if set.Text("phone", in.Phone) {
+			set.Changed["phone"] = privacy.Phone(*in.Phone)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE people SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...); err != nil {
+		q, args := set.Update("people", "id = ?", id)
+		if _, err := tx.Exec(ctx, q, args...); err != nil {
 			return err
 		}
 		if err := m.writePersonLinks(ctx, tx, id, in); err != nil {
 			return err
 		}
 		if in.Posts != nil {
-			changed["posts"] = len(*in.Posts)
+			set.Changed["posts"] = len(*in.Posts)
 		}
 		if in.InCharge != nil {
-			changed["in_charge"] = *in.InCharge
+			set.Changed["in_charge"] = *in.InCharge
 		}
-		return m.Audit.Record(ctx, tx, audit.Entry{Action: "person.update", ObjectType: "person", ObjectID: id.String(), Detail: changed})
+		return m.Audit.Record(ctx, tx, audit.Entry{Action: "person.update", ObjectType: "person", ObjectID: id.String(), Detail: set.Changed})
 	})
 }
 

@@ -296,40 +296,33 @@ func (m *Module) UpdateRiskPoint(ctx context.Context, p *auth.Principal, id db.I
 		if err := v.Err(); err != nil {
 			return err
 		}
-		sets := []string{"updated_at = ?"}
-		args := []any{now}
-		changed := map[string]any{}
-		set := func(col string, val any) {
-			sets, args = append(sets, col+" = ?"), append(args, val)
-			changed[col] = val
-		}
+		set := db.NewSet("updated_at", now)
 		for _, f := range []struct {
 			col string
 			val *string
 		}{{"name", in.Name}, {"place", in.Place}, {"hazard_factors", in.HazardFactors}, {"accident_types", in.AccidentTypes},
 			{"control_measures", in.ControlMeasures}, {"responsible", in.Responsible}, {"grade", in.Grade}} {
-			if f.val != nil {
-				set(f.col, strings.TrimSpace(*f.val))
-			}
+			set.Text(f.col, f.val)
 		}
 		if in.ControlsOK != nil {
-			set("controls_ok", *in.ControlsOK)
-			set("controls_reason", str(in.ControlsReason))
+			set.Add("controls_ok", *in.ControlsOK)
+			set.Add("controls_reason", str(in.ControlsReason))
 			if err := recordCheck(ctx, tx, p, id, *in.ControlsOK, str(in.ControlsReason), now); err != nil {
 				return err
 			}
 		}
 		if checked != nil {
-			set("checked_at", *checked)
+			set.Add("checked_at", *checked)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE risk_points SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...); err != nil {
+		q, args := set.Update("risk_points", "id = ?", id)
+		if _, err := tx.Exec(ctx, q, args...); err != nil {
 			return err
 		}
 		if _, err := m.Registry.Recolor(ctx, tx, "risk_point", r.EnterpriseID); err != nil {
 			return err
 		}
-		changed["enterprise_id"] = r.EnterpriseID.String()
-		return m.Audit.Record(ctx, tx, audit.Entry{Action: "enterprise.risk_point_update", ObjectType: "risk_point", ObjectID: id.String(), Detail: changed})
+		set.Changed["enterprise_id"] = r.EnterpriseID.String()
+		return m.Audit.Record(ctx, tx, audit.Entry{Action: "enterprise.risk_point_update", ObjectType: "risk_point", ObjectID: id.String(), Detail: set.Changed})
 	})
 }
 
