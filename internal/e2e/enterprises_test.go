@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/safeduty/safeduty/internal/apptest"
+	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
 // Browser tests of the enterprise pages (企业 · 三色管理): a town imports a workbook and
@@ -212,7 +213,7 @@ func TestBrowser_EnterpriseDistrictPages(t *testing.T) {
 	s.do(chromedp.WaitVisible(css(".chart-donut svg path")))
 	s.wantText("district home", "企业三色分类", "分类分布", "红色企业", "东湖建工集团有限公司")
 	fills := value(s, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('.chart-donut svg path')).map(p => (p.getAttribute('fill')||'').toLowerCase())`))
-	for _, c := range []string{"#1f9d55", "#e0a100", "#c8321f"} {
+	for _, c := range []string{web.Color("c-green"), web.Color("c-yellow"), web.Color("c-red")} { // app.css's tokens
 		found := false
 		for _, f := range fills {
 			if strings.Contains(f, c) || strings.Contains(f, rgbOf(c)) {
