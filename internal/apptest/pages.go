@@ -39,8 +39,13 @@ var rawKeyRE = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`[>" ](` + strings.Join(prefixes, "|") + `)\.[a-z_]+(\.[a-z_0-9]+)*[<" ]`)
 })
 
-// actionCodeRE finds the audit log's action codes, which are meant to show.
-var actionCodeRE = regexp.MustCompile(`<span class="action-code[^"]*">[^<]*</span>`)
+// actionCodeRE finds the audit log's action codes, which are meant to show, and
+// optionValueRE the values of a select's options, which a browser sends but never shows
+// (the audit filter's are action codes).
+var (
+	actionCodeRE  = regexp.MustCompile(`<span class="action-code[^"]*">[^<]*</span>`)
+	optionValueRE = regexp.MustCompile(`<option value="[^"]*"`)
+)
 
 // WantPage fails unless res has status and contains every string of want and none of
 // avoid, and no untranslated message key; name says which page in the messages.
@@ -60,10 +65,19 @@ func WantPage(t testing.TB, name string, res *Response, status int, want, avoid 
 			t.Errorf("%s: page shows %q", name, a)
 		}
 	}
-	body = actionCodeRE.ReplaceAllString(body, "") // the audit panel shows action codes on purpose
-	if k := rawKeyRE().FindString(body); k != "" {
+	if k := UntranslatedKey(body); k != "" {
 		t.Errorf("%s: untranslated message key %s", name, k)
 	}
+}
+
+// UntranslatedKey returns the first message key a page shows untranslated (with the
+// character each side of it), or "": a key of any capability's catalog, as a text or an
+// attribute value of its own. The audit panel's action codes and the values of a select's
+// options are codes on purpose.
+func UntranslatedKey(page string) string {
+	page = actionCodeRE.ReplaceAllString(page, "")
+	page = optionValueRE.ReplaceAllString(page, "<option")
+	return rawKeyRE().FindString(page)
 }
 
 // Snippet is the main part of a page, shortened, for a failure's message.

@@ -29,16 +29,7 @@ func entSeed(t *testing.T, e *apptest.Env) {
 	t.Helper()
 	f := e.F
 	own := f.Enterprises[0].String()
-	must := func(res *apptest.Response, want int, what string) map[string]any {
-		t.Helper()
-		if res.Status != want {
-			t.Fatalf("%s: %d %s", what, res.Status, res.Body)
-		}
-		if len(res.Body) == 0 {
-			return nil
-		}
-		return res.Map(t)
-	}
+	must := apptest.Must(t)
 	must(e.As(apptest.UserTown1, "PATCH", "/api/v1/enterprises/"+own, map[string]any{"safety_manager": "周安全", "safety_phone": "13812345678",
 		"legal_rep": "陈建国", "address": "东湖镇湖滨路 88 号"}), http.StatusOK, "edit")
 	must(e.As(apptest.UserPatrol1, "POST", "/api/v1/hazards", map[string]any{"title": "深基坑支护变形未停工处置", "category": "unsafe_condition",
