@@ -60,21 +60,7 @@ func QueryList[T any](ctx context.Context, q db.Querier, lq ListQuery, lp ListPa
 		}
 	}
 	limit, largs := lp.Limit()
-	rows, err := q.Query(ctx, query+lp.OrderBy(lq.Sorting)+limit, append(args, largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		t, err := scan(rows)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(t); err != nil {
-			return 0, err
-		}
-	}
-	if err := rows.Err(); err != nil {
+	if err := db.Each(ctx, q, query+lp.OrderBy(lq.Sorting)+limit, append(args, largs...), scan, each); err != nil {
 		return 0, err
 	}
 	return total, nil
@@ -82,18 +68,10 @@ func QueryList[T any](ctx context.Context, q db.Querier, lq ListQuery, lp ListPa
 
 // matchIDs returns the ids of the rows matching where.
 func matchIDs(ctx context.Context, q db.Querier, lq ListQuery, where string, args []any) ([]any, error) {
-	rows, err := q.Query(ctx, `SELECT `+lq.ID+` `+lq.Count+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var ids []any
-	for rows.Next() {
-		var id db.ID
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
+	err := db.Each(ctx, q, `SELECT `+lq.ID+` `+lq.Count+where, args, db.ScanID, func(id db.ID) error {
 		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+		return nil
+	})
+	return ids, err
 }

@@ -1,6 +1,9 @@
 package db
 
-import "strings"
+import (
+	"context"
+	"strings"
+)
 
 // Where builds a WHERE clause from conditions joined by AND, keeping the arguments in
 // step with the '?' marks, as in `q := "SELECT … FROM t" + w.SQL()`.
@@ -94,4 +97,42 @@ func (s *Set) Args() []any { return s.args }
 // where's.
 func (s *Set) Update(table, where string, whereArgs ...any) (string, []any) {
 	return `UPDATE ` + table + ` SET ` + s.SQL() + ` WHERE ` + where, append(append([]any{}, s.args...), whereArgs...)
+}
+
+// Each runs query on q and calls each with every row scan reads, in order; an error of
+// the query, scan, each or the cursor (rows.Err) ends it and is returned. The rows are
+// closed before it returns.
+func Each[T any](ctx context.Context, q Querier, query string, args []any, scan func(Scanner) (T, error), each func(T) error) error {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		t, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		if err := each(t); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// All runs query on q and returns every row scan reads, in order.
+func All[T any](ctx context.Context, q Querier, query string, args []any, scan func(Scanner) (T, error)) ([]T, error) {
+	var out []T
+	err := Each(ctx, q, query, args, scan, func(t T) error {
+		out = append(out, t)
+		return nil
+	})
+	return out, err
+}
+
+// ScanID reads a row of one id.
+func ScanID(s Scanner) (ID, error) {
+	var id ID
+	err := s.Scan(&id)
+	return id, err
 }

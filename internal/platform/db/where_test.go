@@ -84,3 +84,36 @@ func TestSetUpdatesOnEveryEngine(t *testing.T) {
 		}
 	})
 }
+
+// All reads every row in order; Each stops at the first error of scan or each.
+func TestAllAndEach(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := d.Exec(ctx, `CREATE TABLE each_things (id BIGINT PRIMARY KEY)`); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []int{3, 1, 2} {
+			if _, err := d.Exec(ctx, `INSERT INTO each_things VALUES (?)`, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ids, err := db.All(ctx, d, `SELECT id FROM each_things WHERE id > ? ORDER BY id DESC`, []any{1}, db.ScanID)
+		if err != nil || !cmp.Equal(ids, []db.ID{3, 2}) {
+			t.Errorf("All = %v, %v; want [3 2]", ids, err)
+		}
+		stop := fmt.Errorf("stop")
+		seen := 0
+		err = db.Each(ctx, d, `SELECT id FROM each_things ORDER BY id`, nil, db.ScanID, func(db.ID) error {
+			if seen++; seen == 2 {
+				return stop
+			}
+			return nil
+		})
+		if err != stop || seen != 2 {
+			t.Errorf("Each: %d rows then %v; want 2 then stop", seen, err)
+		}
+		if _, err := db.All(ctx, d, `SELECT id, id FROM each_things`, nil, db.ScanID); err == nil {
+			t.Error("a scan of one column from two: no error")
+		}
+	})
+}

@@ -2,34 +2,34 @@ package web
 
 import (
 	"encoding/json"
-	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 )
 
-// The palette is app.css's color tokens, as the file on disk declares them (read here
-// line by line, not with the palette's own pattern).
-func TestPaletteIsTheStylesheetsTokens(t *testing.T) {
-	css, err := os.ReadFile("static/css/app.css")
+// cssColors reads app.css's color tokens as the file on disk declares them, declaration
+// by declaration (not with the palette's own pattern), the first of a name winning.
+func cssColors(t *testing.T) map[string]string {
+	t.Helper()
+	css, err := os.ReadFile(filepath.Join("static", "css", "app.css"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{}
+	out := map[string]string{}
 	for _, decl := range strings.FieldsFunc(string(css), func(r rune) bool { return r == ';' || r == '{' || r == '}' }) {
 		name, value, ok := strings.Cut(strings.TrimSpace(decl), ":")
-		value = strings.TrimSpace(value)
-		if !ok || !strings.HasPrefix(name, "--") || !strings.HasPrefix(value, "#") {
-			continue
-		}
-		if _, seen := want[name[2:]]; !seen {
-			want[name[2:]] = value
+		if value = strings.TrimSpace(value); ok && strings.HasPrefix(name, "--") && strings.HasPrefix(value, "#") && out[name[2:]] == "" {
+			out[name[2:]] = value
 		}
 	}
+	return out
+}
+
+// The palette is app.css's color tokens.
+func TestPaletteIsTheStylesheetsTokens(t *testing.T) {
+	want := cssColors(t)
 	got := Palette()
 	if len(want) < 20 || len(got) != len(want) {
 		t.Errorf("palette has %d colors, app.css %d: %v", len(got), len(want), got)
@@ -58,7 +58,10 @@ func TestChartsUseOnlyThePalette(t *testing.T) {
 		{Name: "one", Color: "brand", Data: []int{1, 2}}, {Name: "two", Color: "r-major", Data: []int{3, 4}},
 	}}.Option()
 	donut := Donut{Total: "1,234", Label: "all", ClickBase: "/y?c=", Slices: []Slice{{ID: "g", Name: "G", Value: 3, Color: "c-green"}}}.Option()
-	colors := slices.Collect(maps.Values(Palette()))
+	colors := map[string]bool{}
+	for _, c := range Palette() {
+		colors[c] = true
+	}
 	for name, opt := range map[string]map[string]any{"bars": bars, "donut": donut} {
 		b, err := json.Marshal(opt)
 		if err != nil {
@@ -69,7 +72,7 @@ func TestChartsUseOnlyThePalette(t *testing.T) {
 			t.Errorf("%s: only %d colors in %s", name, len(found), b)
 		}
 		for _, c := range found {
-			if !slices.Contains(colors, strings.Trim(c, `"`)) {
+			if !colors[strings.Trim(c, `"`)] {
 				t.Errorf("%s holds %s, which is no token of app.css", name, c)
 			}
 		}
@@ -91,7 +94,7 @@ func TestNoColorLiteralsInGo(t *testing.T) {
 		t.Fatalf("module root not found: %v", err)
 	}
 	checked := 0
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.Walk(root, func(p string, d os.FileInfo, err error) error {
 		if err != nil {
 			return err
 		}
