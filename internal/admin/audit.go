@@ -66,18 +66,10 @@ func (m *Module) ListAudit(ctx context.Context, sc auth.Scope, f AuditFilter, lp
 			w.Add("a.action = ?", f.Action)
 		}
 	}
-	if f.ObjectType != "" {
-		w.Add("a.object_type = ?", f.ObjectType)
-	}
-	if f.ObjectID != "" {
-		w.Add("a.object_id = ?", f.ObjectID)
-	}
-	if f.Result != "" {
-		w.Add("a.result = ?", f.Result)
-	}
-	if f.IP != "" {
-		w.Add("a.ip = ?", f.IP)
-	}
+	w.Eq("a.object_type", f.ObjectType)
+	w.Eq("a.object_id", f.ObjectID)
+	w.Eq("a.result", f.Result)
+	w.Eq("a.ip", f.IP)
 	if f.From != nil {
 		w.Add("a.at >= ?", *f.From)
 	}

@@ -73,9 +73,7 @@ func (m *Module) ListUsers(ctx context.Context, sc auth.Scope, f UserFilter, lp 
 	if f.Role != "" {
 		w.Add("EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role = ?)", f.Role)
 	}
-	if f.OrgID != nil {
-		w.Add("u.org_id = ?", *f.OrgID)
-	}
+	w.Eq("u.org_id", f.OrgID)
 	if f.Under != nil {
 		var path string
 		err := m.DB.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, *f.Under).Scan(&path)
@@ -89,9 +87,7 @@ func (m *Module) ListUsers(ctx context.Context, sc auth.Scope, f UserFilter, lp 
 			w.Add("u.org_path >= ? AND u.org_path < ?", lo, hi)
 		}
 	}
-	if f.Disabled != nil {
-		w.Add("u.disabled = ?", *f.Disabled)
-	}
+	w.Eq("u.disabled", f.Disabled)
 	if f.Locked != nil {
 		if *f.Locked {
 			w.Add("lt.locked_until IS NOT NULL")

@@ -75,12 +75,8 @@ func (m *Module) ListConstraints(ctx context.Context, p *auth.Principal, f Const
 	if f.Measure != "" {
 		w.Add("EXISTS (SELECT 1 FROM enterprise_constraints c WHERE c.enterprise_id = e.id AND c.ended_at IS NULL AND c.measure = ?)", f.Measure)
 	}
-	if f.Industry != "" {
-		w.Add("e.industry = ?", f.Industry)
-	}
-	if f.TownID != nil {
-		w.Add("e.town_id = ?", *f.TownID)
-	}
+	w.Eq("e.industry", f.Industry)
+	w.Eq("e.town_id", f.TownID)
 	if f.Q != "" {
 		pat := db.Contains(f.Q)
 		w.Add(`(LOWER(e.name) LIKE ? ESCAPE '\' OR LOWER(e.credit_code) LIKE ? ESCAPE '\')`, pat, pat)

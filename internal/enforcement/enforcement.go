@@ -129,18 +129,10 @@ func scanEnforcement(s scanner) (Enforcement, error) {
 func (m *Module) ListEnforcement(ctx context.Context, p *auth.Principal, f EnforcementFilter, lp api.ListParams, each func(Enforcement) error) (int, error) {
 	var w db.Where
 	enterprise.ScopeWhere(&w, p.Scope)
-	if f.Kind != "" {
-		w.Add("a.kind = ?", f.Kind)
-	}
-	if f.Outcome != "" {
-		w.Add("a.outcome = ?", f.Outcome)
-	}
-	if f.EnterpriseID != nil {
-		w.Add("a.enterprise_id = ?", *f.EnterpriseID)
-	}
-	if f.TownID != nil {
-		w.Add("e.town_id = ?", *f.TownID)
-	}
+	w.Eq("a.kind", f.Kind)
+	w.Eq("a.outcome", f.Outcome)
+	w.Eq("a.enterprise_id", f.EnterpriseID)
+	w.Eq("e.town_id", f.TownID)
 	lq := api.ListQuery{Select: selectEnforcement, Count: `FROM enforcement_actions a JOIN enterprises e ON e.id = a.enterprise_id`,
 		Where: w, Sorting: enforcementSorting}
 	return api.QueryList(ctx, m.DB, lq, lp, scanEnforcement, each)

@@ -84,9 +84,7 @@ func (m *Module) ListDocuments(ctx context.Context, p *auth.Principal, entID db.
 	}
 	var w db.Where
 	w.Add("d.enterprise_id = ?", entID)
-	if f.Kind != "" {
-		w.Add("d.kind = ?", f.Kind)
-	}
+	w.Eq("d.kind", f.Kind)
 	if f.Q != "" {
 		pat := db.Contains(f.Q)
 		w.Add(`(LOWER(d.title) LIKE ? ESCAPE '\' OR LOWER(a.original_name) LIKE ? ESCAPE '\')`, pat, pat)

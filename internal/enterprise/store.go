@@ -92,36 +92,22 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 		}
 		w.Add("e.color IN ("+db.Placeholders(len(args))+")", args...)
 	}
-	if f.Status != "" {
-		w.Add("e.status = ?", f.Status)
-	}
-	if f.Industry != "" {
-		w.Add("e.industry = ?", f.Industry)
-	}
-	if f.TownID != nil {
-		w.Add("e.town_id = ?", *f.TownID)
-	}
+	w.Eq("e.status", f.Status)
+	w.Eq("e.industry", f.Industry)
+	w.Eq("e.town_id", f.TownID)
 	if f.VillageID != nil {
 		w.Add("e.org_path = (SELECT path FROM orgs WHERE id = ?)", *f.VillageID)
 	}
-	if f.GridID != nil {
-		w.Add("e.grid_id = ?", *f.GridID)
-	}
-	if f.Scale != "" {
-		w.Add("e.scale = ?", f.Scale)
-	}
-	if f.StandardGrade != "" {
-		w.Add("e.standard_grade = ?", f.StandardGrade)
-	}
+	w.Eq("e.grid_id", f.GridID)
+	w.Eq("e.scale", f.Scale)
+	w.Eq("e.standard_grade", f.StandardGrade)
 	if f.DueWithinDays != nil {
 		w.Add("e.status = 'operating' AND e.next_inspection_at < ?", now.AddDate(0, 0, max(*f.DueWithinDays, 0)))
 	}
 	if f.DepartmentID != nil {
 		w.Add("e.industry IN (SELECT industry FROM unit_industries WHERE org_id = ?)", *f.DepartmentID)
 	}
-	if f.Flagged != nil {
-		w.Add("e.closure_flagged = ?", *f.Flagged)
-	}
+	w.Eq("e.closure_flagged", f.Flagged)
 	if f.Q != "" {
 		pat := db.Contains(f.Q)
 		w.Add(`(LOWER(e.name) LIKE ? ESCAPE '\' OR LOWER(e.credit_code) LIKE ? ESCAPE '\')`, pat, pat)

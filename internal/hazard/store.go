@@ -85,9 +85,7 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 			w.Add("h.status = 'closed'")
 		}
 	}
-	if f.Grade != "" {
-		w.Add("h.grade = ?", f.Grade)
-	}
+	w.Eq("h.grade", f.Grade)
 	if f.Overdue != nil {
 		if *f.Overdue {
 			w.Add("h.status <> 'closed' AND h.deadline < ?", now)
@@ -95,18 +93,10 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 			w.Add("(h.status = 'closed' OR h.deadline IS NULL OR h.deadline >= ?)", now)
 		}
 	}
-	if f.Source != "" {
-		w.Add("h.source = ?", f.Source)
-	}
-	if f.Category != "" {
-		w.Add("h.category = ?", f.Category)
-	}
-	if f.Industry != "" {
-		w.Add("h.industry = ?", f.Industry)
-	}
-	if f.TownID != nil {
-		w.Add("h.town_id = ?", *f.TownID)
-	}
+	w.Eq("h.source", f.Source)
+	w.Eq("h.category", f.Category)
+	w.Eq("h.industry", f.Industry)
+	w.Eq("h.town_id", f.TownID)
 	if f.VillageID != nil {
 		var path string
 		err := m.DB.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, *f.VillageID).Scan(&path)
@@ -115,24 +105,12 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 		}
 		w.Add("h.org_path = ?", path)
 	}
-	if f.GridID != nil {
-		w.Add("h.grid_id = ?", *f.GridID)
-	}
-	if f.EnterpriseID != nil {
-		w.Add("h.enterprise_id = ?", *f.EnterpriseID)
-	}
-	if f.OwnerID != nil {
-		w.Add("h.owner_id = ?", *f.OwnerID)
-	}
-	if f.SupervisorID != nil {
-		w.Add("h.supervisor_org_id = ?", *f.SupervisorID)
-	}
-	if f.Listed != nil {
-		w.Add("h.listed = ?", *f.Listed)
-	}
-	if f.ListingLeaderID != nil {
-		w.Add("h.listing_leader_id = ?", *f.ListingLeaderID)
-	}
+	w.Eq("h.grid_id", f.GridID)
+	w.Eq("h.enterprise_id", f.EnterpriseID)
+	w.Eq("h.owner_id", f.OwnerID)
+	w.Eq("h.supervisor_org_id", f.SupervisorID)
+	w.Eq("h.listed", f.Listed)
+	w.Eq("h.listing_leader_id", f.ListingLeaderID)
 	if f.Mine != nil && *f.Mine {
 		w.Add("(h.owner_id = ? OR h.found_by = ? OR h.supervisor_org_id = ?)", p.UserID, p.UserID, p.OrgID)
 	}

@@ -39,9 +39,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter, lp api.
 			w.Add("n.read_at IS NOT NULL")
 		}
 	}
-	if f.Kind != "" {
-		w.Add("n.kind = ?", f.Kind)
-	}
+	w.Eq("n.kind", f.Kind)
 	lq := api.ListQuery{Select: `SELECT n.id, n.user_id, n.created_at, n.kind, n.subject_type, n.subject_id, n.message_key, n.args, n.link, n.read_at
 		FROM notifications n`, Count: `FROM notifications n`, Where: w, Sorting: sorting}
 	return api.QueryList(ctx, s.DB, lq, lp, func(sc db.Scanner) (Notification, error) {

@@ -46,12 +46,8 @@ func (m *Module) gridWhere(ctx context.Context, sc auth.Scope, f GridFilter) (db
 		}
 		w.Add(cond, args...)
 	}
-	if f.VillageID != nil {
-		w.Add("g.village_id = ?", *f.VillageID)
-	}
-	if f.PatrollerID != nil {
-		w.Add("g.patroller_id = ?", *f.PatrollerID)
-	}
+	w.Eq("g.village_id", f.VillageID)
+	w.Eq("g.patroller_id", f.PatrollerID)
 	if f.HasPatroller != nil {
 		if *f.HasPatroller {
 			w.Add("g.patroller_id IS NOT NULL")

@@ -74,15 +74,9 @@ func subtreeCond(ctx context.Context, q db.Querier, sc auth.Scope, id db.ID, col
 func (m *Module) orgWhere(ctx context.Context, sc auth.Scope, f OrgFilter) (db.Where, error) {
 	var w db.Where
 	w.AddCond(sc.PathCond("o.path"))
-	if f.Kind != "" {
-		w.Add("o.kind = ?", f.Kind)
-	}
-	if f.Category != "" {
-		w.Add("o.category = ?", f.Category)
-	}
-	if f.ParentID != nil {
-		w.Add("o.parent_id = ?", *f.ParentID)
-	}
+	w.Eq("o.kind", f.Kind)
+	w.Eq("o.category", f.Category)
+	w.Eq("o.parent_id", f.ParentID)
 	if f.Under != nil {
 		cond, args, err := subtreeCond(ctx, m.DB, sc, *f.Under, "o.path")
 		if err != nil {

@@ -158,9 +158,7 @@ func scanRiskPoint(s scanner) (RiskPoint, error) {
 func (m *Module) riskWhere(p *auth.Principal, f RiskPointFilter) db.Where {
 	var w db.Where
 	enterprise.ScopeWhere(&w, p.Scope)
-	if f.EnterpriseID != nil {
-		w.Add("r.enterprise_id = ?", *f.EnterpriseID)
-	}
+	w.Eq("r.enterprise_id", f.EnterpriseID)
 	if len(f.Grade) > 0 {
 		args := make([]any, len(f.Grade))
 		for i, g := range f.Grade {
@@ -168,15 +166,9 @@ func (m *Module) riskWhere(p *auth.Principal, f RiskPointFilter) db.Where {
 		}
 		w.Add("r.grade IN ("+db.Placeholders(len(args))+")", args...)
 	}
-	if f.ControlsOK != nil {
-		w.Add("r.controls_ok = ?", *f.ControlsOK)
-	}
-	if f.TownID != nil {
-		w.Add("e.town_id = ?", *f.TownID)
-	}
-	if f.Industry != "" {
-		w.Add("e.industry = ?", f.Industry)
-	}
+	w.Eq("r.controls_ok", f.ControlsOK)
+	w.Eq("e.town_id", f.TownID)
+	w.Eq("e.industry", f.Industry)
 	if f.Q != "" {
 		pat := db.Contains(f.Q)
 		w.Add(`(LOWER(r.name) LIKE ? ESCAPE '\' OR LOWER(r.place) LIKE ? ESCAPE '\' OR LOWER(e.name) LIKE ? ESCAPE '\')`, pat, pat, pat)

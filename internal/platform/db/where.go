@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"reflect"
 	"strings"
 )
 
@@ -31,6 +32,20 @@ func (w *Where) SQL() string {
 
 // Args returns the arguments in order.
 func (w *Where) Args() []any { return w.args }
+
+// Eq adds "col = ?" for a filter the request set: v is a string (set unless empty) or a
+// pointer (set unless nil; the argument is what it points to), as the fields of a
+// decoded filter are.
+func (w *Where) Eq(col string, v any) {
+	rv := reflect.ValueOf(v)
+	switch {
+	case rv.Kind() == reflect.String && rv.Len() == 0, rv.Kind() == reflect.Pointer && rv.IsNil():
+		return
+	case rv.Kind() == reflect.Pointer:
+		v = rv.Elem().Interface()
+	}
+	w.Add(col+" = ?", v)
+}
 
 // AddCond appends a condition with its arguments as a slice, as returned by the scope's
 // PathCond and IndustryCond.

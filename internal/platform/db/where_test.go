@@ -117,3 +117,21 @@ func TestAllAndEach(t *testing.T) {
 		}
 	})
 }
+
+// Eq adds a condition only for a filter that is set, with the value a pointer points to.
+func TestWhereEq(t *testing.T) {
+	town, yes := db.ID(5), true
+	var none *db.ID
+	var w db.Where
+	w.Eq("a.kind", "penalty")
+	w.Eq("a.outcome", "")
+	w.Eq("e.town_id", &town)
+	w.Eq("e.grid_id", none)
+	w.Eq("u.disabled", &yes)
+	if got, want := w.SQL(), " WHERE a.kind = ? AND e.town_id = ? AND u.disabled = ?"; got != want {
+		t.Errorf("SQL = %q, want %q", got, want)
+	}
+	if diff := cmp.Diff([]any{"penalty", db.ID(5), true}, w.Args()); diff != "" {
+		t.Errorf("args (-want +got):\n%s", diff)
+	}
+}
