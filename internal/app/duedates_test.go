@@ -64,20 +64,7 @@ func newDueFixture(t *testing.T, e *apptest.Env) dueFixture {
 // wantDue fails unless body shows every string of want and no day-late form of it.
 func wantDue(t *testing.T, where string, res *apptest.Response, want ...string) {
 	t.Helper()
-	if res.Status != http.StatusOK {
-		t.Fatalf("%s: status %d\n%s", where, res.Status, res.Body)
-	}
-	body := string(res.Body)
-	for _, w := range want {
-		if !strings.Contains(body, w) {
-			t.Errorf("%s: lacks %q", where, w)
-		}
-	}
-	for _, late := range dayLate {
-		if strings.Contains(body, late) {
-			t.Errorf("%s: shows %q, the day after the deadline", where, late)
-		}
-	}
+	apptest.WantBody(t, where, res, http.StatusOK, want, dayLate)
 }
 
 // One hazard and one rectification order due 2027-01-31 read that day everywhere a

@@ -51,22 +51,29 @@ var (
 // avoid, and no untranslated message key; name says which page in the messages.
 func WantPage(t testing.TB, name string, res *Response, status int, want, avoid []string) {
 	t.Helper()
+	WantBody(t, name, res, status, want, avoid)
+	if k := UntranslatedKey(string(res.Body)); k != "" {
+		t.Errorf("%s: untranslated message key %s", name, k)
+	}
+}
+
+// WantBody is WantPage without the check of message keys, for an answer that holds them
+// as codes (JSON, CSV).
+func WantBody(t testing.TB, name string, res *Response, status int, want, avoid []string) {
+	t.Helper()
 	if res.Status != status {
 		t.Fatalf("%s: status %d, want %d\n%s", name, res.Status, status, Snippet(res.Body))
 	}
 	body := string(res.Body)
 	for _, w := range want {
 		if !strings.Contains(body, w) {
-			t.Errorf("%s: page lacks %q", name, w)
+			t.Errorf("%s: lacks %q", name, w)
 		}
 	}
 	for _, a := range avoid {
 		if strings.Contains(body, a) {
-			t.Errorf("%s: page shows %q", name, a)
+			t.Errorf("%s: shows %q", name, a)
 		}
-	}
-	if k := UntranslatedKey(body); k != "" {
-		t.Errorf("%s: untranslated message key %s", name, k)
 	}
 }
 

@@ -294,12 +294,10 @@ func (m *Module) UpdateOrg(ctx context.Context, actor *auth.Principal, id db.ID,
 			return err
 		}
 		set := db.NewSet("updated_at", m.Clock.Now())
-		set.Text("name", in.Name)
-		set.Text("short_name", in.ShortName)
-		set.Text("code", in.Code)
-		set.Text("category", in.Category)
-		set.Text("phone", in.Phone)
-		set.Text("address", in.Address)
+		for col, val := range map[string]*string{"name": in.Name, "short_name": in.ShortName, "code": in.Code,
+			"category": in.Category, "phone": in.Phone, "address": in.Address} {
+			set.Text(col, val)
+		}
 		if in.SortOrder != nil {
 			set.Add("sort_order", *in.SortOrder)
 		}
