@@ -150,19 +150,9 @@ func (m *Module) GetEnforcement(ctx context.Context, q db.Querier, p *auth.Princ
 	if _, err := m.Registry.Get(ctx, q, p, a.EnterpriseID, false); err != nil {
 		return Enforcement{}, apperr.NotFoundf("enforcement")
 	}
-	rows, err := q.Query(ctx, `SELECT attachment_id FROM enforcement_attachments WHERE action_id = ? ORDER BY attachment_id`, id)
-	if err != nil {
-		return a, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var aid db.ID
-		if err := rows.Scan(&aid); err != nil {
-			return a, err
-		}
-		a.Attachments = append(a.Attachments, aid)
-	}
-	return a, rows.Err()
+	a.Attachments, err = db.All(ctx, q, `SELECT attachment_id FROM enforcement_attachments WHERE action_id = ? ORDER BY attachment_id`,
+		[]any{id}, db.ScanID)
+	return a, err
 }
 
 // Enforce records a step of the ladder on an enterprise in scope, with what its rung

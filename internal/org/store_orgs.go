@@ -353,20 +353,17 @@ func setIndustries(ctx context.Context, tx *db.Tx, id db.ID, codes []string) err
 
 // ListIndustries returns every industry in display order.
 func (m *Module) ListIndustries(ctx context.Context) ([]Industry, error) {
-	rows, err := m.DB.Query(ctx, `SELECT code, name_zh, name_en FROM industries ORDER BY sort_order, code`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := []Industry{}
-	for rows.Next() {
-		var i Industry
-		if err := rows.Scan(&i.Code, &i.NameZh, &i.NameEn); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
+	err := db.Each(ctx, m.DB, `SELECT code, name_zh, name_en FROM industries ORDER BY sort_order, code`, nil,
+		func(s db.Scanner) (Industry, error) {
+			var i Industry
+			err := s.Scan(&i.Code, &i.NameZh, &i.NameEn)
+			return i, err
+		}, func(i Industry) error {
+			out = append(out, i)
+			return nil
+		})
+	return out, err
 }
 
 func str(p *string) string {
