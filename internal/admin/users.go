@@ -49,9 +49,7 @@ func userSelect(e db.Engine) string {
 		LEFT JOIN login_throttle lt ON lt.username = u.username AND lt.locked_until > ?`
 }
 
-type scanner = db.Scanner
-
-func scanUser(s scanner) (User, error) {
+func scanUser(s db.Scanner) (User, error) {
 	var u User
 	var roles string
 	err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &u.OrgID, &u.OrgName, db.NullID{P: &u.PersonID}, &u.PersonName, &u.Lang, &u.Disabled,

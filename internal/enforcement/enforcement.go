@@ -115,9 +115,7 @@ const selectEnforcement = `SELECT a.id, a.enterprise_id, e.name, a.kind, a.decid
 	FROM enforcement_actions a JOIN enterprises e ON e.id = a.enterprise_id
 	LEFT JOIN orgs o ON o.id = a.org_id LEFT JOIN users u ON u.id = a.created_by`
 
-type scanner = db.Scanner
-
-func scanEnforcement(s scanner) (Enforcement, error) {
+func scanEnforcement(s db.Scanner) (Enforcement, error) {
 	var a Enforcement
 	err := s.Scan(&a.ID, &a.EnterpriseID, &a.EnterpriseName, &a.Kind, &a.DecidedAt, &a.DocNumber, &a.AmountYuan, &a.Reason,
 		&a.Deadline, &a.Outcome, &a.OutcomeAt, &a.OutcomeNote, db.NullID{P: &a.OrgID}, &a.OrgName, &a.CreatedByName, &a.CreatedAt)

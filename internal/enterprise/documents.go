@@ -68,7 +68,7 @@ const selectDocument = `SELECT d.attachment_id, d.enterprise_id, d.title, d.kind
 	JOIN attachments a ON a.id = d.attachment_id
 	LEFT JOIN users u ON u.id = d.added_by`
 
-func scanDocument(s scanner) (Document, error) {
+func scanDocument(s db.Scanner) (Document, error) {
 	var d Document
 	err := s.Scan(&d.AttachmentID, &d.EnterpriseID, &d.Title, &d.Kind, &d.FileName, &d.ContentType, &d.SizeBytes, &d.AddedBy, &d.AddedAt)
 	d.URL = attachment.ContentURL(d.AttachmentID)

@@ -36,9 +36,7 @@ const selectEnterprise = `SELECT e.id, e.name, e.credit_code, e.industry, e.grid
 	JOIN orgs v ON v.id = g.village_id
 	JOIN orgs t ON t.id = e.town_id`
 
-type scanner = db.Scanner
-
-func (m *Module) scan(loc i18n.Localizer, s scanner, now time.Time, reveal bool) (Enterprise, error) {
+func (m *Module) scan(loc i18n.Localizer, s db.Scanner, now time.Time, reveal bool) (Enterprise, error) {
 	var e Enterprise
 	var reasons string
 	err := s.Scan(&e.ID, &e.Name, &e.CreditCode, &e.Industry, &e.GridID, &e.GridCode, &e.VillageName, &e.TownID, &e.TownName,

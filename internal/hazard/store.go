@@ -40,9 +40,7 @@ const selectHazard = `SELECT h.id, h.code, h.title, h.description, h.category, h
 	LEFT JOIN risk_points rp ON rp.id = h.risk_point_id
 	LEFT JOIN enterprises en ON en.id = h.enterprise_id`
 
-type scanner = db.Scanner
-
-func (m *Module) scan(s scanner, now time.Time) (Hazard, error) {
+func (m *Module) scan(s db.Scanner, now time.Time) (Hazard, error) {
 	var h Hazard
 	var status string
 	err := s.Scan(&h.ID, &h.Code, &h.Title, &h.Description, &h.Category, &h.Industry, &h.Grade, &h.Source, &status,

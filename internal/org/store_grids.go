@@ -28,7 +28,7 @@ const gridSelect = `SELECT g.id, g.code, g.name, g.village_id, v.name, t.id, t.n
 	JOIN orgs t ON t.id = v.parent_id
 	LEFT JOIN people pe ON pe.id = g.patroller_id`
 
-func scanGrid(s scanner) (Grid, error) {
+func scanGrid(s db.Scanner) (Grid, error) {
 	var g Grid
 	err := s.Scan(&g.ID, &g.Code, &g.Name, &g.VillageID, &g.VillageName, &g.TownID, &g.TownName, db.NullID{P: &g.PatrollerID},
 		&g.PatrollerName, &g.PatrollerPhone, &g.Description, &g.Path, &g.CreatedAt, &g.UpdatedAt)

@@ -36,9 +36,7 @@ func orgColumns(e db.Engine) string {
 
 const orgFrom = ` FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id`
 
-type scanner = db.Scanner
-
-func scanOrg(s scanner) (Org, error) {
+func scanOrg(s db.Scanner) (Org, error) {
 	var o Org
 	var industries string
 	err := s.Scan(&o.ID, db.NullID{P: &o.ParentID}, &o.Kind, &o.Category, &o.Name, &o.ShortName, &o.Code, &o.Depth,

@@ -30,7 +30,7 @@ func personSelect(e db.Engine) string {
 		FROM people pe JOIN orgs o ON o.id = pe.org_id`
 }
 
-func scanPerson(s scanner) (Person, error) {
+func scanPerson(s db.Scanner) (Person, error) {
 	var p Person
 	var inCharge string
 	err := s.Scan(&p.ID, &p.OrgID, &p.OrgName, &p.Name, &p.Gender, &p.Phone, &p.Path, &p.CreatedAt, &p.UpdatedAt, &p.PostsText, &inCharge)

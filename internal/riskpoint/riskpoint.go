@@ -143,9 +143,7 @@ const selectRiskPoint = `SELECT r.id, r.enterprise_id, e.name, e.industry, e.tow
 	JOIN enterprises e ON e.id = r.enterprise_id
 	JOIN orgs t ON t.id = e.town_id`
 
-type scanner = db.Scanner
-
-func scanRiskPoint(s scanner) (RiskPoint, error) {
+func scanRiskPoint(s db.Scanner) (RiskPoint, error) {
 	var r RiskPoint
 	err := s.Scan(&r.ID, &r.EnterpriseID, &r.EnterpriseName, &r.Industry, &r.TownID, &r.TownName, &r.Name, &r.Place, &r.HazardFactors,
 		&r.AccidentTypes, &r.ControlMeasures, &r.Responsible, &r.Grade, &r.ControlsOK, &r.CheckedAt, &r.ControlsReason, &r.CreatedAt, &r.UpdatedAt,

@@ -138,9 +138,7 @@ const selectInspection = `SELECT s.id, s.enterprise_id, e.name, s.template_id, c
 	JOIN checklist_templates c ON c.id = s.template_id
 	LEFT JOIN users u ON u.id = s.done_by`
 
-type scanner = db.Scanner
-
-func scanInspection(sc scanner) (SelfInspection, error) {
+func scanInspection(sc db.Scanner) (SelfInspection, error) {
 	var s SelfInspection
 	err := sc.Scan(&s.ID, &s.EnterpriseID, &s.EnterpriseName, &s.TemplateID, &s.TemplateName, &s.DoneBy, &s.DoneAt,
 		&s.Passed, &s.Failed, &s.NotApplicable, &s.Note, &s.path, &s.industry)
