@@ -49,9 +49,7 @@ func userSelect(e db.Engine) string {
 		LEFT JOIN login_throttle lt ON lt.username = u.username AND lt.locked_until > ?`
 }
 
-type scanner interface{ Scan(...any) error }
-
-func scanUser(s scanner) (User, error) {
+func scanUser(s db.Scanner) (User, error) {
 	var u User
 	var roles string
 	err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &u.OrgID, &u.OrgName, db.NullID{P: &u.PersonID}, &u.PersonName, &u.Lang, &u.Disabled,
@@ -73,9 +71,7 @@ func (m *Module) ListUsers(ctx context.Context, sc auth.Scope, f UserFilter, lp 
 	if f.Role != "" {
 		w.Add("EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role = ?)", f.Role)
 	}
-	if f.OrgID != nil {
-		w.Add("u.org_id = ?", *f.OrgID)
-	}
+	w.Eq("u.org_id", f.OrgID)
 	if f.Under != nil {
 		var path string
 		err := m.DB.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, *f.Under).Scan(&path)
@@ -89,9 +85,7 @@ func (m *Module) ListUsers(ctx context.Context, sc auth.Scope, f UserFilter, lp 
 			w.Add("u.org_path >= ? AND u.org_path < ?", lo, hi)
 		}
 	}
-	if f.Disabled != nil {
-		w.Add("u.disabled = ?", *f.Disabled)
-	}
+	w.Eq("u.disabled", f.Disabled)
 	if f.Locked != nil {
 		if *f.Locked {
 			w.Add("lt.locked_until IS NOT NULL")
@@ -103,29 +97,9 @@ func (m *Module) ListUsers(ctx context.Context, sc auth.Scope, f UserFilter, lp 
 		pat := db.Contains(f.Q)
 		w.Add(`(LOWER(u.username) LIKE ? ESCAPE '\' OR LOWER(u.display_name) LIKE ? ESCAPE '\')`, pat, pat)
 	}
-	args := append([]any{now}, w.Args()...)
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM users u LEFT JOIN login_throttle lt ON lt.username = u.username AND lt.locked_until > ?`+w.SQL(), args...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, userSelect(m.DB.Engine())+w.SQL()+lp.OrderBy(userSorting)+limit, append(args, largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(u); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	lq := api.ListQuery{Select: userSelect(m.DB.Engine()), Args: []any{now},
+		Count: `FROM users u LEFT JOIN login_throttle lt ON lt.username = u.username AND lt.locked_until > ?`, Where: w, Sorting: userSorting}
+	return api.QueryList(ctx, m.DB, lq, lp, scanUser, each)
 }
 
 // GetUser returns a user in scope. Errors: NotFound.

@@ -39,35 +39,19 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter, lp api.
 			w.Add("n.read_at IS NOT NULL")
 		}
 	}
-	if f.Kind != "" {
-		w.Add("n.kind = ?", f.Kind)
-	}
-	total := 0
-	if lp.Paged() {
-		if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM notifications n`+w.SQL(), w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := s.DB.Query(ctx, `SELECT n.id, n.user_id, n.created_at, n.kind, n.subject_type, n.subject_id, n.message_key, n.args, n.link, n.read_at
-		FROM notifications n`+w.SQL()+lp.OrderBy(sorting)+limit, append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	w.Eq("n.kind", f.Kind)
+	lq := api.ListQuery{Select: `SELECT n.id, n.user_id, n.created_at, n.kind, n.subject_type, n.subject_id, n.message_key, n.args, n.link, n.read_at
+		FROM notifications n`, Count: `FROM notifications n`, Where: w, Sorting: sorting}
+	return api.QueryList(ctx, s.DB, lq, lp, func(sc db.Scanner) (Notification, error) {
 		var n Notification
 		var args string
-		if err := rows.Scan(&n.ID, &n.UserID, &n.CreatedAt, &n.Kind, &n.SubjectType, &n.SubjectID, &n.Key, &args, &n.Link, &n.ReadAt); err != nil {
-			return 0, err
+		if err := sc.Scan(&n.ID, &n.UserID, &n.CreatedAt, &n.Kind, &n.SubjectType, &n.SubjectID, &n.Key, &args, &n.Link, &n.ReadAt); err != nil {
+			return n, err
 		}
 		_ = json.Unmarshal([]byte(args), &n.Args)
 		n.Text = noticeText(loc, n)
-		if err := each(n); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+		return n, nil
+	}, each)
 }
 
 // MarkRead marks one of the caller's notices read. Errors: NotFound (not the caller's).
