@@ -66,18 +66,10 @@ func (m *Module) ListAudit(ctx context.Context, sc auth.Scope, f AuditFilter, lp
 			w.Add("a.action = ?", f.Action)
 		}
 	}
-	if f.ObjectType != "" {
-		w.Add("a.object_type = ?", f.ObjectType)
-	}
-	if f.ObjectID != "" {
-		w.Add("a.object_id = ?", f.ObjectID)
-	}
-	if f.Result != "" {
-		w.Add("a.result = ?", f.Result)
-	}
-	if f.IP != "" {
-		w.Add("a.ip = ?", f.IP)
-	}
+	w.Eq("a.object_type", f.ObjectType)
+	w.Eq("a.object_id", f.ObjectID)
+	w.Eq("a.result", f.Result)
+	w.Eq("a.ip", f.IP)
 	if f.From != nil {
 		w.Add("a.at >= ?", *f.From)
 	}
@@ -88,33 +80,17 @@ func (m *Module) ListAudit(ctx context.Context, sc auth.Scope, f AuditFilter, lp
 		}
 		w.Add("a.at < ?", to)
 	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log a`+w.SQL(), w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, `SELECT a.id, a.at, a.user_id, a.username, a.ip, a.user_agent, a.action, a.object_type, a.object_id,
-		a.result, a.status, a.detail FROM audit_log a`+w.SQL()+lp.OrderBy(auditSorting)+limit, append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	lq := api.ListQuery{Select: `SELECT a.id, a.at, a.user_id, a.username, a.ip, a.user_agent, a.action, a.object_type, a.object_id,
+		a.result, a.status, a.detail FROM audit_log a`, Count: `FROM audit_log a`, Where: w, Sorting: auditSorting}
+	return api.QueryList(ctx, m.DB, lq, lp, func(s db.Scanner) (AuditEntry, error) {
 		var e AuditEntry
 		var detail string
-		if err := rows.Scan(&e.ID, &e.At, db.NullID{P: &e.UserID}, &e.Username, &e.IP, &e.UserAgent, &e.Action, &e.ObjectType,
-			&e.ObjectID, &e.Result, &e.Status, &detail); err != nil {
-			return 0, err
-		}
+		err := s.Scan(&e.ID, &e.At, db.NullID{P: &e.UserID}, &e.Username, &e.IP, &e.UserAgent, &e.Action, &e.ObjectType,
+			&e.ObjectID, &e.Result, &e.Status, &detail)
 		if detail == "" {
 			detail = "null"
 		}
 		e.Detail = json.RawMessage(detail)
-		if err := each(e); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+		return e, err
+	}, each)
 }

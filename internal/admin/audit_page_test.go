@@ -17,16 +17,7 @@ import (
 func TestAuditPage_ActionsAndObjectsInWords(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		f := e.F
-		must := func(res *apptest.Response, want int, what string) map[string]any {
-			t.Helper()
-			if res.Status != want {
-				t.Fatalf("%s: %d %s", what, res.Status, res.Body)
-			}
-			if len(res.Body) == 0 {
-				return nil
-			}
-			return res.Map(t)
-		}
+		must := apptest.Must(t)
 		town := e.SignIn(apptest.UserTown1)
 		if res := town.PostForm("/logout", nil, true); res.Status != http.StatusSeeOther {
 			t.Fatalf("sign out: %d", res.Status)

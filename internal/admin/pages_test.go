@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -15,49 +14,15 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
-var (
-	// rawKeyRE finds a message key that reached a page untranslated.
-	rawKeyRE = regexp.MustCompile(`[>" ](admin|common|list|flash|object|home|org|nav|account|role)\.[a-z_]+(\.[a-z_]+)*[<" ]`)
-	// actionCodeRE finds the audit log's action codes, shown as they are beside their names.
-	actionCodeRE = regexp.MustCompile(`<span class="action-code mono">[^<]*</span>`)
-)
-
-// wantPage fails unless res has status and contains every string of want and none of
-// avoid, and no untranslated message key.
-func wantPage(t *testing.T, name string, res *apptest.Response, status int, want, avoid []string) {
-	t.Helper()
-	if res.Status != status {
-		body := string(res.Body)
-		if len(body) > 600 {
-			body = body[:600]
-		}
-		t.Fatalf("%s: status %d, want %d\n%s", name, res.Status, status, body)
-	}
-	body := string(res.Body)
-	for _, w := range want {
-		if !strings.Contains(body, w) {
-			t.Errorf("%s: page lacks %q", name, w)
-		}
-	}
-	for _, a := range avoid {
-		if strings.Contains(body, a) {
-			t.Errorf("%s: page shows %q", name, a)
-		}
-	}
-	if k := rawKeyRE.FindString(actionCodeRE.ReplaceAllString(body, "")); k != "" {
-		t.Errorf("%s: untranslated message key %s", name, k)
-	}
-}
-
 func TestPages_UserList(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		admin := e.SignIn(apptest.UserAdmin)
-		wantPage(t, "users", admin.Get("/admin/users"), http.StatusOK,
+		apptest.WantPage(t, "users", admin.Get("/admin/users"), http.StatusOK,
 			[]string{"town01", "东湖镇用户", "东湖镇人民政府", "镇街", "共 10 条", "/api/v1/users?format=xlsx", "/admin/users/new"}, nil)
-		wantPage(t, "role filter", admin.Get("/admin/users?role=town"), http.StatusOK,
+		apptest.WantPage(t, "role filter", admin.Get("/admin/users?role=town"), http.StatusOK,
 			[]string{"town01", "town02", "共 2 条", "format=xlsx&amp;lang=zh&amp;role=town"}, []string{"patrol1"})
-		wantPage(t, "q filter", admin.Get("/admin/users?q=patrol&sort=-username"), http.StatusOK, []string{"patrol2", "共 2 条", `aria-sort="descending"`}, []string{"town01"})
-		wantPage(t, "nobody locked", admin.Get("/admin/users?locked=true"), http.StatusOK, []string{"没有符合条件的记录"}, []string{"town01"})
+		apptest.WantPage(t, "q filter", admin.Get("/admin/users?q=patrol&sort=-username"), http.StatusOK, []string{"patrol2", "共 2 条", `aria-sort="descending"`}, []string{"town01"})
+		apptest.WantPage(t, "nobody locked", admin.Get("/admin/users?locked=true"), http.StatusOK, []string{"没有符合条件的记录"}, []string{"town01"})
 
 		for _, user := range []string{apptest.UserTown1, apptest.UserLeader} {
 			b := e.SignIn(user)
@@ -67,7 +32,7 @@ func TestPages_UserList(t *testing.T) {
 				}
 			}
 		}
-		wantPage(t, "unknown user", admin.Get("/admin/users/987654321"), http.StatusNotFound, nil, nil)
+		apptest.WantPage(t, "unknown user", admin.Get("/admin/users/987654321"), http.StatusNotFound, nil, nil)
 	})
 }
 
@@ -75,11 +40,11 @@ func TestPages_UserCreate(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		f := e.F
 		admin := e.SignIn(apptest.UserAdmin)
-		wantPage(t, "new", admin.Get("/admin/users/new"), http.StatusOK,
+		apptest.WantPage(t, "new", admin.Get("/admin/users/new"), http.StatusOK,
 			[]string{`<optgroup label="测试区">`, `<optgroup label="东湖镇">`, "东湖村", `name="roles" value="patroller"`, `name="csrf_token"`}, nil)
 
 		form := url.Values{"username": {"Bad Name"}, "display_name": {""}, "org_id": {f.Villages[0][1].String()}, "password": {"short"}}
-		wantPage(t, "invalid", admin.PostForm("/admin/users", form, true), http.StatusUnprocessableEntity,
+		apptest.WantPage(t, "invalid", admin.PostForm("/admin/users", form, true), http.StatusUnprocessableEntity,
 			[]string{"须为 2–32 位小写字母", "至少 10 个字符", "必填", `value="Bad Name"`}, []string{`value="short"`})
 
 		form = url.Values{"username": {"patrol9"}, "display_name": {"李新"}, "org_id": {f.Villages[0][1].String()},
@@ -91,8 +56,8 @@ func TestPages_UserCreate(t *testing.T) {
 		if res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/admin/users/") {
 			t.Fatalf("create: %d %s", res.Status, res.Header.Get("Location"))
 		}
-		wantPage(t, "created", admin.Get(res.Header.Get("Location")), http.StatusOK, []string{"用户已创建", "李新", "湖滨社区", "待改密"}, nil)
-		wantPage(t, "taken", admin.PostForm("/admin/users", form, true), http.StatusUnprocessableEntity, []string{"已被占用"}, nil)
+		apptest.WantPage(t, "created", admin.Get(res.Header.Get("Location")), http.StatusOK, []string{"用户已创建", "李新", "湖滨社区", "待改密"}, nil)
+		apptest.WantPage(t, "taken", admin.PostForm("/admin/users", form, true), http.StatusUnprocessableEntity, []string{"已被占用"}, nil)
 
 		// The new user must change the initial password first.
 		b := e.NewBrowser()
@@ -109,7 +74,7 @@ func TestPages_UserEdit(t *testing.T) {
 		id := f.Users[apptest.UserTown1].String()
 		admin := e.SignIn(apptest.UserAdmin)
 		town := e.SignIn(apptest.UserTown1)
-		wantPage(t, "edit", admin.Get("/admin/users/"+id), http.StatusOK,
+		apptest.WantPage(t, "edit", admin.Get("/admin/users/"+id), http.StatusOK,
 			[]string{`value="东湖镇用户"`, `value="town" checked`, `action="/admin/users/` + id + `/password"`}, []string{"/unlock"})
 
 		form := url.Values{"display_name": {"东湖镇值班员"}, "org_id": {f.Units["town1gov"].String()}, "roles": {"town"}}
@@ -119,24 +84,24 @@ func TestPages_UserEdit(t *testing.T) {
 		if res := admin.PostForm("/admin/users/"+id, form, true); res.Status != http.StatusSeeOther {
 			t.Fatalf("save: %d %s", res.Status, res.Body)
 		}
-		wantPage(t, "saved", admin.Get("/admin/users/"+id), http.StatusOK, []string{"用户已保存。", "东湖镇值班员"}, nil)
+		apptest.WantPage(t, "saved", admin.Get("/admin/users/"+id), http.StatusOK, []string{"用户已保存。", "东湖镇值班员"}, nil)
 		// Neither roles nor org changed, so the user's session lives on.
 		if res := town.Get("/grids"); res.Status != http.StatusOK {
 			t.Errorf("town user after a name change: %d, want 200", res.Status)
 		}
 
-		wantPage(t, "no roles", admin.PostForm("/admin/users/"+id, url.Values{"display_name": {"x"}, "org_id": {f.Units["town1gov"].String()}}, true),
+		apptest.WantPage(t, "no roles", admin.PostForm("/admin/users/"+id, url.Values{"display_name": {"x"}, "org_id": {f.Units["town1gov"].String()}}, true),
 			http.StatusUnprocessableEntity, []string{"必填"}, nil)
 		self := f.Users[apptest.UserAdmin].String()
-		wantPage(t, "self-disable", admin.PostForm("/admin/users/"+self, url.Values{"display_name": {"管理员"}, "org_id": {f.Units["safety"].String()},
+		apptest.WantPage(t, "self-disable", admin.PostForm("/admin/users/"+self, url.Values{"display_name": {"管理员"}, "org_id": {f.Units["safety"].String()},
 			"roles": {"admin", "safety_office"}, "disabled": {"true"}}, true), http.StatusConflict, []string{"不能停用自己的账户"}, nil) // a conflict, as every form answers one
 
-		wantPage(t, "short reset", admin.PostForm("/admin/users/"+id+"/password", url.Values{"password": {"abc"}}, true),
+		apptest.WantPage(t, "short reset", admin.PostForm("/admin/users/"+id+"/password", url.Values{"password": {"abc"}}, true),
 			http.StatusUnprocessableEntity, []string{"至少 10 个字符"}, nil)
 		if res := admin.PostForm("/admin/users/"+id+"/password", url.Values{"password": {"new-password-77"}}, true); res.Status != http.StatusSeeOther {
 			t.Fatalf("reset: %d", res.Status)
 		}
-		wantPage(t, "after reset", admin.Get("/admin/users/"+id), http.StatusOK, []string{"密码已重置", "待改密"}, nil)
+		apptest.WantPage(t, "after reset", admin.Get("/admin/users/"+id), http.StatusOK, []string{"密码已重置", "待改密"}, nil)
 		if res := town.Get("/grids"); res.Status != http.StatusSeeOther {
 			t.Errorf("the reset user's session still works: %d", res.Status)
 		}
@@ -151,17 +116,17 @@ func TestPages_Unlock(t *testing.T) {
 			e.NewBrowser().PostForm("/login", url.Values{"username": {apptest.UserPatrol2}, "password": {"wrong-password-1"}}, false)
 		}
 		admin := e.SignIn(apptest.UserAdmin)
-		wantPage(t, "locked list", admin.Get("/admin/users?locked=true"), http.StatusOK, []string{"patrol2", "已锁定", "共 1 条"}, nil)
-		wantPage(t, "home panel", admin.Get("/"), http.StatusOK, []string{"平台运行", "锁定的账户", "24 小时内登录失败", "/admin/audit?action=session.create&amp;result=denied"}, nil)
+		apptest.WantPage(t, "locked list", admin.Get("/admin/users?locked=true"), http.StatusOK, []string{"patrol2", "已锁定", "共 1 条"}, nil)
+		apptest.WantPage(t, "home panel", admin.Get("/"), http.StatusOK, []string{"平台运行", "锁定的账户", "24 小时内登录失败", "/admin/audit?action=session.create&amp;result=denied"}, nil)
 		id := e.F.Users[apptest.UserPatrol2].String()
-		wantPage(t, "locked user", admin.Get("/admin/users/"+id), http.StatusOK, []string{"解除锁定", "/unlock"}, nil)
+		apptest.WantPage(t, "locked user", admin.Get("/admin/users/"+id), http.StatusOK, []string{"解除锁定", "/unlock"}, nil)
 		if res := admin.PostForm("/admin/users/"+id+"/unlock", nil, false); res.Status != http.StatusForbidden {
 			t.Errorf("unlock without csrf_token: %d, want 403", res.Status)
 		}
 		if res := admin.PostForm("/admin/users/"+id+"/unlock", url.Values{}, true); res.Status != http.StatusSeeOther {
 			t.Fatalf("unlock: %d", res.Status)
 		}
-		wantPage(t, "unlocked", admin.Get("/admin/users/"+id), http.StatusOK, []string{"已解除锁定。"}, []string{"/unlock"})
+		apptest.WantPage(t, "unlocked", admin.Get("/admin/users/"+id), http.StatusOK, []string{"已解除锁定。"}, []string{"/unlock"})
 		e.SignIn(apptest.UserPatrol2)
 	})
 }
@@ -170,13 +135,13 @@ func TestPages_Audit(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		e.NewBrowser().PostForm("/login", url.Values{"username": {apptest.UserTown1}, "password": {"wrong-password-1"}}, false)
 		admin := e.SignIn(apptest.UserAdmin)
-		wantPage(t, "audit", admin.Get("/admin/audit"), http.StatusOK,
+		apptest.WantPage(t, "audit", admin.Get("/admin/audit"), http.StatusOK,
 			[]string{"session.create", "登录", "badge-green", "badge-yellow", "拒绝", "/api/v1/audit?format=xlsx", "<details>", "bad credentials", "2026-03-02 17:00"}, nil)
-		wantPage(t, "denied", admin.Get("/admin/audit?result=denied&action=session."), http.StatusOK, []string{"town01", "共 1 条"}, []string{"user.create"})
-		wantPage(t, "by user", admin.Get("/admin/audit?username=admin&from=2026-03-02&to=2026-03-02"), http.StatusOK, []string{"session.create", "共 1 条"}, nil)
-		wantPage(t, "before", admin.Get("/admin/audit?to=2026-03-01"), http.StatusOK, []string{"没有符合条件的记录"}, nil)
-		wantPage(t, "bad date", admin.Get("/admin/audit?from=yesterday"), http.StatusBadRequest, nil, nil)
-		wantPage(t, "home", admin.Get("/"), http.StatusOK, []string{"最近操作", "session.create"}, nil)
+		apptest.WantPage(t, "denied", admin.Get("/admin/audit?result=denied&action=session."), http.StatusOK, []string{"town01", "共 1 条"}, []string{"user.create"})
+		apptest.WantPage(t, "by user", admin.Get("/admin/audit?username=admin&from=2026-03-02&to=2026-03-02"), http.StatusOK, []string{"session.create", "共 1 条"}, nil)
+		apptest.WantPage(t, "before", admin.Get("/admin/audit?to=2026-03-01"), http.StatusOK, []string{"没有符合条件的记录"}, nil)
+		apptest.WantPage(t, "bad date", admin.Get("/admin/audit?from=yesterday"), http.StatusBadRequest, nil, nil)
+		apptest.WantPage(t, "home", admin.Get("/"), http.StatusOK, []string{"最近操作", "session.create"}, nil)
 
 		if res := e.SignIn(apptest.UserTown1).Get("/admin/audit"); res.Status != http.StatusForbidden {
 			t.Errorf("town user reads the audit log: %d, want 403", res.Status)
@@ -194,7 +159,7 @@ func TestPages_AdminEnglish(t *testing.T) {
 		"/admin/audit?lang=en": {"Audit log", "Sign in", "OK"},
 		"/?lang=en":            {"Platform", "Failed sign-ins, last 24 h", "Recent activity"},
 	} {
-		wantPage(t, path, b.Get(path), http.StatusOK, want, nil)
+		apptest.WantPage(t, path, b.Get(path), http.StatusOK, want, nil)
 	}
 }
 
@@ -208,16 +173,16 @@ func TestPages_UserPersonLink(t *testing.T) {
 		ctx := context.Background()
 		admin := e.SignIn(apptest.UserAdmin)
 		gov := f.Units["gov"].String()
-		wantPage(t, "new", admin.Get("/admin/users/new"), http.StatusOK,
+		apptest.WantPage(t, "new", admin.Get("/admin/users/new"), http.StatusOK,
 			[]string{`<select id="person_id" name="person_id">`, "不关联", `hx-get="/admin/users/people"`}, []string{"钱分管"})
-		wantPage(t, "options of the government", admin.Get("/admin/users/people?org_id="+gov, "HX-Request", "true", "HX-Target", "person_id"),
+		apptest.WantPage(t, "options of the government", admin.Get("/admin/users/people?org_id="+gov, "HX-Request", "true", "HX-Target", "person_id"),
 			http.StatusOK, []string{`value="` + f.Leader.String() + `"`, "钱分管 · 副区长", "不关联"}, []string{"<html", "张东一"})
 		village := f.Villages[0][0].String()
-		wantPage(t, "options of a village, the chosen person kept", admin.Get("/admin/users/people?org_id="+village+"&person_id="+f.Leader.String(),
+		apptest.WantPage(t, "options of a village, the chosen person kept", admin.Get("/admin/users/people?org_id="+village+"&person_id="+f.Leader.String(),
 			"HX-Request", "true", "HX-Target", "person_id"), http.StatusOK,
 			[]string{f.Patrollers[0][0].String(), `value="` + f.Leader.String() + `" selected`}, nil)
 		restore := adm.SetMaxPersonOptions(0)
-		wantPage(t, "options cut short", admin.Get("/admin/users/people?org_id="+gov, "HX-Request", "true", "HX-Target", "person_id"),
+		apptest.WantPage(t, "options cut short", admin.Get("/admin/users/people?org_id="+gov, "HX-Request", "true", "HX-Target", "person_id"),
 			http.StatusOK, []string{"仅列出前 0 人"}, []string{"钱分管"})
 		restore()
 		if res := admin.Get("/admin/users/people?org_id=" + gov); res.Status != http.StatusSeeOther {
@@ -231,7 +196,7 @@ func TestPages_UserPersonLink(t *testing.T) {
 			t.Fatalf("create: %d %s", res.Status, res.Body)
 		}
 		loc := res.Header.Get("Location")
-		wantPage(t, "linked", admin.Get(loc), http.StatusOK,
+		apptest.WantPage(t, "linked", admin.Get(loc), http.StatusOK,
 			[]string{`<a href="/people/` + f.Leader.String() + `">钱分管</a>`, `value="` + f.Leader.String() + `" selected`}, nil)
 		personOf := func(username string) *db.ID {
 			var id *db.ID
@@ -253,9 +218,9 @@ func TestPages_UserPersonLink(t *testing.T) {
 			t.Errorf("person_id = %s after emptying the select, want none", p)
 		}
 		edit.Set("person_id", "987654321")
-		wantPage(t, "unknown person", admin.PostForm(loc, edit, true), http.StatusUnprocessableEntity, []string{"引用的记录不存在"}, nil)
+		apptest.WantPage(t, "unknown person", admin.PostForm(loc, edit, true), http.StatusUnprocessableEntity, []string{"引用的记录不存在"}, nil)
 		edit.Set("person_id", "x")
-		wantPage(t, "malformed person", admin.PostForm(loc, edit, true), http.StatusUnprocessableEntity, []string{`class="field has-error"`}, nil)
+		apptest.WantPage(t, "malformed person", admin.PostForm(loc, edit, true), http.StatusUnprocessableEntity, []string{`class="field has-error"`}, nil)
 
 		// Through the API: a person id links, null removes the link, unknown fields stay refused.
 		uid := strings.TrimPrefix(loc, "/admin/users/")

@@ -49,9 +49,7 @@ func userSelect(e db.Engine) string {
 		LEFT JOIN login_throttle lt ON lt.username = u.username AND lt.locked_until > ?`
 }
 
-type scanner interface{ Scan(...any) error }
-
-func scanUser(s scanner) (User, error) {
+func scanUser(s db.Scanner) (User, error) {
 	var u User
 	var roles string
 	err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &u.OrgID, &u.OrgName, db.NullID{P: &u.PersonID}, &u.PersonName, &u.Lang, &u.Disabled,
@@ -73,9 +71,7 @@ func (m *Module) ListUsers(ctx context.Context, sc auth.Scope, f UserFilter, lp 
 	if f.Role != "" {
 		w.Add("EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role = ?)", f.Role)
 	}
-	if f.OrgID != nil {
-		w.Add("u.org_id = ?", *f.OrgID)
-	}
+	w.Eq("u.org_id", f.OrgID)
 	if f.Under != nil {
 		var path string
 		err := m.DB.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, *f.Under).Scan(&path)
@@ -89,9 +85,7 @@ func (m *Module) ListUsers(ctx context.Context, sc auth.Scope, f UserFilter, lp 
 			w.Add("u.org_path >= ? AND u.org_path < ?", lo, hi)
 		}
 	}
-	if f.Disabled != nil {
-		w.Add("u.disabled = ?", *f.Disabled)
-	}
+	w.Eq("u.disabled", f.Disabled)
 	if f.Locked != nil {
 		if *f.Locked {
 			w.Add("lt.locked_until IS NOT NULL")
@@ -103,29 +97,9 @@ func (m *Module) ListUsers(ctx context.Context, sc auth.Scope, f UserFilter, lp 
 		pat := db.Contains(f.Q)
 		w.Add(`(LOWER(u.username) LIKE ? ESCAPE '\' OR LOWER(u.display_name) LIKE ? ESCAPE '\')`, pat, pat)
 	}
-	args := append([]any{now}, w.Args()...)
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM users u LEFT JOIN login_throttle lt ON lt.username = u.username AND lt.locked_until > ?`+w.SQL(), args...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, userSelect(m.DB.Engine())+w.SQL()+lp.OrderBy(userSorting)+limit, append(args, largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(u); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	lq := api.ListQuery{Select: userSelect(m.DB.Engine()), Args: []any{now},
+		Count: `FROM users u LEFT JOIN login_throttle lt ON lt.username = u.username AND lt.locked_until > ?`, Where: w, Sorting: userSorting}
+	return api.QueryList(ctx, m.DB, lq, lp, scanUser, each)
 }
 
 // GetUser returns a user in scope. Errors: NotFound.
@@ -144,11 +118,11 @@ func (m *Module) Routes(r *api.Registry) {
 		Perm: perm, Params: UserFilter{}, Response: User{}, List: true, Sorts: userSorting.Fields(),
 		Handler: api.ListHandler(userSorting, userExport, m.ListUsers)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/users/{id}", ID: "getUser", Tag: "admin", Summary: "Get one user account",
-		Perm: perm, Object: "user", Response: User{}, Handler: m.apiGetUser})
+		Perm: perm, Object: "user", Response: User{}, Handler: api.GetHandler("user", m.getUser)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/users", ID: "createUser", Tag: "admin", Summary: "Create a user account",
-		Perm: perm, Body: auth.UserInput{}, Response: User{}, Status: http.StatusCreated, Handler: m.apiCreateUser})
+		Perm: perm, Body: auth.UserInput{}, Response: User{}, Status: http.StatusCreated, Handler: api.NewHandler(m.createUser, m.getUser, "/api/v1/users/")})
 	r.Add(api.Route{Method: "PATCH", Path: "/api/v1/users/{id}", ID: "updateUser", Tag: "admin", Summary: "Update a user account (name, org, roles, disabled, language)",
-		Perm: perm, Object: "user", Body: auth.UserInput{}, Response: User{}, Handler: m.apiUpdateUser})
+		Perm: perm, Object: "user", Body: auth.UserInput{}, Response: User{}, Handler: api.ChangeHandler("user", m.updateUser, m.getUser)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/users/{id}/password", ID: "resetUserPassword", Tag: "admin", Summary: "Reset a user's password (the user must change it at next sign-in)",
 		Perm: perm, Object: "user", Body: PasswordReset{}, Status: http.StatusNoContent, Handler: m.apiResetPassword})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/users/{id}/unlock", ID: "unlockUser", Tag: "admin", Summary: "Clear a sign-in lock",
@@ -158,59 +132,21 @@ func (m *Module) Routes(r *api.Registry) {
 		Handler: api.ListHandler(auditSorting, auditExport, m.ListAudit)})
 }
 
-func (m *Module) apiGetUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "user")
-	if err != nil {
-		return err
-	}
-	u, err := m.GetUser(r.Context(), auth.FromContext(r.Context()).Scope, id)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, u)
+// getUser reads a user in the caller's scope (api.Reader).
+func (m *Module) getUser(ctx context.Context, p *auth.Principal, id db.ID) (User, error) {
+	return m.GetUser(ctx, p.Scope, id)
 }
 
-func (m *Module) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
-	var in auth.UserInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	var id db.ID
-	err := m.DB.Tx(r.Context(), func(tx *db.Tx) error {
-		var err error
-		id, err = m.Auth.CreateUser(r.Context(), tx, p, in)
+func (m *Module) createUser(ctx context.Context, p *auth.Principal, in auth.UserInput) (id db.ID, err error) {
+	err = m.DB.Tx(ctx, func(tx *db.Tx) error {
+		id, err = m.Auth.CreateUser(ctx, tx, p, in)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	u, err := m.GetUser(r.Context(), p.Scope, id)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/users/"+id.String())
-	return api.JSON(w, http.StatusCreated, u)
+	return id, err
 }
 
-func (m *Module) apiUpdateUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "user")
-	if err != nil {
-		return err
-	}
-	var in auth.UserInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	if err := m.DB.Tx(r.Context(), func(tx *db.Tx) error { return m.Auth.UpdateUser(r.Context(), tx, p, id, in) }); err != nil {
-		return err
-	}
-	u, err := m.GetUser(r.Context(), p.Scope, id)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, u)
+func (m *Module) updateUser(ctx context.Context, p *auth.Principal, id db.ID, in auth.UserInput) error {
+	return m.DB.Tx(ctx, func(tx *db.Tx) error { return m.Auth.UpdateUser(ctx, tx, p, id, in) })
 }
 
 func (m *Module) apiResetPassword(w http.ResponseWriter, r *http.Request) error {

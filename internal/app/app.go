@@ -37,6 +37,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/httpx"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/jobs"
+	"github.com/safeduty/safeduty/internal/platform/kit"
 	"github.com/safeduty/safeduty/internal/platform/web"
 	"github.com/safeduty/safeduty/internal/riskpoint"
 	"github.com/safeduty/safeduty/internal/selfinspect"
@@ -100,8 +101,9 @@ type App struct {
 	districtAt time.Time
 }
 
-// New opens the database, applies migrations and builds the handler.
-func New(ctx context.Context, cfg Config) (*App, error) {
+// defaults fills what cfg leaves unset (the files folder is New's, which knows the data
+// folder).
+func (cfg *Config) defaults() {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System{}
 	}
@@ -111,6 +113,20 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Auth == (auth.Config{}) {
 		cfg.Auth = auth.DefaultConfig()
 	}
+	if cfg.Hazards == (hazard.Config{}) {
+		cfg.Hazards = hazard.DefaultConfig()
+	}
+	if cfg.ReadTimeouts == (httpx.ReadTimeouts{}) {
+		cfg.ReadTimeouts = httpx.DefaultReadTimeouts()
+	}
+	if cfg.MaxHeaderBytes == 0 {
+		cfg.MaxHeaderBytes = 64 << 10
+	}
+}
+
+// New opens the database, applies migrations and builds the handler.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	cfg.defaults()
 	if cfg.Files == "" {
 		dir := cfg.DB.DataDir
 		if dir == "" {
@@ -131,24 +147,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 
 // Wire builds the application on an open, migrated database.
 func Wire(d *db.DB, cfg Config) *App {
-	if cfg.Clock == nil {
-		cfg.Clock = clock.System{}
-	}
-	if cfg.Log == nil {
-		cfg.Log = slog.Default()
-	}
-	if cfg.Auth == (auth.Config{}) {
-		cfg.Auth = auth.DefaultConfig()
-	}
-	if cfg.Hazards == (hazard.Config{}) {
-		cfg.Hazards = hazard.DefaultConfig()
-	}
-	if cfg.ReadTimeouts == (httpx.ReadTimeouts{}) {
-		cfg.ReadTimeouts = httpx.DefaultReadTimeouts()
-	}
-	if cfg.MaxHeaderBytes == 0 {
-		cfg.MaxHeaderBytes = 64 << 10
-	}
+	cfg.defaults()
 	a := &App{Cfg: cfg, DB: d, mux: http.NewServeMux(), metrics: prometheus.NewRegistry()}
 	a.Audit = &audit.Log{Clock: cfg.Clock}
 	a.Auth = &auth.Service{DB: d, Clock: cfg.Clock, Audit: a.Audit, Cfg: cfg.Auth, Log: cfg.Log}
@@ -158,11 +157,12 @@ func Wire(d *db.DB, cfg Config) *App {
 	a.Site.Version = cfg.Version
 	a.Site.District = a.districtName
 
-	a.Org = &org.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock}
+	deps := kit.Deps{DB: d, Audit: a.Audit, Clock: cfg.Clock} // what every capability keeping records is given
+	a.Org = &org.Module{Deps: deps}
 	acc := &account.Module{Auth: a.Auth, MW: a.AuthMW, Site: a.Site}
 	adm := &admin.Module{DB: d, Auth: a.Auth, Site: a.Site}
 	hm := &home.Module{DB: d, Site: a.Site}
-	a.Attachments = &attachment.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Store: attachment.NewMemStore(), Limits: cfg.Uploads,
+	a.Attachments = &attachment.Module{Deps: deps, Store: attachment.NewMemStore(), Limits: cfg.Uploads,
 		ErrorPage: a.Site.Error, Log: cfg.Log}
 	if cfg.Files != "" {
 		a.Attachments.Store = &attachment.LocalStore{Dir: cfg.Files}
@@ -178,11 +178,11 @@ func Wire(d *db.DB, cfg Config) *App {
 	// stores what its page forms send with its Uploader.
 	files := linker{a.Attachments}
 	uploads := web.UploaderOf(a.Attachments.Create, func(at attachment.Attachment) db.ID { return at.ID })
-	a.Hazard = &hazard.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Notify: a.Notify, Attachments: files, Uploader: uploads, Cfg: cfg.Hazards}
-	a.Enterprise = &enterprise.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Hazards: a.Hazard, Auth: a.Auth, Attachments: files, Uploader: uploads}
-	a.RiskPoint = &riskpoint.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Registry: a.Enterprise}
-	a.SelfInspect = &selfinspect.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Registry: a.Enterprise, Hazards: a.Hazard, Uploader: uploads}
-	a.Enforcement = &enforcement.Module{DB: d, Audit: a.Audit, Clock: cfg.Clock, Registry: a.Enterprise, Attachments: files, Uploader: uploads}
+	a.Hazard = &hazard.Module{Deps: deps, Notify: a.Notify, Attachments: files, Uploader: uploads, Cfg: cfg.Hazards}
+	a.Enterprise = &enterprise.Module{Deps: deps, Hazards: a.Hazard, Auth: a.Auth, Attachments: files, Uploader: uploads}
+	a.RiskPoint = &riskpoint.Module{Deps: deps, Registry: a.Enterprise}
+	a.SelfInspect = &selfinspect.Module{Deps: deps, Registry: a.Enterprise, Hazards: a.Hazard, Uploader: uploads}
+	a.Enforcement = &enforcement.Module{Deps: deps, Registry: a.Enterprise, Attachments: files, Uploader: uploads}
 	a.Hazard.Enterprises = a.Enterprise
 	a.Hazard.OnChange = func(ctx context.Context, tx *db.Tx, id db.ID) error {
 		_, err := a.Enterprise.Recolor(ctx, tx, "hazard", id)
@@ -216,6 +216,9 @@ func Wire(d *db.DB, cfg Config) *App {
 	a.Enforcement.Pages(a.Site)
 	adm.Pages(a.Site)
 	hm.Pages(a.Site)
+	// The to-do card's sources (待我处理), in the card's order.
+	a.Site.AddTodo(a.Hazard)
+	a.Site.AddTodo(a.Enterprise)
 
 	a.RefreshReferenceData(context.Background())
 	a.mountOps()

@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"image"
-	"image/color"
-	"image/png"
 	"io/fs"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -25,27 +21,6 @@ import (
 // instant (the next midnight) instead of the day it ends.
 var dayLate = []string{"2027-02-01", "2027年2月1日", "1 February 2027", "2月1日"}
 
-// uploadPhoto stores a small PNG as user and returns its attachment id.
-func uploadPhoto(t *testing.T, e *apptest.Env, user string) string {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 8, 6))
-	img.Set(1, 1, color.RGBA{R: 200, A: 255})
-	var pic bytes.Buffer
-	if err := png.Encode(&pic, img); err != nil {
-		t.Fatal(err)
-	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", "photo.png")
-	fw.Write(pic.Bytes())
-	mw.Close()
-	res := e.As(user, "POST", "/api/v1/attachments", body.Bytes(), "Content-Type", mw.FormDataContentType())
-	if res.Status != http.StatusCreated {
-		t.Fatalf("upload as %s: %d %s", user, res.Status, res.Body)
-	}
-	return res.Map(t)["id"].(string)
-}
-
 // dueFixture is a hazard at town01's enterprise, owned by its user, due 2027-01-31,
 // and a rectification order (责令整改) against that enterprise due the same day.
 type dueFixture struct {
@@ -58,7 +33,7 @@ func newDueFixture(t *testing.T, e *apptest.Env) dueFixture {
 	res := e.As(apptest.UserPatrol1, "POST", "/api/v1/hazards", map[string]any{
 		"title": "配电箱门未上锁", "description": "配电箱门敞开", "category": "unsafe_condition",
 		"industry": "construction", "grade": "general", "grid_id": e.F.Grids[0][2].String(),
-		"enterprise_id": f.enterprise, "photos": []string{uploadPhoto(t, e, apptest.UserPatrol1)},
+		"enterprise_id": f.enterprise, "photos": []string{e.Upload(t, apptest.UserPatrol1)},
 	})
 	if res.Status != http.StatusCreated {
 		t.Fatalf("report: %d %s", res.Status, res.Body)
@@ -89,20 +64,7 @@ func newDueFixture(t *testing.T, e *apptest.Env) dueFixture {
 // wantDue fails unless body shows every string of want and no day-late form of it.
 func wantDue(t *testing.T, where string, res *apptest.Response, want ...string) {
 	t.Helper()
-	if res.Status != http.StatusOK {
-		t.Fatalf("%s: status %d\n%s", where, res.Status, res.Body)
-	}
-	body := string(res.Body)
-	for _, w := range want {
-		if !strings.Contains(body, w) {
-			t.Errorf("%s: lacks %q", where, w)
-		}
-	}
-	for _, late := range dayLate {
-		if strings.Contains(body, late) {
-			t.Errorf("%s: shows %q, the day after the deadline", where, late)
-		}
-	}
+	apptest.WantBody(t, where, res, http.StatusOK, want, dayLate)
 }
 
 // One hazard and one rectification order due 2027-01-31 read that day everywhere a

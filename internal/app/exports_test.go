@@ -65,7 +65,7 @@ func TestExports_SpeakTheReadersLanguage(t *testing.T) {
 		for _, h := range []struct{ industry, grade string }{{"gas", "general"}, {"construction", "major"}} {
 			body := map[string]any{"title": "燃气管道锈蚀", "description": "锈蚀", "category": "unsafe_condition",
 				"industry": h.industry, "grade": h.grade, "grid_id": e.F.Grids[0][2].String(),
-				"photos": []string{uploadPhoto(t, e, apptest.UserPatrol1)}}
+				"photos": []string{e.Upload(t, apptest.UserPatrol1)}}
 			if h.grade == "major" {
 				body["enterprise_id"] = f.enterprise
 			} else {

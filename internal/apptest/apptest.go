@@ -114,6 +114,21 @@ func (r *Response) Map(t testing.TB) map[string]any {
 	return m
 }
 
+// Must returns a check of API answers for t: it fails the test unless an answer has the
+// status want (what names the request) and returns its JSON object, nil for no body.
+func Must(t testing.TB) func(res *Response, want int, what string) map[string]any {
+	return func(res *Response, want int, what string) map[string]any {
+		t.Helper()
+		if res.Status != want {
+			t.Fatalf("%s: %d %s", what, res.Status, res.Body)
+		}
+		if len(res.Body) == 0 {
+			return nil
+		}
+		return res.Map(t)
+	}
+}
+
 // Do sends a request with an optional bearer token and JSON body (nil for none; a
 // string or []byte is sent as is). Extra headers come in pairs.
 func (e *Env) Do(method, path, token string, body any, headers ...string) *Response {

@@ -262,21 +262,8 @@ func enterpriseSamples(ctx context.Context, a *app.App, f *Fixture) error {
 	if err := a.DB.QueryRow(ctx, `SELECT id FROM checklist_templates WHERE industry IS NULL`).Scan(&tpl); err != nil {
 		return fmt.Errorf("general checklist: %w", err)
 	}
-	var items []db.ID
-	rows, err := a.DB.Query(ctx, `SELECT id FROM checklist_items WHERE template_id = ? ORDER BY position`, tpl)
+	items, err := db.All(ctx, a.DB, `SELECT id FROM checklist_items WHERE template_id = ? ORDER BY position`, []any{tpl}, db.ScanID)
 	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id db.ID
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		items = append(items, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for i, ent := range f.Enterprises {

@@ -39,12 +39,27 @@ var rawKeyRE = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`[>" ](` + strings.Join(prefixes, "|") + `)\.[a-z_]+(\.[a-z_0-9]+)*[<" ]`)
 })
 
-// actionCodeRE finds the audit log's action codes, which are meant to show.
-var actionCodeRE = regexp.MustCompile(`<span class="action-code[^"]*">[^<]*</span>`)
+// actionCodeRE finds the audit log's action codes, which are meant to show, and
+// optionValueRE the values of a select's options, which a browser sends but never shows
+// (the audit filter's are action codes).
+var (
+	actionCodeRE  = regexp.MustCompile(`<span class="action-code[^"]*">[^<]*</span>`)
+	optionValueRE = regexp.MustCompile(`<option value="[^"]*"`)
+)
 
 // WantPage fails unless res has status and contains every string of want and none of
 // avoid, and no untranslated message key; name says which page in the messages.
 func WantPage(t testing.TB, name string, res *Response, status int, want, avoid []string) {
+	t.Helper()
+	WantBody(t, name, res, status, want, avoid)
+	if k := UntranslatedKey(string(res.Body)); k != "" {
+		t.Errorf("%s: untranslated message key %s", name, k)
+	}
+}
+
+// WantBody is WantPage without the check of message keys, for an answer that holds them
+// as codes (JSON, CSV).
+func WantBody(t testing.TB, name string, res *Response, status int, want, avoid []string) {
 	t.Helper()
 	if res.Status != status {
 		t.Fatalf("%s: status %d, want %d\n%s", name, res.Status, status, Snippet(res.Body))
@@ -52,18 +67,24 @@ func WantPage(t testing.TB, name string, res *Response, status int, want, avoid 
 	body := string(res.Body)
 	for _, w := range want {
 		if !strings.Contains(body, w) {
-			t.Errorf("%s: page lacks %q", name, w)
+			t.Errorf("%s: lacks %q", name, w)
 		}
 	}
 	for _, a := range avoid {
 		if strings.Contains(body, a) {
-			t.Errorf("%s: page shows %q", name, a)
+			t.Errorf("%s: shows %q", name, a)
 		}
 	}
-	body = actionCodeRE.ReplaceAllString(body, "") // the audit panel shows action codes on purpose
-	if k := rawKeyRE().FindString(body); k != "" {
-		t.Errorf("%s: untranslated message key %s", name, k)
-	}
+}
+
+// UntranslatedKey returns the first message key a page shows untranslated (with the
+// character each side of it), or "": a key of any capability's catalog, as a text or an
+// attribute value of its own. The audit panel's action codes and the values of a select's
+// options are codes on purpose.
+func UntranslatedKey(page string) string {
+	page = actionCodeRE.ReplaceAllString(page, "")
+	page = optionValueRE.ReplaceAllString(page, "<option")
+	return rawKeyRE().FindString(page)
 }
 
 // Snippet is the main part of a page, shortened, for a failure's message.

@@ -75,18 +75,24 @@ func (m *Module) apiCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (m *Module) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "attachment")
-	if err != nil {
-		return err
-	}
-	if err := api.DecodeQuery(r, nil, false); err != nil {
-		return err
-	}
-	a, err := Get(r.Context(), m.DB, auth.FromContext(r.Context()), id)
+	a, err := m.requested(r)
 	if err != nil {
 		return err
 	}
 	return api.JSON(w, http.StatusOK, a)
+}
+
+// requested reads the attachment the path's {id} names, in the caller's scope; the
+// request may carry no query parameters but the common ones.
+func (m *Module) requested(r *http.Request) (Attachment, error) {
+	id, err := api.PathID(r, "id", "attachment")
+	if err != nil {
+		return Attachment{}, err
+	}
+	if err := api.DecodeQuery(r, nil, false); err != nil {
+		return Attachment{}, err
+	}
+	return Get(r.Context(), m.DB, auth.FromContext(r.Context()), id)
 }
 
 // apiContent serves the bytes under headers that keep a browser from treating them as
@@ -94,14 +100,7 @@ func (m *Module) apiGet(w http.ResponseWriter, r *http.Request) error {
 // for images. PDFs are downloaded: Chromium's PDF viewer does not run in a sandboxed
 // document, and a PDF shown without the sandbox could run its scripts on our origin.
 func (m *Module) apiContent(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "attachment")
-	if err != nil {
-		return err
-	}
-	if err := api.DecodeQuery(r, nil, false); err != nil {
-		return err
-	}
-	a, err := Get(r.Context(), m.DB, auth.FromContext(r.Context()), id)
+	a, err := m.requested(r)
 	if err != nil {
 		return err
 	}

@@ -20,10 +20,9 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/safeduty/safeduty/internal/platform/audit"
-	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/kit"
 )
 
 //go:embed messages/*.json
@@ -94,9 +93,7 @@ func (l Limits) orDefaults() Limits {
 
 // Module wires the capability into the server.
 type Module struct {
-	DB    *db.DB
-	Audit *audit.Log
-	Clock clock.Clock
+	kit.Deps
 	// Store keeps the bytes.
 	Store Store
 	// TempDir holds uploads while they are checked; best on the same disk as a

@@ -13,6 +13,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
 // MissingFile is an attachment whose bytes are not in the store.
@@ -92,8 +93,9 @@ func (m *Module) fileMissing(w http.ResponseWriter, r *http.Request, a Attachmen
 }
 
 // missingSVG is the placeholder shown instead of a photo whose file is missing: a
-// 4:3 grey frame with the message and the file's name.
-const missingSVG = `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="240" viewBox="0 0 320 240">` +
-	`<rect x="1" y="1" width="318" height="238" rx="6" fill="#f1f3f5" stroke="#adb5bd" stroke-width="2" stroke-dasharray="8 6"/>` +
-	`<text x="160" y="124" font-family="sans-serif" font-size="40" text-anchor="middle" fill="#495057">%s</text>` +
-	`<text x="160" y="164" font-family="sans-serif" font-size="18" text-anchor="middle" fill="#868e96">%s</text></svg>`
+// 4:3 grey frame with the message and the file's name, in the web kit's colors.
+var missingSVG = `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="240" viewBox="0 0 320 240">` +
+	`<rect x="1" y="1" width="318" height="238" rx="6" fill="` + web.Color("neutral-bg") + `" stroke="` + web.Color("border-strong") +
+	`" stroke-width="2" stroke-dasharray="8 6"/>` +
+	`<text x="160" y="124" font-family="sans-serif" font-size="40" text-anchor="middle" fill="` + web.Color("muted") + `">%s</text>` +
+	`<text x="160" y="164" font-family="sans-serif" font-size="18" text-anchor="middle" fill="` + web.Color("faint") + `">%s</text></svg>`

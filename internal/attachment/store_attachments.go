@@ -18,9 +18,7 @@ const attachmentSelect = `SELECT a.id, a.sha256, a.size_bytes, a.content_type, a
 	a.uploaded_at, a.uploaded_by, a.storage_key, a.org_path, a.industry, a.linked
 	FROM attachments a`
 
-type scanner interface{ Scan(dest ...any) error }
-
-func scanAttachment(s scanner) (Attachment, error) {
+func scanAttachment(s db.Scanner) (Attachment, error) {
 	var a Attachment
 	var width, height sql.NullInt64
 	var industry sql.NullString

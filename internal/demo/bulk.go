@@ -55,6 +55,21 @@ func (b *builder) insertRows(ctx context.Context, table string, cols []string, r
 	return nil
 }
 
+// insertKeyed inserts rows as insertRows does and hands setID the id each row was
+// stored under with the value of its key column (unique among rows), so the records the
+// rows came from learn their ids.
+func (b *builder) insertKeyed(ctx context.Context, table string, cols []string, rows [][]any, key string, setID func(key string, id db.ID)) error {
+	return b.insertRows(ctx, table, cols, rows, "id, "+key, func(r *sql.Rows) error {
+		var id db.ID
+		var k string
+		if err := r.Scan(&id, &k); err != nil {
+			return err
+		}
+		setID(k, id)
+		return nil
+	})
+}
+
 // query runs q and hands each row to scan.
 func (b *builder) query(ctx context.Context, q string, args []any, scan func(*sql.Rows) error) error {
 	rs, err := b.tx.Query(ctx, q, args...)

@@ -10,6 +10,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/kit"
 )
 
 // DemoEnterprises is how many enterprises the demo district registers (一企一档).
@@ -93,7 +94,7 @@ func (c fixedClock) Now() time.Time { return time.Time(c) }
 // enterpriseModule is the enterprise capability working in the build's transaction.
 func (b *builder) enterpriseModule() *enterprise.Module {
 	clk := fixedClock(b.now)
-	return &enterprise.Module{DB: b.db, Audit: &audit.Log{Clock: clk}, Clock: clk}
+	return &enterprise.Module{Deps: kit.Deps{DB: b.db, Audit: &audit.Log{Clock: clk}, Clock: clk}}
 }
 
 // buildEnterprises registers DemoEnterprises enterprises over the grids, industry by

@@ -23,6 +23,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/db/dbtest"
+	"github.com/safeduty/safeduty/internal/platform/kit"
 )
 
 // ids runs a query of (id, count) rows into a map.
@@ -439,7 +440,7 @@ func checkEnterprises(t *testing.T, d *db.DB, res demo.Result) {
 		}
 		before := digest()
 		fc := clock.NewFake(now)
-		m := &enterprise.Module{DB: d, Audit: &audit.Log{Clock: fc}, Clock: fc}
+		m := &enterprise.Module{Deps: kit.Deps{DB: d, Audit: &audit.Log{Clock: fc}, Clock: fc}}
 		n, err := m.RecolorAll(ctx, "check")
 		if err != nil || n != 0 {
 			t.Fatalf("the rules run again change %d colors (%v)", n, err)

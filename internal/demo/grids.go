@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/safeduty/safeduty/internal/platform/db"
@@ -35,16 +34,10 @@ func buildGrids(ctx context.Context, b *builder) error {
 		v.Town.Grids += counts[i]
 	}
 	cols := []string{"code", "name", "village_id", "org_path", "patroller_id", "created_at", "updated_at"}
-	err = b.insertRows(ctx, "grids", cols, rows, "id, code", func(r *sql.Rows) error {
-		var id db.ID
-		var code string
-		if err := r.Scan(&id, &code); err != nil {
-			return err
-		}
+	err = b.insertKeyed(ctx, "grids", cols, rows, "code", func(code string, id db.ID) {
 		if g := byCode[code]; g != nil {
 			g.ID = id
 		}
-		return nil
 	})
 	if err != nil {
 		return err

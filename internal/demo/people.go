@@ -2,8 +2,9 @@ package demo
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
+
+	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
 // deputySpecs are the district government's deputy heads in rank order, with the
@@ -145,16 +146,11 @@ func (b *builder) storePeople(ctx context.Context, people []*Person) error {
 		byPhone[p.Phone] = p
 		rows[i] = []any{p.Org.ID, p.Org.Path, p.Name, p.Gender, p.Phone, b.now, b.now}
 	}
-	err := b.insertRows(ctx, "people", []string{"org_id", "org_path", "name", "gender", "phone", "created_at", "updated_at"},
-		rows, "id, phone", func(r *sql.Rows) error {
-			var p Person
-			if err := r.Scan(&p.ID, &p.Phone); err != nil {
-				return err
+	err := b.insertKeyed(ctx, "people", []string{"org_id", "org_path", "name", "gender", "phone", "created_at", "updated_at"},
+		rows, "phone", func(phone string, id db.ID) {
+			if p := byPhone[phone]; p != nil {
+				p.ID = id
 			}
-			if q := byPhone[p.Phone]; q != nil {
-				q.ID = p.ID
-			}
-			return nil
 		})
 	if err != nil {
 		return err

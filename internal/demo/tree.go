@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/safeduty/safeduty/internal/platform/db"
@@ -160,16 +159,10 @@ func (b *builder) insertOrgs(ctx context.Context, nodes []*Node) error {
 		rows[i] = []any{parent, n.Kind, n.Category, n.Name, n.ShortName, n.Code, "tmp:" + n.Code, n.Depth, n.SortOrder, b.now, b.now}
 	}
 	cols := []string{"parent_id", "kind", "category", "name", "short_name", "code", "path", "depth", "sort_order", "created_at", "updated_at"}
-	err := b.insertRows(ctx, "orgs", cols, rows, "id, code", func(r *sql.Rows) error {
-		var id db.ID
-		var code string
-		if err := r.Scan(&id, &code); err != nil {
-			return err
-		}
+	err := b.insertKeyed(ctx, "orgs", cols, rows, "code", func(code string, id db.ID) {
 		if n := byCode[code]; n != nil {
 			n.ID = id
 		}
-		return nil
 	})
 	if err != nil {
 		return err

@@ -2,10 +2,10 @@ package demo
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
 // buildUsers creates the demo accounts, one or more for every role, all with the shared
@@ -86,15 +86,10 @@ func (b *builder) storeUsers(ctx context.Context, users []*User) error {
 	}
 	cols := []string{"username", "display_name", "password_hash", "org_id", "org_path", "person_id", "lang",
 		"disabled", "must_change_password", "password_changed_at", "created_at", "updated_at"}
-	err := b.insertRows(ctx, "users", cols, rows, "id, username", func(r *sql.Rows) error {
-		var u User
-		if err := r.Scan(&u.ID, &u.Username); err != nil {
-			return err
+	err := b.insertKeyed(ctx, "users", cols, rows, "username", func(username string, id db.ID) {
+		if u := byName[username]; u != nil {
+			u.ID = id
 		}
-		if v := byName[u.Username]; v != nil {
-			v.ID = u.ID
-		}
-		return nil
 	})
 	if err != nil {
 		return err

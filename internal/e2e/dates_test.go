@@ -15,13 +15,7 @@ import (
 func datesSeed(t *testing.T, e *apptest.Env) (hazard, order string) {
 	t.Helper()
 	own := e.F.Enterprises[0].String()
-	must := func(res *apptest.Response, want int, what string) map[string]any {
-		t.Helper()
-		if res.Status != want {
-			t.Fatalf("%s: %d %s", what, res.Status, res.Body)
-		}
-		return res.Map(t)
-	}
+	must := apptest.Must(t)
 	h := must(e.As(apptest.UserPatrol1, "POST", "/api/v1/hazards", map[string]any{"title": "配电箱门未上锁", "category": "unsafe_condition",
 		"industry": "construction", "grade": "general", "grid_id": e.F.Grids[0][2].String(), "enterprise_id": own}), http.StatusCreated, "hazard")
 	id := h["id"].(string)

@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/safeduty/safeduty/internal/apptest"
+	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
 // Browser tests of the enterprise pages (企业 · 三色管理): a town imports a workbook and
@@ -28,16 +29,7 @@ func entSeed(t *testing.T, e *apptest.Env) {
 	t.Helper()
 	f := e.F
 	own := f.Enterprises[0].String()
-	must := func(res *apptest.Response, want int, what string) map[string]any {
-		t.Helper()
-		if res.Status != want {
-			t.Fatalf("%s: %d %s", what, res.Status, res.Body)
-		}
-		if len(res.Body) == 0 {
-			return nil
-		}
-		return res.Map(t)
-	}
+	must := apptest.Must(t)
 	must(e.As(apptest.UserTown1, "PATCH", "/api/v1/enterprises/"+own, map[string]any{"safety_manager": "周安全", "safety_phone": "13812345678",
 		"legal_rep": "陈建国", "address": "东湖镇湖滨路 88 号"}), http.StatusOK, "edit")
 	must(e.As(apptest.UserPatrol1, "POST", "/api/v1/hazards", map[string]any{"title": "深基坑支护变形未停工处置", "category": "unsafe_condition",
@@ -212,7 +204,7 @@ func TestBrowser_EnterpriseDistrictPages(t *testing.T) {
 	s.do(chromedp.WaitVisible(css(".chart-donut svg path")))
 	s.wantText("district home", "企业三色分类", "分类分布", "红色企业", "东湖建工集团有限公司")
 	fills := value(s, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('.chart-donut svg path')).map(p => (p.getAttribute('fill')||'').toLowerCase())`))
-	for _, c := range []string{"#1f9d55", "#e0a100", "#c8321f"} {
+	for _, c := range []string{web.Color("c-green"), web.Color("c-yellow"), web.Color("c-red")} { // app.css's tokens
 		found := false
 		for _, f := range fills {
 			if strings.Contains(f, c) || strings.Contains(f, rgbOf(c)) {

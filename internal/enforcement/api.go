@@ -16,7 +16,7 @@ import (
 func (m *Module) Routes(r *api.Registry) {
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}/enforcement", ID: "listEnterpriseEnforcement", Tag: "enforcement",
 		Summary: "An enterprise's enforcement steps", Object: "enterprise", Response: Enforcement{}, List: true,
-		Sorts: enforcementSorting.Fields(), Handler: m.apiEnterpriseEnforcement})
+		Sorts: enforcementSorting.Fields(), Handler: api.ListUnderHandler("enterprise", enforcementSorting, enforcementExport, m.enterpriseVisible, m.listOfEnterprise)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/{id}/enforcement", ID: "enforce", Tag: "enforcement",
 		Summary: "Record an enforcement step: rectification order, penalty, maximum penalty, suspension, closure proposal",
 		Perm:    &enterprise.PermEnforce, Object: "enterprise", Body: EnforcementInput{}, Response: Enforcement{}, Status: http.StatusCreated,
@@ -59,26 +59,14 @@ func (m *Module) listConstraintsScoped(ctx context.Context, _ auth.Scope, f Cons
 	return m.ListConstraints(ctx, auth.FromContext(ctx), f, lp, each)
 }
 
-func (m *Module) apiEnterpriseEnforcement(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
-	if err != nil {
-		return err
-	}
-	if err := api.DecodeQuery(r, nil, true); err != nil {
-		return err
-	}
-	lp, err := api.ParseList(r, enforcementSorting)
-	if err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	if _, err := m.Registry.Get(r.Context(), m.DB, p, id, false); err != nil {
-		return err
-	}
-	f := EnforcementFilter{EnterpriseID: &id}
-	return api.ServeList(w, r, lp, enforcementExport, func(ctx context.Context, lp api.ListParams, each func(Enforcement) error) (int, error) {
-		return m.ListEnforcement(ctx, p, f, lp, each)
-	})
+// enterpriseVisible answers NotFound for an enterprise out of the caller's scope.
+func (m *Module) enterpriseVisible(ctx context.Context, p *auth.Principal, id db.ID) error {
+	_, err := m.Registry.Get(ctx, m.DB, p, id, false)
+	return err
+}
+
+func (m *Module) listOfEnterprise(ctx context.Context, p *auth.Principal, id db.ID, _ struct{}, lp api.ListParams, each func(Enforcement) error) (int, error) {
+	return m.ListEnforcement(ctx, p, EnforcementFilter{EnterpriseID: &id}, lp, each)
 }
 
 // get reads an enforcement step in the caller's scope with its files (api.Reader).

@@ -75,29 +75,14 @@ func (m *Module) ListConstraints(ctx context.Context, p *auth.Principal, f Const
 	if f.Measure != "" {
 		w.Add("EXISTS (SELECT 1 FROM enterprise_constraints c WHERE c.enterprise_id = e.id AND c.ended_at IS NULL AND c.measure = ?)", f.Measure)
 	}
-	if f.Industry != "" {
-		w.Add("e.industry = ?", f.Industry)
-	}
-	if f.TownID != nil {
-		w.Add("e.town_id = ?", *f.TownID)
-	}
+	w.Eq("e.industry", f.Industry)
+	w.Eq("e.town_id", f.TownID)
 	if f.Q != "" {
 		pat := db.Contains(f.Q)
 		w.Add(`(LOWER(e.name) LIKE ? ESCAPE '\' OR LOWER(e.credit_code) LIKE ? ESCAPE '\')`, pat, pat)
 	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM enterprises e`+w.SQL(), w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, `SELECT e.id, e.name, e.credit_code, e.industry, t.name, e.color, e.color_since, e.color_reasons
-		FROM enterprises e JOIN orgs t ON t.id = e.town_id`+w.SQL()+lp.OrderBy(constraintSorting)+limit, append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
+	lq := api.ListQuery{Select: `SELECT e.id, e.name, e.credit_code, e.industry, t.name, e.color, e.color_since, e.color_reasons
+		FROM enterprises e JOIN orgs t ON t.id = e.town_id`, Count: `FROM enterprises e`, Where: w, Sorting: constraintSorting}
 	loc := i18n.FromContext(ctx)
 	// Rows go out in chunks whose measures come in one query each (on another pooled
 	// connection while this cursor stays open), so an export of any length keeps bounded
@@ -115,11 +100,11 @@ func (m *Module) ListConstraints(ctx context.Context, p *auth.Principal, f Const
 		chunk = chunk[:0]
 		return nil
 	}
-	for rows.Next() {
+	total, err := api.QueryList(ctx, m.DB, lq, lp, func(s db.Scanner) (ConstraintRow, error) {
 		var r ConstraintRow
 		var reasons string
-		if err := rows.Scan(&r.EnterpriseID, &r.Name, &r.CreditCode, &r.Industry, &r.TownName, &r.Color, &r.Since, &reasons); err != nil {
-			return 0, err
+		if err := s.Scan(&r.EnterpriseID, &r.Name, &r.CreditCode, &r.Industry, &r.TownName, &r.Color, &r.Since, &reasons); err != nil {
+			return r, err
 		}
 		r.Reasons = enterprise.ReadReasons(loc, reasons)
 		for i, rs := range r.Reasons {
@@ -129,14 +114,14 @@ func (m *Module) ListConstraints(ctx context.Context, p *auth.Principal, f Const
 			r.ReasonText += rs.Text
 		}
 		r.Measures = []enterprise.Constraint{}
-		chunk = append(chunk, r)
-		if len(chunk) == cap(chunk) {
-			if err := flush(); err != nil {
-				return 0, err
-			}
+		return r, nil
+	}, func(r ConstraintRow) error {
+		if chunk = append(chunk, r); len(chunk) == cap(chunk) {
+			return flush()
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return 0, err
 	}
 	return total, flush()

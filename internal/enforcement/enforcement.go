@@ -23,6 +23,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/kit"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
@@ -35,9 +36,7 @@ func init() { i18n.MustRegister(files, "messages") }
 
 // Module is the enforcement capability.
 type Module struct {
-	DB       *db.DB
-	Audit    *audit.Log
-	Clock    clock.Clock
+	kit.Deps
 	Registry Registry
 	// Attachments claims the documents and photos recorded with a step, and Uploader
 	// stores the files the step's page form sends (nil: the form refuses files).
@@ -115,9 +114,7 @@ const selectEnforcement = `SELECT a.id, a.enterprise_id, e.name, a.kind, a.decid
 	FROM enforcement_actions a JOIN enterprises e ON e.id = a.enterprise_id
 	LEFT JOIN orgs o ON o.id = a.org_id LEFT JOIN users u ON u.id = a.created_by`
 
-type scanner interface{ Scan(...any) error }
-
-func scanEnforcement(s scanner) (Enforcement, error) {
+func scanEnforcement(s db.Scanner) (Enforcement, error) {
 	var a Enforcement
 	err := s.Scan(&a.ID, &a.EnterpriseID, &a.EnterpriseName, &a.Kind, &a.DecidedAt, &a.DocNumber, &a.AmountYuan, &a.Reason,
 		&a.Deadline, &a.Outcome, &a.OutcomeAt, &a.OutcomeNote, db.NullID{P: &a.OrgID}, &a.OrgName, &a.CreatedByName, &a.CreatedAt)
@@ -129,40 +126,13 @@ func scanEnforcement(s scanner) (Enforcement, error) {
 func (m *Module) ListEnforcement(ctx context.Context, p *auth.Principal, f EnforcementFilter, lp api.ListParams, each func(Enforcement) error) (int, error) {
 	var w db.Where
 	enterprise.ScopeWhere(&w, p.Scope)
-	if f.Kind != "" {
-		w.Add("a.kind = ?", f.Kind)
-	}
-	if f.Outcome != "" {
-		w.Add("a.outcome = ?", f.Outcome)
-	}
-	if f.EnterpriseID != nil {
-		w.Add("a.enterprise_id = ?", *f.EnterpriseID)
-	}
-	if f.TownID != nil {
-		w.Add("e.town_id = ?", *f.TownID)
-	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM enforcement_actions a JOIN enterprises e ON e.id = a.enterprise_id`+w.SQL(), w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, selectEnforcement+w.SQL()+lp.OrderBy(enforcementSorting)+limit, append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		a, err := scanEnforcement(rows)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(a); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	w.Eq("a.kind", f.Kind)
+	w.Eq("a.outcome", f.Outcome)
+	w.Eq("a.enterprise_id", f.EnterpriseID)
+	w.Eq("e.town_id", f.TownID)
+	lq := api.ListQuery{Select: selectEnforcement, Count: `FROM enforcement_actions a JOIN enterprises e ON e.id = a.enterprise_id`,
+		Where: w, Sorting: enforcementSorting}
+	return api.QueryList(ctx, m.DB, lq, lp, scanEnforcement, each)
 }
 
 // GetEnforcement returns one step of an enterprise in scope, with its attachments.
@@ -177,19 +147,9 @@ func (m *Module) GetEnforcement(ctx context.Context, q db.Querier, p *auth.Princ
 	if _, err := m.Registry.Get(ctx, q, p, a.EnterpriseID, false); err != nil {
 		return Enforcement{}, apperr.NotFoundf("enforcement")
 	}
-	rows, err := q.Query(ctx, `SELECT attachment_id FROM enforcement_attachments WHERE action_id = ? ORDER BY attachment_id`, id)
-	if err != nil {
-		return a, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var aid db.ID
-		if err := rows.Scan(&aid); err != nil {
-			return a, err
-		}
-		a.Attachments = append(a.Attachments, aid)
-	}
-	return a, rows.Err()
+	a.Attachments, err = db.All(ctx, q, `SELECT attachment_id FROM enforcement_attachments WHERE action_id = ? ORDER BY attachment_id`,
+		[]any{id}, db.ScanID)
+	return a, err
 }
 
 // Enforce records a step of the ladder on an enterprise in scope, with what its rung

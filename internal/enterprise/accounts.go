@@ -68,29 +68,14 @@ func (m *Module) ListAccounts(ctx context.Context, p *auth.Principal, entID db.I
 	if _, err := m.accountsOf(ctx, m.DB, p, entID); err != nil {
 		return 0, err
 	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM users u WHERE u.enterprise_id = ?`, entID).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, `SELECT u.id, u.username, u.display_name, u.disabled, u.must_change_password, u.last_login_at, u.created_at
-		FROM users u WHERE u.enterprise_id = ?`+lp.OrderBy(accountSorting)+limit, append([]any{entID}, largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	lq := api.ListQuery{Select: `SELECT u.id, u.username, u.display_name, u.disabled, u.must_change_password, u.last_login_at, u.created_at
+		FROM users u`, Count: `FROM users u`, Sorting: accountSorting}
+	lq.Where.Add("u.enterprise_id = ?", entID)
+	return api.QueryList(ctx, m.DB, lq, lp, func(s db.Scanner) (Account, error) {
 		var a Account
-		if err := rows.Scan(&a.ID, &a.Username, &a.DisplayName, &a.Disabled, &a.MustChangePassword, &a.LastLoginAt, &a.CreatedAt); err != nil {
-			return 0, err
-		}
-		if err := each(a); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+		err := s.Scan(&a.ID, &a.Username, &a.DisplayName, &a.Disabled, &a.MustChangePassword, &a.LastLoginAt, &a.CreatedAt)
+		return a, err
+	}, each)
 }
 
 // users is the account service: creating a user needs only the database, the clock and

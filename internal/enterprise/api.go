@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/safeduty/safeduty/internal/platform/api"
-	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
@@ -49,7 +48,7 @@ func (m *Module) Routes(r *api.Registry) {
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises", ID: "listEnterprises", Tag: "enterprise", Summary: "List enterprises in scope (phones masked)",
 		Params: Filter{}, Response: Enterprise{}, List: true, Sorts: Sorting.Fields(), Handler: api.ListHandler(Sorting, Export, m.listScoped)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises", ID: "createEnterprise", Tag: "enterprise", Summary: "Register an enterprise",
-		Perm: &PermWrite, Body: Input{}, Response: Enterprise{}, Status: http.StatusCreated, Handler: m.apiCreate})
+		Perm: &PermWrite, Body: Input{}, Response: Enterprise{}, Status: http.StatusCreated, Handler: api.NewHandler(m.Create, m.get, "/api/v1/enterprises/")})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/import", ID: "importEnterprises", Tag: "enterprise",
 		Summary: "Import enterprises from an .xlsx or CSV file (field file): upserts by credit code; reports created, updated and rejected rows with reasons",
 		Perm:    &PermWrite, FileField: "file", Response: ImportReport{}, Handler: m.apiImport})
@@ -58,7 +57,7 @@ func (m *Module) Routes(r *api.Registry) {
 		Produces: []string{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}, Handler: m.apiTemplate})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}", ID: "getEnterprise", Tag: "enterprise",
 		Summary: "Get an enterprise's file; reveal=phone shows the safety manager's full phone (audited)",
-		Object:  "enterprise", Params: revealParams{}, Response: Enterprise{}, Handler: m.apiGet})
+		Object:  "enterprise", Params: revealParams{}, Response: Enterprise{}, Handler: api.RevealHandler("enterprise", PermContact, m.get, m.RevealContact)})
 	r.Add(api.Route{Method: "PATCH", Path: "/api/v1/enterprises/{id}", ID: "updateEnterprise", Tag: "enterprise", Summary: "Update an enterprise",
 		Perm: &PermWrite, Object: "enterprise", Body: Input{}, Response: Enterprise{}, Handler: api.ChangeHandler("enterprise", m.Update, m.get)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}/color", ID: "getEnterpriseColor", Tag: "enterprise",
@@ -66,7 +65,7 @@ func (m *Module) Routes(r *api.Registry) {
 		Object:  "enterprise", Response: ColorDetail{}, Handler: api.GetHandler("enterprise", m.Color)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}/visits", ID: "listVisits", Tag: "enterprise",
 		Summary: "An enterprise's supervision visits (JSON, CSV, xlsx)", Object: "enterprise", Response: Visit{}, List: true,
-		Sorts: visitSorting.Fields(), Handler: m.apiVisits})
+		Sorts: visitSorting.Fields(), Handler: api.ListUnderHandler("enterprise", visitSorting, visitExport, m.visible, m.listVisits)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/{id}/visits", ID: "recordVisit", Tag: "enterprise",
 		Summary: "Record a supervision visit (resets the inspection clock of the enterprise's color)", Perm: &PermEnforce,
 		Object: "enterprise", Body: VisitInput{}, Status: http.StatusCreated, Response: Visit{}, Handler: m.apiRecordVisit})
@@ -74,13 +73,14 @@ func (m *Module) Routes(r *api.Registry) {
 		Summary: "The color rules in force and every earlier version", Response: RulesView{}, Handler: m.apiRules})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/color-rules", ID: "saveColorRules", Tag: "enterprise",
 		Summary: "Save a new version of the color rules and recolor every enterprise", Perm: &PermRules,
-		Body: RuleSet{}, Response: RuleSet{}, Status: http.StatusCreated, Handler: m.apiSaveRules})
+		Body: RuleSet{}, Response: RuleSet{}, Status: http.StatusCreated, Handler: api.BodyHandler(http.StatusCreated, m.SaveRules)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/color-rules/preview", ID: "previewColorRules", Tag: "enterprise",
 		Summary: "What a candidate rule set would recolor in scope, without saving it", Perm: &PermRules,
-		Body: RuleSet{}, Response: PreviewResult{}, Handler: m.apiPreview})
+		Body: RuleSet{}, Response: PreviewResult{}, Handler: api.BodyHandler(http.StatusOK, m.Preview)})
 	m.routesRecords(r)
 }
 
+// revealParams documents the parameter api.RevealHandler reads.
 type revealParams struct {
 	Reveal string `query:"reveal" enum:"phone" doc:"phone: the safety manager's full phone (needs enterprise.contact; audited)"`
 }
@@ -96,68 +96,14 @@ func (m *Module) listScoped(ctx context.Context, _ auth.Scope, f Filter, lp api.
 	return m.List(ctx, auth.FromContext(ctx), f, lp, each)
 }
 
-func (m *Module) apiCreate(w http.ResponseWriter, r *http.Request) error {
-	var in Input
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	id, err := m.Create(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	e, err := m.Get(r.Context(), m.DB, p, id, false)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/enterprises/"+id.String())
-	return api.JSON(w, http.StatusCreated, e)
+// visible answers NotFound for an enterprise out of the caller's scope.
+func (m *Module) visible(ctx context.Context, p *auth.Principal, id db.ID) error {
+	_, err := m.Get(ctx, m.DB, p, id, false)
+	return err
 }
 
-func (m *Module) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
-	if err != nil {
-		return err
-	}
-	var q revealParams
-	if err := api.DecodeQuery(r, &q, false); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	e, err := m.Get(r.Context(), m.DB, p, id, false)
-	if err != nil {
-		return err
-	}
-	if q.Reveal == "phone" {
-		if !p.Can(PermContact) {
-			return apperr.Forbid()
-		}
-		if e, err = m.RevealContact(r.Context(), p, id); err != nil {
-			return err
-		}
-	}
-	return api.JSON(w, http.StatusOK, e)
-}
-
-func (m *Module) apiVisits(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
-	if err != nil {
-		return err
-	}
-	if err := api.DecodeQuery(r, nil, true); err != nil {
-		return err
-	}
-	lp, err := api.ParseList(r, visitSorting)
-	if err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	if _, err := m.Get(r.Context(), m.DB, p, id, false); err != nil {
-		return err // out of scope: 404 before any file begins
-	}
-	return api.ServeList(w, r, lp, visitExport, func(ctx context.Context, lp api.ListParams, each func(Visit) error) (int, error) {
-		return m.ListVisits(ctx, p, id, lp, each)
-	})
+func (m *Module) listVisits(ctx context.Context, p *auth.Principal, id db.ID, _ struct{}, lp api.ListParams, each func(Visit) error) (int, error) {
+	return m.ListVisits(ctx, p, id, lp, each)
 }
 
 func (m *Module) apiRecordVisit(w http.ResponseWriter, r *http.Request) error {
@@ -196,30 +142,6 @@ func (m *Module) apiRules(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return api.JSON(w, http.StatusOK, RulesView{Current: cur, Versions: vs, Facts: Facts})
-}
-
-func (m *Module) apiSaveRules(w http.ResponseWriter, r *http.Request) error {
-	var rs RuleSet
-	if err := api.Decode(r, &rs); err != nil {
-		return err
-	}
-	saved, err := m.SaveRules(r.Context(), auth.FromContext(r.Context()), rs)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusCreated, saved)
-}
-
-func (m *Module) apiPreview(w http.ResponseWriter, r *http.Request) error {
-	var rs RuleSet
-	if err := api.Decode(r, &rs); err != nil {
-		return err
-	}
-	res, err := m.Preview(r.Context(), auth.FromContext(r.Context()), rs)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, res)
 }
 
 // get reads an enterprise in the caller's scope, its phone masked (api.Reader).

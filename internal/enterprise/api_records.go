@@ -6,6 +6,7 @@ import (
 
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
 // routesRecords registers the API of what an enterprise's file keeps beside its facts:
@@ -14,89 +15,29 @@ func (m *Module) routesRecords(r *api.Registry) {
 	// Accounts.
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}/users", ID: "listEnterpriseAccounts", Tag: "enterprise",
 		Summary: "An enterprise's accounts (enterprise.write or user.admin)", Object: "enterprise",
-		Response: Account{}, List: true, Sorts: accountSorting.Fields(), Handler: m.apiListAccounts})
+		Response: Account{}, List: true, Sorts: accountSorting.Fields(), Handler: api.ListUnderHandler("enterprise", accountSorting, accountExport, nil, m.listAccounts)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/{id}/users", ID: "createEnterpriseAccount", Tag: "enterprise",
 		Summary: "Create an account bound to an enterprise (role enterprise, at its village, password changed at first sign-in; enterprise.write or user.admin)",
-		Object:  "enterprise", Body: AccountInput{}, Response: Account{}, Status: http.StatusCreated, Handler: m.apiCreateAccount})
+		Object:  "enterprise", Body: AccountInput{}, Response: Account{}, Status: http.StatusCreated, Handler: api.ActionHandler("enterprise", http.StatusCreated, m.createAccount)})
 
 	// Documents.
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}/documents", ID: "listEnterpriseDocuments", Tag: "enterprise",
 		Summary: "The documents of an enterprise's file (一企一档) with download URLs", Object: "enterprise", Params: DocumentFilter{},
-		Response: Document{}, List: true, Sorts: documentSorting.Fields(), Handler: m.apiListDocuments})
+		Response: Document{}, List: true, Sorts: documentSorting.Fields(), Handler: api.ListUnderHandler("enterprise", documentSorting, documentExport, nil, m.ListDocuments)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/{id}/documents", ID: "addEnterpriseDocument", Tag: "enterprise",
 		Summary: "Keep an uploaded file in an enterprise's file with a title and a kind (its own accounts, or enterprise.write)",
-		Object:  "enterprise", Body: DocumentInput{}, Response: Document{}, Status: http.StatusCreated, Handler: m.apiAddDocument})
+		Object:  "enterprise", Body: DocumentInput{}, Response: Document{}, Status: http.StatusCreated, Handler: api.ActionHandler("enterprise", http.StatusCreated, m.AddDocument)})
 }
 
-func (m *Module) apiListAccounts(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
-	if err != nil {
-		return err
-	}
-	if err := api.DecodeQuery(r, nil, true); err != nil {
-		return err
-	}
-	lp, err := api.ParseList(r, accountSorting)
-	if err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	return api.ServeList(w, r, lp, accountExport, func(ctx context.Context, lp api.ListParams, each func(Account) error) (int, error) {
-		return m.ListAccounts(ctx, p, id, lp, each)
-	})
+func (m *Module) listAccounts(ctx context.Context, p *auth.Principal, id db.ID, _ struct{}, lp api.ListParams, each func(Account) error) (int, error) {
+	return m.ListAccounts(ctx, p, id, lp, each)
 }
 
-func (m *Module) apiCreateAccount(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
+// createAccount creates an account of an enterprise and reads it back.
+func (m *Module) createAccount(ctx context.Context, p *auth.Principal, id db.ID, in AccountInput) (Account, error) {
+	uid, err := m.CreateAccount(ctx, p, id, in)
 	if err != nil {
-		return err
+		return Account{}, err
 	}
-	var in AccountInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	uid, err := m.CreateAccount(r.Context(), auth.FromContext(r.Context()), id, in)
-	if err != nil {
-		return err
-	}
-	a, err := m.account(r.Context(), id, uid)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusCreated, a)
-}
-
-func (m *Module) apiListDocuments(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
-	if err != nil {
-		return err
-	}
-	var f DocumentFilter
-	if err := api.DecodeQuery(r, &f, true); err != nil {
-		return err
-	}
-	lp, err := api.ParseList(r, documentSorting)
-	if err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	return api.ServeList(w, r, lp, documentExport, func(ctx context.Context, lp api.ListParams, each func(Document) error) (int, error) {
-		return m.ListDocuments(ctx, p, id, f, lp, each)
-	})
-}
-
-func (m *Module) apiAddDocument(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
-	if err != nil {
-		return err
-	}
-	var in DocumentInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	d, err := m.AddDocument(r.Context(), auth.FromContext(r.Context()), id, in)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusCreated, d)
+	return m.account(ctx, id, uid)
 }

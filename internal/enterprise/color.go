@@ -192,21 +192,9 @@ func (m *Module) RecolorAll(ctx context.Context, cause string) (int, error) {
 	changed := 0
 	var after db.ID
 	for {
-		var ids []db.ID
-		rows, err := m.DB.Query(ctx, `SELECT id FROM enterprises WHERE id > ? AND status <> 'closed' ORDER BY id LIMIT ?`, after, recolorBatch)
+		ids, err := db.All(ctx, m.DB, `SELECT id FROM enterprises WHERE id > ? AND status <> 'closed' ORDER BY id LIMIT ?`,
+			[]any{after, recolorBatch}, db.ScanID)
 		if err != nil {
-			return changed, err
-		}
-		for rows.Next() {
-			var id db.ID
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return changed, err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return changed, err
 		}
 		if len(ids) == 0 {

@@ -68,7 +68,7 @@ const selectDocument = `SELECT d.attachment_id, d.enterprise_id, d.title, d.kind
 	JOIN attachments a ON a.id = d.attachment_id
 	LEFT JOIN users u ON u.id = d.added_by`
 
-func scanDocument(s scanner) (Document, error) {
+func scanDocument(s db.Scanner) (Document, error) {
 	var d Document
 	err := s.Scan(&d.AttachmentID, &d.EnterpriseID, &d.Title, &d.Kind, &d.FileName, &d.ContentType, &d.SizeBytes, &d.AddedBy, &d.AddedAt)
 	d.URL = attachment.ContentURL(d.AttachmentID)
@@ -84,36 +84,14 @@ func (m *Module) ListDocuments(ctx context.Context, p *auth.Principal, entID db.
 	}
 	var w db.Where
 	w.Add("d.enterprise_id = ?", entID)
-	if f.Kind != "" {
-		w.Add("d.kind = ?", f.Kind)
-	}
+	w.Eq("d.kind", f.Kind)
 	if f.Q != "" {
 		pat := db.Contains(f.Q)
 		w.Add(`(LOWER(d.title) LIKE ? ESCAPE '\' OR LOWER(a.original_name) LIKE ? ESCAPE '\')`, pat, pat)
 	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM enterprise_documents d JOIN attachments a ON a.id = d.attachment_id`+w.SQL(),
-			w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, selectDocument+w.SQL()+lp.OrderBy(documentSorting)+limit, append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		d, err := scanDocument(rows)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(d); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	lq := api.ListQuery{Select: selectDocument, Count: `FROM enterprise_documents d JOIN attachments a ON a.id = d.attachment_id`,
+		Where: w, Sorting: documentSorting}
+	return api.QueryList(ctx, m.DB, lq, lp, scanDocument, each)
 }
 
 // AddDocument keeps an uploaded file in an enterprise's file: the attachment is linked to

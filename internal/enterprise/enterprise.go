@@ -24,11 +24,10 @@ import (
 
 	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/platform/api"
-	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
-	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/kit"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
@@ -151,9 +150,7 @@ type Input struct {
 
 // Module is the enterprise capability.
 type Module struct {
-	DB      *db.DB
-	Audit   *audit.Log
-	Clock   clock.Clock
+	kit.Deps
 	Hazards Hazards
 	// Auth creates enterprise accounts.
 	Auth *auth.Service

@@ -84,28 +84,13 @@ func (m *Module) colorsPanel(r *http.Request) (any, error) {
 }
 
 // colorDonut is the ECharts option of the colors donut: a click on a color opens the
-// list of that color (app.js reads clickBase).
+// list of that color.
 func colorDonut(loc i18n.Localizer, counts map[string]int, total int) map[string]any {
-	colors := map[string]string{Green: "#1f9d55", Yellow: "#e0a100", Red: "#c8321f"}
-	var data []map[string]any
+	d := web.Donut{Total: web.GroupDigits(int64(total)), Label: loc.T("ent.panel.enterprises"), ClickBase: "/enterprises?color="}
 	for _, c := range []string{Green, Yellow, Red} {
-		data = append(data, map[string]any{"name": loc.T("enterprise.color." + c), "value": counts[c], "id": c,
-			"itemStyle": map[string]any{"color": colors[c]}})
+		d.Slices = append(d.Slices, web.Slice{ID: c, Name: loc.T("enterprise.color." + c), Value: counts[c], Color: "c-" + c})
 	}
-	return map[string]any{
-		"tooltip": map[string]any{"trigger": "item", "formatter": "{b}：{c}（{d}%）"},
-		"title": map[string]any{"text": web.GroupDigits(int64(total)), "subtext": loc.T("ent.panel.enterprises"), "left": "center", "top": "40%",
-			"textStyle":    map[string]any{"fontSize": 26, "fontWeight": 600, "color": "#1c2533"},
-			"subtextStyle": map[string]any{"fontSize": 13, "color": "#5f6b7c"}, "itemGap": 4},
-		"series": []any{map[string]any{
-			"type": "pie", "radius": []string{"54%", "78%"}, "center": []string{"50%", "50%"}, "avoidLabelOverlap": true,
-			"clickBase": "/enterprises?color=", "cursor": "pointer", "padAngle": 1,
-			"itemStyle": map[string]any{"borderColor": "#fff", "borderWidth": 2, "borderRadius": 4},
-			"label":     map[string]any{"show": true, "formatter": "{c}", "fontSize": 13, "color": "#1c2533"},
-			"labelLine": map[string]any{"length": 8, "length2": 6},
-			"data":      data,
-		}},
-	}
+	return d.Option()
 }
 
 // portalPanelData is an enterprise account's own standing.

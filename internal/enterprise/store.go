@@ -36,9 +36,7 @@ const selectEnterprise = `SELECT e.id, e.name, e.credit_code, e.industry, e.grid
 	JOIN orgs v ON v.id = g.village_id
 	JOIN orgs t ON t.id = e.town_id`
 
-type scanner interface{ Scan(...any) error }
-
-func (m *Module) scan(loc i18n.Localizer, s scanner, now time.Time, reveal bool) (Enterprise, error) {
+func (m *Module) scan(loc i18n.Localizer, s db.Scanner, now time.Time, reveal bool) (Enterprise, error) {
 	var e Enterprise
 	var reasons string
 	err := s.Scan(&e.ID, &e.Name, &e.CreditCode, &e.Industry, &e.GridID, &e.GridCode, &e.VillageName, &e.TownID, &e.TownName,
@@ -92,36 +90,22 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 		}
 		w.Add("e.color IN ("+db.Placeholders(len(args))+")", args...)
 	}
-	if f.Status != "" {
-		w.Add("e.status = ?", f.Status)
-	}
-	if f.Industry != "" {
-		w.Add("e.industry = ?", f.Industry)
-	}
-	if f.TownID != nil {
-		w.Add("e.town_id = ?", *f.TownID)
-	}
+	w.Eq("e.status", f.Status)
+	w.Eq("e.industry", f.Industry)
+	w.Eq("e.town_id", f.TownID)
 	if f.VillageID != nil {
 		w.Add("e.org_path = (SELECT path FROM orgs WHERE id = ?)", *f.VillageID)
 	}
-	if f.GridID != nil {
-		w.Add("e.grid_id = ?", *f.GridID)
-	}
-	if f.Scale != "" {
-		w.Add("e.scale = ?", f.Scale)
-	}
-	if f.StandardGrade != "" {
-		w.Add("e.standard_grade = ?", f.StandardGrade)
-	}
+	w.Eq("e.grid_id", f.GridID)
+	w.Eq("e.scale", f.Scale)
+	w.Eq("e.standard_grade", f.StandardGrade)
 	if f.DueWithinDays != nil {
 		w.Add("e.status = 'operating' AND e.next_inspection_at < ?", now.AddDate(0, 0, max(*f.DueWithinDays, 0)))
 	}
 	if f.DepartmentID != nil {
 		w.Add("e.industry IN (SELECT industry FROM unit_industries WHERE org_id = ?)", *f.DepartmentID)
 	}
-	if f.Flagged != nil {
-		w.Add("e.closure_flagged = ?", *f.Flagged)
-	}
+	w.Eq("e.closure_flagged", f.Flagged)
 	if f.Q != "" {
 		pat := db.Contains(f.Q)
 		w.Add(`(LOWER(e.name) LIKE ? ESCAPE '\' OR LOWER(e.credit_code) LIKE ? ESCAPE '\')`, pat, pat)
@@ -147,29 +131,9 @@ func (m *Module) ListWhere(ctx context.Context, p *auth.Principal, f Filter, lp 
 	if extra != nil {
 		extra(&w)
 	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM enterprises e`+w.SQL(), w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, selectEnterprise+w.SQL()+lp.OrderBy(Sorting)+limit, append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
+	lq := api.ListQuery{Select: selectEnterprise, Count: `FROM enterprises e`, Where: w, Sorting: Sorting}
 	loc := i18n.FromContext(ctx)
-	for rows.Next() {
-		e, err := m.scan(loc, rows, now, false)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(e); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	return api.QueryList(ctx, m.DB, lq, lp, func(s db.Scanner) (Enterprise, error) { return m.scan(loc, s, now, false) }, each)
 }
 
 // Get returns an enterprise in the caller's scope; reveal shows the full phone (the
@@ -365,13 +329,7 @@ func (m *Module) update(ctx context.Context, tx *db.Tx, p *auth.Principal, id db
 		return err
 	}
 	v := in.validate(false)
-	sets := []string{"updated_at = ?"}
-	args := []any{m.Clock.Now()}
-	changed := map[string]any{}
-	set := func(col string, val any) {
-		sets, args = append(sets, col+" = ?"), append(args, val)
-		changed[col] = val
-	}
+	set := db.NewSet("updated_at", m.Clock.Now())
 	if in.GridID != nil {
 		path, town, ok, err := gridPlace(ctx, tx, p.Scope, *in.GridID)
 		if err != nil {
@@ -380,8 +338,9 @@ func (m *Module) update(ctx context.Context, tx *db.Tx, p *auth.Principal, id db
 		if !ok {
 			v.Add("grid_id", "validate.unknown_ref", nil)
 		}
-		set("grid_id", *in.GridID)
-		sets, args = append(sets, "org_path = ?", "town_id = ?"), append(args, path, town)
+		set.Add("grid_id", *in.GridID)
+		set.Also("org_path", path)
+		set.Also("town_id", town)
 	}
 	if in.Industry != nil {
 		if !industryOK(ctx, tx, *in.Industry) {
@@ -389,25 +348,23 @@ func (m *Module) update(ctx context.Context, tx *db.Tx, p *auth.Principal, id db
 		} else if !p.Scope.AllowsIndustry(*in.Industry) {
 			v.Add("industry", "enterprise.industry_not_yours", nil)
 		}
-		set("industry", *in.Industry)
+		set.Add("industry", *in.Industry)
 	}
 	if err := v.Err(); err != nil {
 		return err
 	}
 	for col, val := range map[string]*string{"name": in.Name, "address": in.Address, "legal_rep": in.LegalRep,
 		"safety_manager": in.SafetyManager, "scale": in.Scale, "standard_grade": in.StandardGrade, "status": in.Status} {
-		if val != nil {
-			set(col, strings.TrimSpace(*val))
-		}
+		set.Text(col, val)
 	}
-	if in.SafetyPhone != nil {
-		sets, args = append(sets, "safety_phone = ?"), append(args, strings.TrimSpace(*in.SafetyPhone))
-		changed["safety_phone"] = privacy.Phone(*in.SafetyPhone)
+	if set.Text("safety_phone", in.SafetyPhone) {
+		set.Changed["safety_phone"] = privacy.Phone(*in.SafetyPhone)
 	}
 	if in.CreditCode != nil {
-		set("credit_code", NormalizeCreditCode(*in.CreditCode))
+		set.Add("credit_code", NormalizeCreditCode(*in.CreditCode))
 	}
-	_, err := tx.Exec(ctx, `UPDATE enterprises SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...)
+	q, args := set.Update("enterprises", "id = ?", id)
+	_, err := tx.Exec(ctx, q, args...)
 	if db.IsUnique(err) {
 		v.Add("credit_code", "enterprise.credit_taken", nil)
 		return v.Err()
@@ -418,7 +375,7 @@ func (m *Module) update(ctx context.Context, tx *db.Tx, p *auth.Principal, id db
 	if _, err := m.Recolor(ctx, tx, cause, id); err != nil {
 		return err
 	}
-	return m.Audit.Record(ctx, tx, audit.Entry{Action: "enterprise.update", ObjectType: "enterprise", ObjectID: id.String(), Detail: changed})
+	return m.Audit.Record(ctx, tx, audit.Entry{Action: "enterprise.update", ObjectType: "enterprise", ObjectID: id.String(), Detail: set.Changed})
 }
 
 func industryOK(ctx context.Context, q db.Querier, code string) bool {

@@ -120,28 +120,13 @@ func (m *Module) ListVisits(ctx context.Context, p *auth.Principal, entID db.ID,
 	if _, err := m.Get(ctx, m.DB, p, entID, false); err != nil {
 		return 0, err
 	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM enterprise_visits WHERE enterprise_id = ?`, entID).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, `SELECT v.id, v.visited_at, v.kind, COALESCE(o.name, ''), COALESCE(u.display_name, ''), v.findings, v.note
-		FROM enterprise_visits v LEFT JOIN orgs o ON o.id = v.org_id LEFT JOIN users u ON u.id = v.visited_by
-		WHERE v.enterprise_id = ?`+lp.OrderBy(visitSorting)+limit, append([]any{entID}, largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	lq := api.ListQuery{Select: `SELECT v.id, v.visited_at, v.kind, COALESCE(o.name, ''), COALESCE(u.display_name, ''), v.findings, v.note
+		FROM enterprise_visits v LEFT JOIN orgs o ON o.id = v.org_id LEFT JOIN users u ON u.id = v.visited_by`,
+		Count: `FROM enterprise_visits v`, Sorting: visitSorting}
+	lq.Where.Add("v.enterprise_id = ?", entID)
+	return api.QueryList(ctx, m.DB, lq, lp, func(s db.Scanner) (Visit, error) {
 		var vi Visit
-		if err := rows.Scan(&vi.ID, &vi.VisitedAt, &vi.Kind, &vi.OrgName, &vi.VisitedBy, &vi.Findings, &vi.Note); err != nil {
-			return 0, err
-		}
-		if err := each(vi); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+		err := s.Scan(&vi.ID, &vi.VisitedAt, &vi.Kind, &vi.OrgName, &vi.VisitedBy, &vi.Findings, &vi.Note)
+		return vi, err
+	}, each)
 }

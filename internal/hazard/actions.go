@@ -90,31 +90,31 @@ func (m *Module) Act(ctx context.Context, p *auth.Principal, id db.ID, in Action
 		}
 		now := m.Clock.Now()
 		before := h // the enterprise and listing leader it had
-		var apply func() (sets []string, args []any, data map[string]any, err error)
+		var apply func(set *db.Set) (data map[string]any, err error)
 		kind := "evidence"
 		switch in.Action {
 		case Assign:
-			apply = func() ([]string, []any, map[string]any, error) { return m.assign(ctx, tx, p, &h, in, now) }
+			apply = func(set *db.Set) (map[string]any, error) { return m.assign(ctx, tx, p, &h, in, now, set) }
 		case Start:
-			apply = func() ([]string, []any, map[string]any, error) { return nil, nil, nil, nil }
+			apply = func(*db.Set) (map[string]any, error) { return nil, nil }
 		case Submit:
-			apply = func() ([]string, []any, map[string]any, error) { return submit(in, now) }
+			apply = func(set *db.Set) (map[string]any, error) { return submit(in, now, set) }
 		case Accept:
 			kind = "acceptance"
-			apply = func() ([]string, []any, map[string]any, error) { return accept(p, &h, in, now) }
+			apply = func(set *db.Set) (map[string]any, error) { return accept(p, &h, in, now, set) }
 		case Reject:
-			apply = func() ([]string, []any, map[string]any, error) { return reject(in) }
+			apply = func(set *db.Set) (map[string]any, error) { return reject(in, set) }
 		case Comment:
-			apply = func() ([]string, []any, map[string]any, error) { return comment(in) }
+			apply = func(*db.Set) (map[string]any, error) { return nil, comment(in) }
 		}
-		sets, args, data, err := apply()
+		set := db.NewSet("status", string(t.To))
+		set.Also("updated_at", now)
+		data, err := apply(set)
 		if err != nil {
 			return err
 		}
-		sets = append([]string{"status = ?", "updated_at = ?"}, sets...)
-		args = append([]any{string(t.To), now}, args...)
-		res, err := tx.Exec(ctx, `UPDATE hazards SET `+strings.Join(sets, ", ")+` WHERE id = ? AND status = ?`,
-			append(args, id, string(h.Status))...)
+		q, args := set.Update("hazards", "id = ? AND status = ?", id, string(h.Status))
+		res, err := tx.Exec(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -154,7 +154,7 @@ func illegal(a Action, s Status, allowed []Action) error {
 		Extra: map[string]any{"hazard_status": s, "allowed_actions": allowed}}
 }
 
-func (m *Module) assign(ctx context.Context, tx *db.Tx, p *auth.Principal, h *Hazard, in ActionInput, now time.Time) ([]string, []any, map[string]any, error) {
+func (m *Module) assign(ctx context.Context, tx *db.Tx, p *auth.Principal, h *Hazard, in ActionInput, now time.Time, set *db.Set) (map[string]any, error) {
 	v := &apperr.Validation{}
 	validText(v, "measures", in.Measures, true, 2000)
 	deadline, err := api.ParseDue(strings.TrimSpace(in.Deadline))
@@ -169,7 +169,7 @@ func (m *Module) assign(ctx context.Context, tx *db.Tx, p *auth.Principal, h *Ha
 	// The enterprise first: the owner may be one of its accounts.
 	ec, entChanged, err := m.checkEnterpriseChange(ctx, tx, p, h, in.EnterpriseID, in.ClearEnterprise, v)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	if entChanged {
 		h.EnterpriseID = ec.to
@@ -177,12 +177,12 @@ func (m *Module) assign(ctx context.Context, tx *db.Tx, p *auth.Principal, h *Ha
 	if in.OwnerID == nil {
 		v.Add("owner_id", "validate.required", nil)
 	} else if err := ownerOK(ctx, tx, h, *in.OwnerID, v); err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	if in.SupervisorOrgID == nil {
 		v.Add("supervisor_org_id", "validate.required", nil)
 	} else if err := supervisorOK(ctx, tx, h, *in.SupervisorOrgID, v); err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	major := h.Grade == Major
 	if major { // 五落实 and 挂牌督办
@@ -196,30 +196,35 @@ func (m *Module) assign(ctx context.Context, tx *db.Tx, p *auth.Principal, h *Ha
 		if in.ListingLeaderID == nil {
 			v.Add("listing_leader_id", "hazard.listing_leader_required", nil)
 		} else if err := leaderOK(ctx, tx, *in.ListingLeaderID, v); err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 	}
 	if err := v.Err(); err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	sets := []string{"owner_id = ?", "supervisor_org_id = ?", "measures = ?", "deadline = ?"}
-	args := []any{*in.OwnerID, *in.SupervisorOrgID, strings.TrimSpace(in.Measures), deadline}
+	set.Also("owner_id", *in.OwnerID)
+	set.Also("supervisor_org_id", *in.SupervisorOrgID)
+	set.Also("measures", strings.TrimSpace(in.Measures))
+	set.Also("deadline", deadline)
 	data := map[string]any{"owner_id": in.OwnerID.String(), "supervisor_org_id": in.SupervisorOrgID.String(),
 		"measures": strings.TrimSpace(in.Measures), "deadline": deadline.UTC().Format(time.RFC3339)}
 	if entChanged {
-		sets, args = ec.apply(sets, args, data)
+		ec.apply(set, data)
 	}
 	if major {
-		sets = append(sets, "responsibility = ?", "funds_yuan = ?", "contingency_plan = ?", "listed = TRUE",
-			"listing_leader_id = ?", "listing_doc = ?", "listed_at = COALESCE(listed_at, ?)")
-		args = append(args, strings.TrimSpace(in.Responsibility), *in.FundsYuan, strings.TrimSpace(in.ContingencyPlan),
-			*in.ListingLeaderID, strings.TrimSpace(in.ListingDoc), now)
+		set.Also("responsibility", strings.TrimSpace(in.Responsibility))
+		set.Also("funds_yuan", *in.FundsYuan)
+		set.Also("contingency_plan", strings.TrimSpace(in.ContingencyPlan))
+		set.Expr("listed = TRUE")
+		set.Also("listing_leader_id", *in.ListingLeaderID)
+		set.Also("listing_doc", strings.TrimSpace(in.ListingDoc))
+		set.Expr("listed_at = COALESCE(listed_at, ?)", now)
 		data["responsibility"] = strings.TrimSpace(in.Responsibility)
 		data["funds_yuan"] = *in.FundsYuan
 		data["contingency_plan"] = strings.TrimSpace(in.ContingencyPlan)
 		data["listing_leader_id"] = in.ListingLeaderID.String()
 	}
-	return sets, args, data, nil
+	return data, nil
 }
 
 // ownerOK: the owner is an enabled user who can see the hazard (so they can act on it).
@@ -285,21 +290,22 @@ func leaderOK(ctx context.Context, tx *db.Tx, person db.ID, v *apperr.Validation
 	return nil
 }
 
-func submit(in ActionInput, now time.Time) ([]string, []any, map[string]any, error) {
+func submit(in ActionInput, now time.Time, set *db.Set) (map[string]any, error) {
 	v := &apperr.Validation{}
 	if len(in.Attachments) == 0 {
 		v.Add("attachments", "hazard.evidence_required", nil)
 	}
 	validText(v, "comment", in.Comment, false, 2000)
 	if err := v.Err(); err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	return []string{"submitted_at = ?"}, []any{now}, nil, nil
+	set.Also("submitted_at", now)
+	return nil, nil
 }
 
 // accept closes the hazard (销号). 三进: the acceptance is on site, with photos; a major
 // hazard also needs its acceptance record (participants and conclusion).
-func accept(p *auth.Principal, h *Hazard, in ActionInput, now time.Time) ([]string, []any, map[string]any, error) {
+func accept(p *auth.Principal, h *Hazard, in ActionInput, now time.Time, set *db.Set) (map[string]any, error) {
 	v := &apperr.Validation{}
 	if !in.OnSite {
 		v.Add("on_site", "hazard.on_site_required", nil)
@@ -315,29 +321,30 @@ func accept(p *auth.Principal, h *Hazard, in ActionInput, now time.Time) ([]stri
 		data["conclusion"] = strings.TrimSpace(in.Conclusion)
 	}
 	if err := v.Err(); err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	onTime := h.Deadline == nil || !now.After(*h.Deadline)
 	data["on_time"] = onTime
-	return []string{"closed_at = ?", "closed_by = ?", "closed_on_time = ?"}, []any{now, p.UserID, onTime}, data, nil
+	set.Also("closed_at", now)
+	set.Also("closed_by", p.UserID)
+	set.Also("closed_on_time", onTime)
+	return data, nil
 }
 
-func reject(in ActionInput) ([]string, []any, map[string]any, error) {
-	v := &apperr.Validation{}
-	validText(v, "comment", in.Comment, true, 2000)
-	if err := v.Err(); err != nil {
-		return nil, nil, nil, err
+func reject(in ActionInput, set *db.Set) (map[string]any, error) {
+	if err := comment(in); err != nil {
+		return nil, err
 	}
-	return []string{"rejections = rejections + 1", "submitted_at = NULL"}, nil, nil, nil
+	set.Expr("rejections = rejections + 1")
+	set.Expr("submitted_at = NULL")
+	return nil, nil
 }
 
-func comment(in ActionInput) ([]string, []any, map[string]any, error) {
+// comment checks a step's comment, which it needs.
+func comment(in ActionInput) error {
 	v := &apperr.Validation{}
 	validText(v, "comment", in.Comment, true, 2000)
-	if err := v.Err(); err != nil {
-		return nil, nil, nil, err
-	}
-	return nil, nil, nil, nil
+	return v.Err()
 }
 
 // announce tells the next people in the loop what happened; comment is the step's

@@ -6,6 +6,7 @@ import (
 
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
@@ -60,17 +61,17 @@ func (m *Module) Routes(r *api.Registry) {
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/hazards", ID: "listHazards", Tag: "hazard", Summary: "List hazards in scope",
 		Params: Filter{}, Response: Hazard{}, List: true, Sorts: sorting.Fields(), Handler: api.ListHandler(sorting, export, m.listScoped)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/hazards", ID: "reportHazard", Tag: "hazard", Summary: "Report a hazard",
-		Perm: &PermReport, Body: ReportInput{}, Response: Hazard{}, Status: http.StatusCreated, Handler: m.apiReport})
+		Perm: &PermReport, Body: ReportInput{}, Response: Hazard{}, Status: http.StatusCreated, Handler: api.NewHandler(m.Report, m.get, "/api/v1/hazards/")})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/hazards/stats", ID: "hazardStats", Tag: "hazard",
 		Summary: "The three clears (三清) and loop figures of the hazards in scope matching the filters",
-		Params:  StatsParams{}, Response: StatsResult{}, Handler: m.apiStats})
+		Params:  StatsParams{}, Response: StatsResult{}, Handler: api.QueryHandler(m.Stats)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/hazards/{id}", ID: "getHazard", Tag: "hazard", Summary: "Get one hazard, with the actions the caller may take",
-		Object: "hazard", Response: Hazard{}, Handler: m.apiGet})
+		Object: "hazard", Response: Hazard{}, Handler: api.GetHandler("hazard", m.get)})
 	r.Add(api.Route{Method: "PATCH", Path: "/api/v1/hazards/{id}", ID: "updateHazard", Tag: "hazard", Summary: "Correct a hazard while it is still reported",
-		Object: "hazard", Body: UpdateInput{}, Response: Hazard{}, Handler: m.apiUpdate})
+		Object: "hazard", Body: UpdateInput{}, Response: Hazard{}, Handler: api.ChangeHandler("hazard", m.Update, m.get)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/hazards/{id}/actions", ID: "actOnHazard", Tag: "hazard",
 		Summary: "Move a hazard through the loop: assign, start, submit, accept, reject, or comment",
-		Object:  "hazard", Body: ActionInput{}, Response: Hazard{}, Handler: m.apiAct})
+		Object:  "hazard", Body: ActionInput{}, Response: Hazard{}, Handler: api.ActionHandler("hazard", http.StatusOK, m.Act)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/hazards/{id}/history", ID: "hazardHistory", Tag: "hazard", Summary: "Every step of a hazard: who, when, from, to, comment, attachments",
 		Object: "hazard", Response: Event{}, List: true, Handler: m.apiHistory})
 }
@@ -79,82 +80,9 @@ func (m *Module) listScoped(ctx context.Context, sc auth.Scope, f Filter, lp api
 	return m.List(ctx, auth.FromContext(ctx), f, lp, each)
 }
 
-func (m *Module) apiReport(w http.ResponseWriter, r *http.Request) error {
-	var in ReportInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	id, err := m.Report(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	h, err := m.Get(r.Context(), m.DB, p, id)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/hazards/"+id.String())
-	return api.JSON(w, http.StatusCreated, h)
-}
-
-func (m *Module) apiStats(w http.ResponseWriter, r *http.Request) error {
-	var sp StatsParams
-	if err := api.DecodeQuery(r, &sp, false); err != nil {
-		return err
-	}
-	res, err := m.Stats(r.Context(), auth.FromContext(r.Context()), sp)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, res)
-}
-
-func (m *Module) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "hazard")
-	if err != nil {
-		return err
-	}
-	h, err := m.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, h)
-}
-
-func (m *Module) apiUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "hazard")
-	if err != nil {
-		return err
-	}
-	var in UpdateInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	if err := m.Update(r.Context(), p, id, in); err != nil {
-		return err
-	}
-	h, err := m.Get(r.Context(), m.DB, p, id)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, h)
-}
-
-func (m *Module) apiAct(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "hazard")
-	if err != nil {
-		return err
-	}
-	var in ActionInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	h, err := m.Act(r.Context(), auth.FromContext(r.Context()), id, in)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, h)
+// get reads a hazard in the caller's scope (api.Reader).
+func (m *Module) get(ctx context.Context, p *auth.Principal, id db.ID) (Hazard, error) {
+	return m.Get(ctx, m.DB, p, id)
 }
 
 func (m *Module) apiHistory(w http.ResponseWriter, r *http.Request) error {

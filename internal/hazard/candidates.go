@@ -142,26 +142,18 @@ func (m *Module) OwnerCandidates(ctx context.Context, h *Hazard) ([]ChoiceGroup,
 // departments supervising its industry, the safety office, and the government of its
 // town.
 func (m *Module) SupervisorCandidates(ctx context.Context, h *Hazard) ([]Choice, error) {
-	rows, err := m.DB.Query(ctx, `SELECT o.id, o.name, o.category FROM orgs o WHERE o.kind = 'unit' AND (
+	return db.All(ctx, m.DB, `SELECT o.id, o.name, o.category FROM orgs o WHERE o.kind = 'unit' AND (
 		(o.category = 'department' AND (
 			EXISTS (SELECT 1 FROM unit_industries ui WHERE ui.org_id = o.id AND ui.industry = ?)
 			OR EXISTS (SELECT 1 FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'safety_office' WHERE u.org_id = o.id)))
 		OR (o.category = 'town_government' AND o.parent_id = ?))
-		ORDER BY CASE o.category WHEN 'town_government' THEN 1 ELSE 0 END, o.sort_order, o.code`, h.Industry, h.TownID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Choice
-	for rows.Next() {
-		var c Choice
-		var category string
-		if err := rows.Scan(&c.ID, &c.Name, &category); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		ORDER BY CASE o.category WHEN 'town_government' THEN 1 ELSE 0 END, o.sort_order, o.code`, []any{h.Industry, h.TownID},
+		func(s db.Scanner) (Choice, error) {
+			var c Choice
+			var category string
+			err := s.Scan(&c.ID, &c.Name, &category)
+			return c, err
+		})
 }
 
 // LeaderCandidates lists the district leaders who may list a major hazard for
@@ -271,22 +263,18 @@ func (m *Module) GridChoices(ctx context.Context, p *auth.Principal, townID *db.
 // Industries lists the industry codes in display order; a department sees only the
 // industries it supervises.
 func (m *Module) Industries(ctx context.Context, sc auth.Scope) ([]string, error) {
-	rows, err := m.DB.Query(ctx, `SELECT code FROM industries ORDER BY sort_order, code`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []string
-	for rows.Next() {
+	err := db.Each(ctx, m.DB, `SELECT code FROM industries ORDER BY sort_order, code`, nil, func(s db.Scanner) (string, error) {
 		var code string
-		if err := rows.Scan(&code); err != nil {
-			return nil, err
-		}
+		err := s.Scan(&code)
+		return code, err
+	}, func(code string) error {
 		if sc.AllowsIndustry(code) {
 			out = append(out, code)
 		}
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // placeChoices lists the towns in a scope, or the villages of one town (when town is

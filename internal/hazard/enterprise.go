@@ -70,11 +70,11 @@ func (m *Module) checkEnterpriseChange(ctx context.Context, tx *db.Tx, p *auth.P
 	return c, false, nil
 }
 
-// apply adds the change to an UPDATE's sets and the step's data: a risk point belongs to
+// apply adds the change to an UPDATE's set and the step's data: a risk point belongs to
 // the enterprise, so it goes with it.
-func (c enterpriseChange) apply(sets []string, args []any, data map[string]any) ([]string, []any) {
-	sets = append(sets, "enterprise_id = ?", "risk_point_id = NULL")
-	args = append(args, c.to)
+func (c enterpriseChange) apply(set *db.Set, data map[string]any) {
+	set.Also("enterprise_id", c.to)
+	set.Expr("risk_point_id = NULL")
 	if c.to != nil {
 		data["enterprise_id"] = c.to.String()
 		data["enterprise"] = c.name
@@ -82,7 +82,6 @@ func (c enterpriseChange) apply(sets []string, args []any, data map[string]any) 
 		data["enterprise_id"] = ""
 		data["enterprise"] = ""
 	}
-	return sets, args
 }
 
 // recolor tells the enterprise capability about every enterprise a change touched (the

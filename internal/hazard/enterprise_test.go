@@ -137,25 +137,25 @@ func TestHazardEnterprise_AssignAndOwnerChoices(t *testing.T) {
 		id := h["id"].(string)
 		town := e.SignIn(apptest.UserTown1)
 		// Without an enterprise the enterprise's account is no choice.
-		wantPage(t, "assign form, no enterprise", town.Get("/hazards/"+id), http.StatusOK,
+		apptest.WantPage(t, "assign form, no enterprise", town.Get("/hazards/"+id), http.StatusOK,
 			[]string{`name="ent_q"`, "东湖建工集团有限公司", `hx-get="/hazards/` + id + `/owner-choices"`}, []string{`value="` + entUser.String() + `"`})
 		// Picking it in the form reloads the owners with its account.
-		wantPage(t, "owners for the enterprise", town.Get("/hazards/"+id+"/owner-choices?enterprise_id="+ent.String(), "HX-Request", "true", "HX-Target", "owner_id"),
+		apptest.WantPage(t, "owners for the enterprise", town.Get("/hazards/"+id+"/owner-choices?enterprise_id="+ent.String(), "HX-Request", "true", "HX-Target", "owner_id"),
 			http.StatusOK, []string{`value="` + entUser.String() + `"`, "东湖企业"}, []string{"<html"})
 		// The search finds it by part of its name or its credit code, in the grid's village.
-		wantPage(t, "search by name", town.Get("/hazards/enterprise-choices?grid_id="+e.F.Grids[0][1].String()+"&ent_q=建工", "HX-Request", "true", "HX-Target", "ent-choices"),
+		apptest.WantPage(t, "search by name", town.Get("/hazards/enterprise-choices?grid_id="+e.F.Grids[0][1].String()+"&ent_q=建工", "HX-Request", "true", "HX-Target", "ent-choices"),
 			http.StatusOK, []string{`value="` + ent.String() + `"`}, nil)
 		code := strings.ToLower(apptest.CreditCode("91330199MA2T01000")) // the fixture's, typed in lower case
-		wantPage(t, "search by credit code", town.Get("/hazards/enterprise-choices?grid_id="+e.F.Grids[0][1].String()+"&ent_q="+url.QueryEscape(code[4:12]),
+		apptest.WantPage(t, "search by credit code", town.Get("/hazards/enterprise-choices?grid_id="+e.F.Grids[0][1].String()+"&ent_q="+url.QueryEscape(code[4:12]),
 			"HX-Request", "true", "HX-Target", "ent-choices"), http.StatusOK, []string{`value="` + ent.String() + `"`}, nil)
-		wantPage(t, "search with no match", town.Get("/hazards/enterprise-choices?grid_id="+e.F.Grids[0][1].String()+"&ent_q=西山",
+		apptest.WantPage(t, "search with no match", town.Get("/hazards/enterprise-choices?grid_id="+e.F.Grids[0][1].String()+"&ent_q=西山",
 			"HX-Request", "true", "HX-Target", "ent-choices"), http.StatusOK, []string{"没有找到匹配的企业"}, []string{`value="` + ent.String() + `"`})
 
 		// The assign form names the enterprise and its account as owner at once.
 		res := actForm(town, id, url.Values{"action": {"assign"}, "enterprise_id": {ent.String()}, "owner_id": {entUser.String()},
 			"supervisor_org_id": {e.F.Units["town1gov"].String()}, "measures": {"清理钢管"}, "deadline": {"2026-03-20"}})
 		page := wantRedirect(t, "assign with the enterprise", town, res, "/hazards/"+id)
-		wantPage(t, "assigned", page, http.StatusOK, []string{"东湖建工集团有限公司", "东湖企业"}, nil)
+		apptest.WantPage(t, "assigned", page, http.StatusOK, []string{"东湖建工集团有限公司", "东湖企业"}, nil)
 		got := e.As(apptest.UserEnt, "GET", "/api/v1/hazards/"+id, nil).Map(t)
 		if got["enterprise_id"] != ent.String() || got["owner_id"] != entUser.String() {
 			t.Errorf("after assign: %v", got)
@@ -175,7 +175,7 @@ func TestHazardEnterprise_AssignAndOwnerChoices(t *testing.T) {
 		if _, err := e.App.DB.Exec(ctx, `UPDATE users SET org_id = ?, org_path = ? WHERE id = ?`, e.F.Units["safety"], safetyPath, entUser); err != nil {
 			t.Fatal(err)
 		}
-		wantPage(t, "owners: the account at the district", town.Get("/hazards/"+id), http.StatusOK, []string{`value="` + entUser.String() + `"`}, nil)
+		apptest.WantPage(t, "owners: the account at the district", town.Get("/hazards/"+id), http.StatusOK, []string{`value="` + entUser.String() + `"`}, nil)
 	})
 }
 
@@ -221,9 +221,9 @@ func TestHazardListing_NoticeFilterAndRejectReason(t *testing.T) {
 			}
 		}
 		town := e.SignIn(apptest.UserTown1)
-		wantPage(t, "list filter", town.Get("/hazards?listing_leader_id="+e.F.Leader.String()), http.StatusOK,
+		apptest.WantPage(t, "list filter", town.Get("/hazards?listing_leader_id="+e.F.Leader.String()), http.StatusOK,
 			[]string{`<select id="listing_leader_id" name="listing_leader_id">`, `<option value="` + e.F.Leader.String() + `" selected>钱分管</option>`, h["code"].(string)}, nil)
-		wantPage(t, "list filter of town02", e.SignIn(apptest.UserTown2).Get("/hazards"), http.StatusOK, nil, []string{`id="listing_leader_id"`})
+		apptest.WantPage(t, "list filter of town02", e.SignIn(apptest.UserTown2).Get("/hazards"), http.StatusOK, nil, []string{`id="listing_leader_id"`})
 
 		// Rejected: the owner's notice says why, in both languages.
 		for _, s := range []struct {
@@ -231,7 +231,7 @@ func TestHazardListing_NoticeFilterAndRejectReason(t *testing.T) {
 			body map[string]any
 		}{
 			{apptest.UserEnt, map[string]any{"action": "start"}},
-			{apptest.UserEnt, map[string]any{"action": "submit", "attachments": []string{upload(t, e, apptest.UserEnt)}}},
+			{apptest.UserEnt, map[string]any{"action": "submit", "attachments": []string{e.Upload(t, apptest.UserEnt)}}},
 			{apptest.UserDept, map[string]any{"action": "reject", "comment": "北侧仍有缺口"}},
 		} {
 			if res := act(e, s.user, id, s.body); res.Status != http.StatusOK {
@@ -273,7 +273,7 @@ func TestReport_SourceByRole(t *testing.T) {
 			if h["source"] != c.source {
 				t.Errorf("%s reports from %v, want %s", c.user, h["source"], c.source)
 			}
-			wantPage(t, c.user+"'s hazard", e.SignIn(apptest.UserTown1).Get("/hazards/"+h["id"].(string)), http.StatusOK, []string{c.label}, []string{"部门检查"})
+			apptest.WantPage(t, c.user+"'s hazard", e.SignIn(apptest.UserTown1).Get("/hazards/"+h["id"].(string)), http.StatusOK, []string{c.label}, []string{"部门检查"})
 		}
 		// The enterprise's own report is its self-inspection.
 		h := reportAt(t, e, apptest.UserEnt, e.F.Grids[0][2], "general", map[string]any{"enterprise_id": e.F.Enterprises[0].String()})

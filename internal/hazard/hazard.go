@@ -17,11 +17,10 @@ import (
 	"time"
 
 	"github.com/safeduty/safeduty/internal/notify"
-	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
-	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/kit"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
@@ -134,6 +133,7 @@ type Filter struct {
 	Listed          *bool      `query:"listed" doc:"listed for supervision (挂牌督办)"`
 	ListingLeaderID *db.ID     `query:"listing_leader_id" doc:"listed for supervision by this leader (a person id)"`
 	Mine            *bool      `query:"mine" doc:"true: hazards the caller owns, supervises or reported"`
+	FoundBy         *db.ID     `query:"found_by" doc:"reported by this user"`
 	FoundFrom       *time.Time `query:"found_from" doc:"found on or after (date)"`
 	FoundTo         *time.Time `query:"found_to" doc:"found before the end of this date"`
 	DeadlineTo      *time.Time `query:"deadline_to" doc:"deadline before the end of this date"`
@@ -251,9 +251,7 @@ func DefaultConfig() Config {
 
 // Module is the hazard capability.
 type Module struct {
-	DB          *db.DB
-	Audit       *audit.Log
-	Clock       clock.Clock
+	kit.Deps
 	Notify      *notify.Service
 	Attachments AttachmentLinker
 	Enterprises Enterprises // optional

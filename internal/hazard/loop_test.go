@@ -3,10 +3,6 @@ package hazard_test
 import (
 	"bytes"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
-	"mime/multipart"
 	"net/http"
 	"slices"
 	"strings"
@@ -19,32 +15,11 @@ import (
 	"github.com/safeduty/safeduty/internal/hazard"
 )
 
-// upload stores a small PNG as user and returns its attachment id.
-func upload(t *testing.T, e *apptest.Env, user string) string {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 8, 6))
-	img.Set(1, 1, color.RGBA{R: 200, A: 255})
-	var pic bytes.Buffer
-	if err := png.Encode(&pic, img); err != nil {
-		t.Fatal(err)
-	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", "photo.png")
-	fw.Write(pic.Bytes())
-	mw.Close()
-	res := e.As(user, "POST", "/api/v1/attachments", body.Bytes(), "Content-Type", mw.FormDataContentType())
-	if res.Status != http.StatusCreated {
-		t.Fatalf("upload as %s: %d %s", user, res.Status, res.Body)
-	}
-	return res.Map(t)["id"].(string)
-}
-
 // report files a hazard at town01's enterprise (whose user, ent1, can then own it) as
 // patrol1.
 func report(t *testing.T, e *apptest.Env, grade string) map[string]any {
 	t.Helper()
-	photo := upload(t, e, apptest.UserPatrol1)
+	photo := e.Upload(t, apptest.UserPatrol1)
 	res := e.As(apptest.UserPatrol1, "POST", "/api/v1/hazards", map[string]any{
 		"title": "脚手架未全封闭", "description": "东侧脚手架缺少密目网", "category": "unsafe_condition",
 		"industry": "construction", "grade": grade, "grid_id": e.F.Grids[0][2].String(),
@@ -83,10 +58,10 @@ func TestLoop_ReportToClose(t *testing.T) {
 		}{
 			{apptest.UserTown1, assignBody(e, "2026-03-20"), "assigned"},
 			{apptest.UserEnt, map[string]any{"action": "start"}, "rectifying"},
-			{apptest.UserEnt, map[string]any{"action": "submit", "comment": "已加装", "attachments": []string{upload(t, e, apptest.UserEnt)}}, "submitted"},
+			{apptest.UserEnt, map[string]any{"action": "submit", "comment": "已加装", "attachments": []string{e.Upload(t, apptest.UserEnt)}}, "submitted"},
 			{apptest.UserDept, map[string]any{"action": "reject", "comment": "北侧仍有缺口"}, "rectifying"},
-			{apptest.UserEnt, map[string]any{"action": "submit", "comment": "北侧已补", "attachments": []string{upload(t, e, apptest.UserEnt)}}, "submitted"},
-			{apptest.UserDept, map[string]any{"action": "accept", "on_site": true, "attachments": []string{upload(t, e, apptest.UserDept)}}, "closed"},
+			{apptest.UserEnt, map[string]any{"action": "submit", "comment": "北侧已补", "attachments": []string{e.Upload(t, apptest.UserEnt)}}, "submitted"},
+			{apptest.UserDept, map[string]any{"action": "accept", "on_site": true, "attachments": []string{e.Upload(t, apptest.UserDept)}}, "closed"},
 		}
 		for i, s := range steps {
 			res := act(e, s.user, id, s.body)
@@ -174,7 +149,7 @@ func TestLoop_IllegalAndForbiddenMoves(t *testing.T) {
 		}
 		// Assign with missing fields names each.
 		res = act(e, apptest.UserTown1, id, map[string]any{"action": "assign", "deadline": "2020-01-01"})
-		fields := fieldRules(t, res)
+		fields := apptest.FieldRules(t, res)
 		for f, r := range map[string]string{"measures": "required", "owner_id": "required", "supervisor_org_id": "required", "deadline": "deadline_past"} {
 			if fields[f] != r {
 				t.Errorf("assign: field %s rule %q, want %q (%v)", f, fields[f], r, fields)
@@ -183,13 +158,13 @@ func TestLoop_IllegalAndForbiddenMoves(t *testing.T) {
 		// A department that does not supervise the industry cannot be the supervising unit.
 		b := assignBody(e, "2026-03-20")
 		b["supervisor_org_id"] = e.F.Units["gov"].String()
-		if fields := fieldRules(t, act(e, apptest.UserTown1, id, b)); fields["supervisor_org_id"] != "supervisor_kind" {
+		if fields := apptest.FieldRules(t, act(e, apptest.UserTown1, id, b)); fields["supervisor_org_id"] != "supervisor_kind" {
 			t.Errorf("government as supervisor: %v", fields)
 		}
 		// An owner from another town cannot see the hazard.
 		b = assignBody(e, "2026-03-20")
 		b["owner_id"] = e.F.Users[apptest.UserPatrol2].String()
-		if fields := fieldRules(t, act(e, apptest.UserTown1, id, b)); fields["owner_id"] != "owner_out_of_reach" {
+		if fields := apptest.FieldRules(t, act(e, apptest.UserTown1, id, b)); fields["owner_id"] != "owner_out_of_reach" {
 			t.Errorf("owner of another town: %v", fields)
 		}
 		// Submitting without evidence is refused, and nothing moves.
@@ -197,18 +172,18 @@ func TestLoop_IllegalAndForbiddenMoves(t *testing.T) {
 			t.Fatalf("assign: %d %s", res.Status, res.Body)
 		}
 		act(e, apptest.UserEnt, id, map[string]any{"action": "start"})
-		if fields := fieldRules(t, act(e, apptest.UserEnt, id, map[string]any{"action": "submit"})); fields["attachments"] != "evidence_required" {
+		if fields := apptest.FieldRules(t, act(e, apptest.UserEnt, id, map[string]any{"action": "submit"})); fields["attachments"] != "evidence_required" {
 			t.Errorf("submit without evidence: %v", fields)
 		}
 		// Accepting without being on site is refused (三进).
-		act(e, apptest.UserEnt, id, map[string]any{"action": "submit", "attachments": []string{upload(t, e, apptest.UserEnt)}})
-		if fields := fieldRules(t, act(e, apptest.UserDept, id, map[string]any{"action": "accept"})); fields["on_site"] != "on_site_required" || fields["attachments"] != "on_site_photos_required" {
+		act(e, apptest.UserEnt, id, map[string]any{"action": "submit", "attachments": []string{e.Upload(t, apptest.UserEnt)}})
+		if fields := apptest.FieldRules(t, act(e, apptest.UserDept, id, map[string]any{"action": "accept"})); fields["on_site"] != "on_site_required" || fields["attachments"] != "on_site_photos_required" {
 			t.Errorf("accept off site: %v", fields)
 		}
 		// Someone else's attachment cannot be claimed.
-		other := upload(t, e, apptest.UserPatrol2)
+		other := e.Upload(t, apptest.UserPatrol2)
 		res = act(e, apptest.UserDept, id, map[string]any{"action": "accept", "on_site": true, "attachments": []string{other}})
-		if fields := fieldRules(t, res); fields["attachments"] == "" {
+		if fields := apptest.FieldRules(t, res); fields["attachments"] == "" {
 			t.Errorf("accept with another town's upload: %d %s", res.Status, res.Body)
 		}
 		if got := e.As(apptest.UserDept, "GET", "/api/v1/hazards/"+id, nil).Map(t)["status"]; got != "submitted" {
@@ -217,24 +192,13 @@ func TestLoop_IllegalAndForbiddenMoves(t *testing.T) {
 	})
 }
 
-func fieldRules(t *testing.T, res *apptest.Response) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	errs, _ := res.Map(t)["errors"].([]any)
-	for _, fe := range errs {
-		m := fe.(map[string]any)
-		out[m["field"].(string)] = m["rule"].(string)
-	}
-	return out
-}
-
 // Major hazards need the five implementations and a listing leader to be assigned, and an
 // acceptance record to close.
 func TestLoop_MajorHazard(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		id := report(t, e, "major")["id"].(string)
 		res := act(e, apptest.UserTown1, id, assignBody(e, "2026-04-30"))
-		fields := fieldRules(t, res)
+		fields := apptest.FieldRules(t, res)
 		for _, f := range []string{"responsibility", "funds_yuan", "contingency_plan", "listing_leader_id"} {
 			if fields[f] == "" {
 				t.Errorf("major assign without %s accepted (%d %v)", f, res.Status, fields)
@@ -255,12 +219,12 @@ func TestLoop_MajorHazard(t *testing.T) {
 			t.Errorf("listed hazard: %v", h)
 		}
 		act(e, apptest.UserEnt, id, map[string]any{"action": "start"})
-		act(e, apptest.UserEnt, id, map[string]any{"action": "submit", "attachments": []string{upload(t, e, apptest.UserEnt)}})
-		res = act(e, apptest.UserDept, id, map[string]any{"action": "accept", "on_site": true, "attachments": []string{upload(t, e, apptest.UserDept)}})
-		if f := fieldRules(t, res); f["participants"] != "required" || f["conclusion"] != "required" {
+		act(e, apptest.UserEnt, id, map[string]any{"action": "submit", "attachments": []string{e.Upload(t, apptest.UserEnt)}})
+		res = act(e, apptest.UserDept, id, map[string]any{"action": "accept", "on_site": true, "attachments": []string{e.Upload(t, apptest.UserDept)}})
+		if f := apptest.FieldRules(t, res); f["participants"] != "required" || f["conclusion"] != "required" {
 			t.Errorf("major accept without a record: %v", f)
 		}
-		res = act(e, apptest.UserDept, id, map[string]any{"action": "accept", "on_site": true, "attachments": []string{upload(t, e, apptest.UserDept)},
+		res = act(e, apptest.UserDept, id, map[string]any{"action": "accept", "on_site": true, "attachments": []string{e.Upload(t, apptest.UserDept)},
 			"participants": "区住建委张三、东湖镇李四、企业王五", "conclusion": "整改到位，同意销号"})
 		if res.Status != http.StatusOK || res.Map(t)["status"] != "closed" {
 			t.Errorf("major accept: %d %s", res.Status, res.Body)

@@ -59,14 +59,37 @@ func forms(p *auth.Principal, h *Hazard, refused *actionForm) []actionForm {
 		out = append(out, f)
 	}
 	if refused == nil || !slices.ContainsFunc(out, func(f actionForm) bool { return f.Open }) {
-		for i := range out {
-			if out[i].Action != Comment {
-				out[i].Open = true
-				break
-			}
+		if i := nextStep(out, p, h); i >= 0 {
+			out[i].Open = true
 		}
 	}
 	return out
+}
+
+// nextStep is the index of the form that belongs to the viewer's role, shown open: on a
+// reported hazard, assigning it; on a submitted one, accepting it (the supervisor); in
+// between, starting and submitting, when the viewer owns the rectification (a supervisor
+// may record them for an owner without an account, but that is not its next step).
+// Re-assigning (改派) opens only when it is the viewer's one action besides a comment;
+// -1 for none.
+func nextStep(fs []actionForm, p *auth.Principal, h *Hazard) int {
+	owner := h.OwnerID != nil && *h.OwnerID == p.UserID
+	reassign, others := -1, 0
+	for i, f := range fs {
+		switch {
+		case f.Action == Comment:
+		case f.Action == Assign && h.Status != Reported:
+			reassign = i
+		case (f.Action == Start || f.Action == Submit) && !owner:
+			others++
+		default:
+			return i
+		}
+	}
+	if others == 0 {
+		return reassign
+	}
+	return -1
 }
 
 // flashKeys are the messages shown after each action.

@@ -23,8 +23,11 @@ type detailView struct {
 	H           Hazard
 	Events      []eventView
 	FoundPhotos []EventAttachent // the photos taken when the hazard was found
-	Forms       []actionForm     // one per action the caller may take now
-	Owners      []ChoiceGroup    // the assign form's choices
+	// Latest is the latest submission for acceptance (its comment, photos and files),
+	// shown beside the found photos before the actions: the evidence an acceptor judges.
+	Latest      *eventView
+	Forms       []actionForm  // one per action the caller may take now
+	Owners      []ChoiceGroup // the assign form's choices
 	Supervisors []Choice
 	Leaders     []ChoiceGroup
 	EntChoices  enterpriseChoices // the assign form's enterprise field
@@ -91,7 +94,7 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, s *web.Sit
 		}
 	}
 	if h.FundsYuan != nil {
-		v.Funds = groupDigits(*h.FundsYuan)
+		v.Funds = web.GroupDigits(*h.FundsYuan)
 	}
 	if h.ClosedOnTime != nil {
 		v.ClosedOnTime = map[bool]string{true: "yes", false: "no"}[*h.ClosedOnTime]
@@ -101,6 +104,11 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, s *web.Sit
 	}
 	if len(v.Events) > 0 && v.Events[0].Action == "report" {
 		v.FoundPhotos = v.Events[0].Photos
+	}
+	for i := range v.Events {
+		if v.Events[i].Action == string(Submit) {
+			v.Latest = &v.Events[i]
+		}
 	}
 	v.Forms = forms(p, &h, refused)
 	for _, f := range v.Forms {
@@ -292,7 +300,7 @@ func describe(loc i18n.Localizer, e Event, names map[string]map[string]string) [
 		wide("hazard.field.measures", str("measures"))
 		wide("hazard.field.responsibility", str("responsibility"))
 		if f, ok := e.Data["funds_yuan"].(float64); ok {
-			add("hazard.field.funds", loc.T("hazard.yuan", "n", groupDigits(int64(f))))
+			add("hazard.field.funds", loc.T("hazard.yuan", "n", web.GroupDigits(int64(f))))
 		}
 		wide("hazard.field.contingency_plan", str("contingency_plan"))
 		add("hazard.field.listing_leader", named("people", "listing_leader_id"))
@@ -337,22 +345,4 @@ func fundsText(n *int64) string {
 		return ""
 	}
 	return fmt.Sprint(*n)
-}
-
-// groupDigits writes n with thousands separators: 516,000.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }

@@ -44,11 +44,11 @@ var locationID = regexp.MustCompile(`^/hazards/(\d+)$`)
 // without the CSRF token 403; the timeline shows every step with its photos.
 func TestPages_HazardLoopThroughForms(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		pic := pngBytes(t)
+		pic := apptest.PNG(t)
 
 		// Report with a photo.
 		patrol := e.SignIn(apptest.UserPatrol1)
-		wantPage(t, "report form", patrol.Get("/hazards/new"), http.StatusOK,
+		apptest.WantPage(t, "report form", patrol.Get("/hazards/new"), http.StatusOK,
 			[]string{`capture="environment"`, "我的网格", `selected>东湖村第1网格`, `enctype="multipart/form-data"`}, nil)
 		fields := enterprisePlace(t, e)
 		fields.Set("title", "配电箱柜门缺失")
@@ -59,11 +59,11 @@ func TestPages_HazardLoopThroughForms(t *testing.T) {
 		res := postMultipart(t, e, patrol, "/hazards", fields, []file{{"现场.png", pic}}, true)
 		m := locationID.FindStringSubmatch(res.Header.Get("Location"))
 		if res.Status != http.StatusSeeOther || m == nil {
-			t.Fatalf("report: %d to %q\n%s", res.Status, res.Header.Get("Location"), snippet(res.Body))
+			t.Fatalf("report: %d to %q\n%s", res.Status, res.Header.Get("Location"), apptest.Snippet(res.Body))
 		}
 		id := m[1]
 		page := patrol.Get("/hazards/" + id)
-		wantPage(t, "reported", page, http.StatusOK, []string{"隐患已上报，镇街将尽快交办。", "配电箱柜门缺失", "已上报", "网格巡查", "张东一"}, nil)
+		apptest.WantPage(t, "reported", page, http.StatusOK, []string{"隐患已上报，镇街将尽快交办。", "配电箱柜门缺失", "已上报", "网格巡查", "张东一"}, nil)
 		photo := regexp.MustCompile(`<img src="(/api/v1/attachments/\d+/content)"`).FindStringSubmatch(string(page.Body))
 		if photo == nil {
 			t.Fatalf("the reported hazard shows no photo")
@@ -71,7 +71,7 @@ func TestPages_HazardLoopThroughForms(t *testing.T) {
 
 		// The town assigns it; refused forms first.
 		town := e.SignIn(apptest.UserTown1)
-		wantPage(t, "assign form", town.Get("/hazards/"+id), http.StatusOK, []string{
+		apptest.WantPage(t, "assign form", town.Get("/hazards/"+id), http.StatusOK, []string{
 			`<details class="act act-assign" id="act-assign" open>`, ">东湖企业 · ", ">区住建委</option>", ">东湖镇人民政府</option>",
 			"交办给我", // no: the chip is on the list; here the owner hint
 		}[:4], []string{"西山镇人民政府", "人大代表"})
@@ -79,19 +79,19 @@ func TestPages_HazardLoopThroughForms(t *testing.T) {
 		if res := town.PostForm("/hazards/"+id+"/actions", assign, false); res.Status != http.StatusForbidden {
 			t.Errorf("assign without the CSRF token: %d, want 403", res.Status)
 		}
-		wantPage(t, "assign refused", actForm(town, id, assign), http.StatusUnprocessableEntity,
+		apptest.WantPage(t, "assign refused", actForm(town, id, assign), http.StatusUnprocessableEntity,
 			[]string{"有 4 处输入需要修改", "必填", `class="field has-error"`}, nil)
 		assign = url.Values{"action": {"assign"}, "owner_id": {e.F.Users[apptest.UserEnt].String()},
 			"supervisor_org_id": {e.F.Units["construction"].String()}, "measures": {"安装柜门并加锁"}, "deadline": {"2026-03-01"}}
-		wantPage(t, "assign with a past deadline", actForm(town, id, assign), http.StatusUnprocessableEntity,
+		apptest.WantPage(t, "assign with a past deadline", actForm(town, id, assign), http.StatusUnprocessableEntity,
 			[]string{"须晚于当前时间", "安装柜门并加锁</textarea>", `value="2026-03-01"`}, nil)
 		assign.Set("deadline", "2026-03-20")
 		page = wantRedirect(t, "assign", town, actForm(town, id, assign), "/hazards/"+id)
-		wantPage(t, "assigned", page, http.StatusOK, []string{"已交办，已通知整改责任人。", "东湖企业", "区住建委", "2026-03-20", "安装柜门并加锁"}, nil)
+		apptest.WantPage(t, "assigned", page, http.StatusOK, []string{"已交办，已通知整改责任人。", "东湖企业", "区住建委", "2026-03-20", "安装柜门并加锁"}, nil)
 
 		// Another town sees nothing and moves nothing.
 		other := e.SignIn(apptest.UserTown2)
-		wantPage(t, "other town", other.Get("/hazards/"+id), http.StatusNotFound, nil, []string{"配电箱柜门缺失"})
+		apptest.WantPage(t, "other town", other.Get("/hazards/"+id), http.StatusNotFound, nil, []string{"配电箱柜门缺失"})
 		if res := actForm(other, id, url.Values{"action": {"comment"}, "comment": {"看看"}}); res.Status != http.StatusNotFound {
 			t.Errorf("other town comments: %d, want 404", res.Status)
 		}
@@ -99,13 +99,13 @@ func TestPages_HazardLoopThroughForms(t *testing.T) {
 		// The enterprise starts, then submits: without evidence, with a refused file, then
 		// with the photo the refused form kept.
 		ent := e.SignIn(apptest.UserEnt)
-		wantPage(t, "start form", ent.Get("/hazards/"+id), http.StatusOK, []string{`id="act-start" open`}, []string{`id="act-assign"`})
+		apptest.WantPage(t, "start form", ent.Get("/hazards/"+id), http.StatusOK, []string{`id="act-start" open`}, []string{`id="act-assign"`})
 		wantRedirect(t, "start", ent, actForm(ent, id, url.Values{"action": {"start"}}), "/hazards/"+id)
 		submit := url.Values{"action": {"submit"}, "comment": {"柜门已安装并加锁"}}
-		wantPage(t, "submit without evidence", postMultipart(t, e, ent, "/hazards/"+id+"/actions", submit, nil, true),
+		apptest.WantPage(t, "submit without evidence", postMultipart(t, e, ent, "/hazards/"+id+"/actions", submit, nil, true),
 			http.StatusUnprocessableEntity, []string{"提交验收须附整改后照片或文件", "柜门已安装并加锁</textarea>"}, nil)
 		res = postMultipart(t, e, ent, "/hazards/"+id+"/actions", submit, []file{{"整改后.png", pic}, {"notes.txt", []byte("just text")}}, true)
-		wantPage(t, "submit with a refused file", res, http.StatusUnprocessableEntity, []string{"notes.txt：", "只接受", "以上文件已上传"}, nil)
+		apptest.WantPage(t, "submit with a refused file", res, http.StatusUnprocessableEntity, []string{"notes.txt：", "只接受", "以上文件已上传"}, nil)
 		kept := regexp.MustCompile(`name="attachments" value="(\d+)"`).FindAllStringSubmatch(string(res.Body), -1)
 		if len(kept) != 1 {
 			t.Fatalf("the refused form keeps %d uploaded files, want 1", len(kept))
@@ -115,27 +115,27 @@ func TestPages_HazardLoopThroughForms(t *testing.T) {
 		}
 		submit.Set("attachments", kept[0][1])
 		page = wantRedirect(t, "submit", ent, postMultipart(t, e, ent, "/hazards/"+id+"/actions", submit, nil, true), "/hazards/"+id)
-		wantPage(t, "submitted", page, http.StatusOK, []string{"已提交验收，已通知督办单位。", "待验收", "柜门已安装并加锁"}, nil)
-		wantPage(t, "enterprise accepts", actForm(ent, id, url.Values{"action": {"accept"}, "on_site": {"true"}}), http.StatusForbidden,
+		apptest.WantPage(t, "submitted", page, http.StatusOK, []string{"已提交验收，已通知督办单位。", "待验收", "柜门已安装并加锁"}, nil)
+		apptest.WantPage(t, "enterprise accepts", actForm(ent, id, url.Values{"action": {"accept"}, "on_site": {"true"}}), http.StatusForbidden,
 			[]string{"您不能对该隐患执行“验收销号”。"}, nil)
 
 		// The department sends it back, then accepts it on site.
 		dept := e.SignIn(apptest.UserDept)
-		wantPage(t, "acceptance forms", dept.Get("/hazards/"+id), http.StatusOK,
+		apptest.WantPage(t, "acceptance forms", dept.Get("/hazards/"+id), http.StatusOK,
 			[]string{`id="act-accept" open`, `id="act-reject"`, `name="on_site"`}, nil)
-		wantPage(t, "reject without a reason", actForm(dept, id, url.Values{"action": {"reject"}}), http.StatusUnprocessableEntity,
+		apptest.WantPage(t, "reject without a reason", actForm(dept, id, url.Values{"action": {"reject"}}), http.StatusUnprocessableEntity,
 			[]string{`id="act-reject" open`, "必填"}, nil)
 		page = wantRedirect(t, "reject", dept, actForm(dept, id, url.Values{"action": {"reject"}, "comment": {"锁具不合格"}}), "/hazards/"+id)
-		wantPage(t, "rejected", page, http.StatusOK, []string{"已退回整改", "整改中", "已退回 1 次", "锁具不合格"}, nil)
+		apptest.WantPage(t, "rejected", page, http.StatusOK, []string{"已退回整改", "整改中", "已退回 1 次", "锁具不合格"}, nil)
 		wantRedirect(t, "submit again", ent, postMultipart(t, e, ent, "/hazards/"+id+"/actions",
 			url.Values{"action": {"submit"}, "comment": {"已更换锁具"}}, []file{{"更换锁具.png", pic}, {"整改报告.pdf", []byte("%PDF-1.4\n%%EOF\n")}}, true), "/hazards/"+id)
 		accept := url.Values{"action": {"accept"}, "comment": {"整改到位"}}
-		wantPage(t, "accept off site", postMultipart(t, e, dept, "/hazards/"+id+"/actions", accept, []file{{"验收.png", pic}}, true),
+		apptest.WantPage(t, "accept off site", postMultipart(t, e, dept, "/hazards/"+id+"/actions", accept, []file{{"验收.png", pic}}, true),
 			http.StatusUnprocessableEntity, []string{"验收须到现场", "以上文件已上传"}, nil)
 		accept.Set("on_site", "true")
 		page = wantRedirect(t, "accept", dept, postMultipart(t, e, dept, "/hazards/"+id+"/actions", accept, []file{{"验收.png", pic}}, true), "/hazards/"+id)
 		body := string(page.Body)
-		wantPage(t, "closed", page, http.StatusOK, []string{"已验收销号。", "已销号", "按期销号", "隐患已销号，闭环完成。"}, []string{`<details class="act`})
+		apptest.WantPage(t, "closed", page, http.StatusOK, []string{"已验收销号。", "已销号", "按期销号", "隐患已销号，闭环完成。"}, []string{`<details class="act`})
 
 		// The timeline: every step in order, by whom, with the photos of each.
 		steps := regexp.MustCompile(`<span class="tl-action">([^<]+)</span>`).FindAllStringSubmatch(body, -1)
@@ -166,12 +166,12 @@ func TestPages_HazardLoopThroughForms(t *testing.T) {
 		}
 
 		// Nothing moves a closed hazard: 409 with what the state allows.
-		wantPage(t, "assign a closed hazard", actForm(town, id, assign), http.StatusConflict,
+		apptest.WantPage(t, "assign a closed hazard", actForm(town, id, assign), http.StatusConflict,
 			[]string{"隐患当前状态为“已销号”，不能再做任何处置。"}, nil)
 		if res := actForm(town, id, url.Values{"action": {"demolish"}}); res.Status != http.StatusBadRequest {
 			t.Errorf("unknown action: %d, want 400", res.Status)
 		}
-		wantPage(t, "closed in English", town.Get("/hazards/"+id+"?lang=en"), http.StatusOK,
+		apptest.WantPage(t, "closed in English", town.Get("/hazards/"+id+"?lang=en"), http.StatusOK,
 			[]string{"History", "Accept", "Closed on"}, nil)
 	})
 }
@@ -187,17 +187,17 @@ func TestPages_MajorHazardForms(t *testing.T) {
 		}
 		id := res.Map(t)["id"].(string)
 		town := e.SignIn(apptest.UserTown1)
-		wantPage(t, "major assign form", town.Get("/hazards/"+id), http.StatusOK, []string{
+		apptest.WantPage(t, "major assign form", town.Get("/hazards/"+id), http.StatusOK, []string{
 			"五落实与挂牌督办", `name="responsibility"`, `name="funds_yuan"`, `name="contingency_plan"`, "分管本行业", ">钱分管 · 副区长</option>",
 			"交办时落实“五落实”并指定挂牌督办领导。", "重大",
 		}, nil)
 		assign := url.Values{"action": {"assign"}, "owner_id": {e.F.Users[apptest.UserVillage].String()},
 			"supervisor_org_id": {e.F.Units["construction"].String()}, "measures": {"停止开挖，加固支护"}, "deadline": {"2026-04-01"},
 			"funds_yuan": {"五万"}}
-		wantPage(t, "five missing", actForm(town, id, assign), http.StatusUnprocessableEntity, []string{"须为整数"}, nil)
+		apptest.WantPage(t, "five missing", actForm(town, id, assign), http.StatusUnprocessableEntity, []string{"须为整数"}, nil)
 		assign.Set("funds_yuan", "50000")
 		res = actForm(town, id, assign)
-		wantPage(t, "five missing", res, http.StatusUnprocessableEntity,
+		apptest.WantPage(t, "five missing", res, http.StatusUnprocessableEntity,
 			[]string{"须指定挂牌督办领导", `value="50000"`, "停止开挖，加固支护</textarea>"}, nil)
 		if n := strings.Count(string(res.Body), `<p class="field-error">必填</p>`); n != 2 {
 			t.Errorf("%d required five-implementation fields flagged, want 2 (responsibility, contingency plan)", n)
@@ -207,8 +207,8 @@ func TestPages_MajorHazardForms(t *testing.T) {
 		assign.Set("listing_leader_id", e.F.Leader.String())
 		assign.Set("listing_doc", "测安委督〔2026〕3号")
 		page := wantRedirect(t, "assign", town, actForm(town, id, assign), "/hazards/"+id)
-		wantPage(t, "listed", page, http.StatusOK, []string{"挂牌督办", "50,000 元", "施工单位项目经理", "发现位移立即撤离", "钱分管", "测安委督〔2026〕3号", "东湖村用户"}, nil)
+		apptest.WantPage(t, "listed", page, http.StatusOK, []string{"挂牌督办", "50,000 元", "施工单位项目经理", "发现位移立即撤离", "钱分管", "测安委督〔2026〕3号", "东湖村用户"}, nil)
 		// Listed, it counts in the list's figures.
-		wantPage(t, "list of listed", town.Get("/hazards?grade=major"), http.StatusOK, []string{"挂牌督办 1 条", "深基坑支护变形", ">挂牌</span>"}, nil)
+		apptest.WantPage(t, "list of listed", town.Get("/hazards?grade=major"), http.StatusOK, []string{"挂牌督办 1 条", "深基坑支护变形", ">挂牌</span>"}, nil)
 	})
 }

@@ -133,6 +133,13 @@ func chips(loc i18n.Localizer, p *auth.Principal, l *web.ListPage, f Filter) []c
 		}
 		add("supervisor_org_id", loc.T(key))
 	}
+	if f.FoundBy != nil {
+		key := "hazard.chip.found_by"
+		if *f.FoundBy == p.UserID {
+			key = "hazard.chip.found_by_me"
+		}
+		add("found_by", loc.T(key))
+	}
 	if f.GridID != nil {
 		add("grid_id", loc.T("hazard.chip.grid"))
 	}

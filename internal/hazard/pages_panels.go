@@ -92,31 +92,12 @@ func (m *Module) districtPanel(r *http.Request) (any, error) {
 }
 
 // townChart is the ECharts option of the open-hazards-per-town bar chart: open hazards
-// within their deadline and overdue ones stacked; a click opens the town's open hazards
-// (app.js reads clickBase).
+// within their deadline and overdue ones stacked; a click opens the town's open hazards.
 func townChart(loc i18n.Localizer, names []string, open, overdue []map[string]any) map[string]any {
-	rotate := 0
-	if len(names) > 8 {
-		rotate = 35
-	}
-	bar := func(name, color string, data []map[string]any) map[string]any {
-		return map[string]any{"name": name, "type": "bar", "stack": "hazards", "data": data, "clickBase": "/hazards?open=true&town_id=",
-			"barMaxWidth": 40, "itemStyle": map[string]any{"color": color}, "cursor": "pointer"}
-	}
-	return map[string]any{
-		"tooltip": map[string]any{"trigger": "axis", "axisPointer": map[string]any{"type": "shadow"}},
-		"legend":  map[string]any{"top": 0, "left": 0, "itemWidth": 12, "itemHeight": 12},
-		"grid":    map[string]any{"left": 8, "right": 8, "top": 36, "bottom": 8, "containLabel": true},
-		"xAxis": map[string]any{"type": "category", "data": names,
-			"axisLabel": map[string]any{"interval": 0, "rotate": rotate, "color": "#5f6b7c"},
-			"axisLine":  map[string]any{"lineStyle": map[string]any{"color": "#cfd7e3"}}, "axisTick": map[string]any{"show": false}},
-		"yAxis": map[string]any{"type": "value", "minInterval": 1, "axisLabel": map[string]any{"color": "#8a95a5"},
-			"splitLine": map[string]any{"lineStyle": map[string]any{"color": "#eef1f5"}}},
-		"series": []any{
-			bar(loc.T("hazard.chart.open_in_time"), "#1456b8", open),
-			bar(loc.T("hazard.chart.overdue"), "#b42318", overdue),
-		},
-	}
+	return web.BarChart{Categories: names, Stack: "hazards", ClickBase: "/hazards?open=true&town_id=", Bars: []web.Bar{
+		{Name: loc.T("hazard.chart.open_in_time"), Color: "brand", Data: open},
+		{Name: loc.T("hazard.chart.overdue"), Color: "red", Data: overdue},
+	}}.Option()
 }
 
 // townPanelData adds the town's overdue hazards, the most overdue first.
@@ -144,16 +125,19 @@ func (m *Module) townPanel(r *http.Request) (any, error) {
 type listPanelData struct {
 	Items []Hazard
 	Total int
+	Me    string // the caller's user id, for the link to all of their reports
 }
 
-// reporterPanel lists the caller's latest reports (and anything else of theirs).
+// reporterPanel lists the caller's latest reports (what they must rectify is on the
+// to-do card, not here).
 func (m *Module) reporterPanel(r *http.Request) (any, error) {
 	ctx := r.Context()
+	p := auth.FromContext(ctx)
 	var d listPanelData
-	yes := true
 	var err error
-	d.Total, err = m.List(ctx, auth.FromContext(ctx), Filter{Mine: &yes}, api.ListParams{Page: 1, PerPage: 5, Sort: "-found_at"},
+	d.Total, err = m.List(ctx, p, Filter{FoundBy: &p.UserID}, api.ListParams{Page: 1, PerPage: 5, Sort: "-found_at"},
 		func(h Hazard) error { d.Items = append(d.Items, h); return nil })
+	d.Me = p.UserID.String()
 	return d, err
 }
 

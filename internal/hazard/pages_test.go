@@ -2,74 +2,14 @@ package hazard_test
 
 import (
 	"bytes"
-	"image"
-	"image/color"
-	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/safeduty/safeduty/internal/apptest"
 )
-
-// rawKeyRE finds a message key that reached a page untranslated.
-var rawKeyRE = regexp.MustCompile(`[>" ](hazard|org|common|list|flash|object|home|admin|nav|notify|validate|error)\.[a-z_]+(\.[a-z_]+)*[<" ]`)
-
-// actionCodeRE finds the audit log's action codes, which are meant to show.
-var actionCodeRE = regexp.MustCompile(`<span class="action-code[^"]*">[^<]*</span>`)
-
-// wantPage fails unless res has status and contains every string of want and none of
-// avoid, and no untranslated message key.
-func wantPage(t *testing.T, name string, res *apptest.Response, status int, want []string, avoid []string) {
-	t.Helper()
-	if res.Status != status {
-		t.Fatalf("%s: status %d, want %d\n%s", name, res.Status, status, snippet(res.Body))
-	}
-	body := string(res.Body)
-	for _, w := range want {
-		if !strings.Contains(body, w) {
-			t.Errorf("%s: page lacks %q", name, w)
-		}
-	}
-	for _, a := range avoid {
-		if strings.Contains(body, a) {
-			t.Errorf("%s: page shows %q", name, a)
-		}
-	}
-	// The audit panel shows action codes (hazard.report) on purpose.
-	body = actionCodeRE.ReplaceAllString(body, "")
-	if k := rawKeyRE.FindString(body); k != "" {
-		t.Errorf("%s: untranslated message key %s", name, k)
-	}
-}
-
-func snippet(b []byte) string {
-	if i := bytes.Index(b, []byte(`<main`)); i > 0 {
-		b = b[i:]
-	}
-	if len(b) > 1500 {
-		return string(b[:1500]) + "…"
-	}
-	return string(b)
-}
-
-// pngBytes is a small valid PNG.
-func pngBytes(t *testing.T) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 12, 8))
-	for x := range 12 {
-		img.Set(x, 4, color.RGBA{G: 160, A: 255})
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
 
 // file is one file of a multipart form.
 type file struct {
@@ -128,7 +68,7 @@ func postMultipart(t *testing.T, e *apptest.Env, b *apptest.Browser, path string
 func wantRedirect(t *testing.T, name string, b *apptest.Browser, res *apptest.Response, location string) *apptest.Response {
 	t.Helper()
 	if res.Status != http.StatusSeeOther || res.Header.Get("Location") != location {
-		t.Fatalf("%s: %d to %q, want 303 to %q\n%s", name, res.Status, res.Header.Get("Location"), location, snippet(res.Body))
+		t.Fatalf("%s: %d to %q, want 303 to %q\n%s", name, res.Status, res.Header.Get("Location"), location, apptest.Snippet(res.Body))
 	}
 	return b.Get(location)
 }

@@ -9,20 +9,7 @@ import (
 // Who hears about a hazard. Each function returns enabled users' ids.
 
 func userIDs(ctx context.Context, q db.Querier, query string, args ...any) ([]db.ID, error) {
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []db.ID
-	for rows.Next() {
-		var id db.ID
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return db.All(ctx, q, query, args, db.ScanID)
 }
 
 // townAssigners are the town users of the hazard's town: they assign it.

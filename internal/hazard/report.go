@@ -229,16 +229,11 @@ func (m *Module) Update(ctx context.Context, p *auth.Principal, id db.ID, in Upd
 			return apperr.Forbid()
 		}
 		v := &apperr.Validation{}
-		sets := []string{"updated_at = ?"}
-		args := []any{m.Clock.Now()}
-		changed := map[string]any{}
+		set := db.NewSet("updated_at", m.Clock.Now())
 		text := func(col string, val *string, required bool, max int) {
-			if val == nil {
-				return
+			if set.Text(col, val) {
+				validText(v, col, *val, required, max)
 			}
-			validText(v, col, *val, required, max)
-			sets, args = append(sets, col+" = ?"), append(args, strings.TrimSpace(*val))
-			changed[col] = strings.TrimSpace(*val)
 		}
 		text("title", in.Title, true, 100)
 		text("description", in.Description, false, 2000)
@@ -248,15 +243,13 @@ func (m *Module) Update(ctx context.Context, p *auth.Principal, id db.ID, in Upd
 			if !slices.Contains(Categories, *in.Category) {
 				v.Add("category", "validate.one_of", apperr.E{"values": strings.Join(Categories, ", ")})
 			}
-			sets, args = append(sets, "category = ?"), append(args, *in.Category)
-			changed["category"] = *in.Category
+			set.Add("category", *in.Category)
 		}
 		if in.Grade != nil {
 			if *in.Grade != General && *in.Grade != Major {
 				v.Add("grade", "validate.one_of", apperr.E{"values": "general, major"})
 			}
-			sets, args = append(sets, "grade = ?"), append(args, *in.Grade)
-			changed["grade"] = *in.Grade
+			set.Add("grade", *in.Grade)
 		}
 		if in.Industry != nil {
 			if ok, err := industryExists(ctx, tx, *in.Industry); err != nil {
@@ -264,8 +257,7 @@ func (m *Module) Update(ctx context.Context, p *auth.Principal, id db.ID, in Upd
 			} else if !ok {
 				v.Add("industry", "validate.unknown_ref", nil)
 			}
-			sets, args = append(sets, "industry = ?"), append(args, *in.Industry)
-			changed["industry"] = *in.Industry
+			set.Add("industry", *in.Industry)
 		}
 		if in.Place != nil {
 			h.Place = strings.TrimSpace(*in.Place) // removing the enterprise needs a place
@@ -275,23 +267,24 @@ func (m *Module) Update(ctx context.Context, p *auth.Principal, id db.ID, in Upd
 			return err
 		}
 		if entChanged {
-			sets, args = ec.apply(sets, args, changed)
+			ec.apply(set, set.Changed)
 		} else if in.EnterpriseID == nil && h.EnterpriseID == nil && h.Place == "" {
 			v.Add("place", "hazard.where_required", nil)
 		}
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE hazards SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...); err != nil {
+		q, args := set.Update("hazards", "id = ?", id)
+		if _, err := tx.Exec(ctx, q, args...); err != nil {
 			return err
 		}
-		if err := m.record(ctx, tx, p, &h, "edit", h.Status, h.Status, "", changed, nil, ""); err != nil {
+		if err := m.record(ctx, tx, p, &h, "edit", h.Status, h.Status, "", set.Changed, nil, ""); err != nil {
 			return err
 		}
 		if err := m.recolor(ctx, tx, h.EnterpriseID, ec.to); err != nil {
 			return err
 		}
-		return m.Audit.Record(ctx, tx, audit.Entry{Action: "hazard.update", ObjectType: "hazard", ObjectID: id.String(), Detail: changed})
+		return m.Audit.Record(ctx, tx, audit.Entry{Action: "hazard.update", ObjectType: "hazard", ObjectID: id.String(), Detail: set.Changed})
 	})
 }
 

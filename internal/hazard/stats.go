@@ -82,7 +82,7 @@ func aliased() (inner, outer string) {
 	return strings.Join(in, ", "), strings.Join(out, ", ")
 }
 
-func scanClears(s scanner, extra ...any) (Clears, error) {
+func scanClears(s db.Scanner, extra ...any) (Clears, error) {
 	var c Clears
 	var n [12]*int64
 	dest := append(extra, &c.Registered)

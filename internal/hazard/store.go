@@ -40,9 +40,7 @@ const selectHazard = `SELECT h.id, h.code, h.title, h.description, h.category, h
 	LEFT JOIN risk_points rp ON rp.id = h.risk_point_id
 	LEFT JOIN enterprises en ON en.id = h.enterprise_id`
 
-type scanner interface{ Scan(...any) error }
-
-func (m *Module) scan(s scanner, now time.Time) (Hazard, error) {
+func (m *Module) scan(s db.Scanner, now time.Time) (Hazard, error) {
 	var h Hazard
 	var status string
 	err := s.Scan(&h.ID, &h.Code, &h.Title, &h.Description, &h.Category, &h.Industry, &h.Grade, &h.Source, &status,
@@ -85,9 +83,7 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 			w.Add("h.status = 'closed'")
 		}
 	}
-	if f.Grade != "" {
-		w.Add("h.grade = ?", f.Grade)
-	}
+	w.Eq("h.grade", f.Grade)
 	if f.Overdue != nil {
 		if *f.Overdue {
 			w.Add("h.status <> 'closed' AND h.deadline < ?", now)
@@ -95,18 +91,10 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 			w.Add("(h.status = 'closed' OR h.deadline IS NULL OR h.deadline >= ?)", now)
 		}
 	}
-	if f.Source != "" {
-		w.Add("h.source = ?", f.Source)
-	}
-	if f.Category != "" {
-		w.Add("h.category = ?", f.Category)
-	}
-	if f.Industry != "" {
-		w.Add("h.industry = ?", f.Industry)
-	}
-	if f.TownID != nil {
-		w.Add("h.town_id = ?", *f.TownID)
-	}
+	w.Eq("h.source", f.Source)
+	w.Eq("h.category", f.Category)
+	w.Eq("h.industry", f.Industry)
+	w.Eq("h.town_id", f.TownID)
 	if f.VillageID != nil {
 		var path string
 		err := m.DB.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, *f.VillageID).Scan(&path)
@@ -115,26 +103,17 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 		}
 		w.Add("h.org_path = ?", path)
 	}
-	if f.GridID != nil {
-		w.Add("h.grid_id = ?", *f.GridID)
-	}
-	if f.EnterpriseID != nil {
-		w.Add("h.enterprise_id = ?", *f.EnterpriseID)
-	}
-	if f.OwnerID != nil {
-		w.Add("h.owner_id = ?", *f.OwnerID)
-	}
-	if f.SupervisorID != nil {
-		w.Add("h.supervisor_org_id = ?", *f.SupervisorID)
-	}
-	if f.Listed != nil {
-		w.Add("h.listed = ?", *f.Listed)
-	}
-	if f.ListingLeaderID != nil {
-		w.Add("h.listing_leader_id = ?", *f.ListingLeaderID)
-	}
+	w.Eq("h.grid_id", f.GridID)
+	w.Eq("h.enterprise_id", f.EnterpriseID)
+	w.Eq("h.owner_id", f.OwnerID)
+	w.Eq("h.supervisor_org_id", f.SupervisorID)
+	w.Eq("h.listed", f.Listed)
+	w.Eq("h.listing_leader_id", f.ListingLeaderID)
 	if f.Mine != nil && *f.Mine {
 		w.Add("(h.owner_id = ? OR h.found_by = ? OR h.supervisor_org_id = ?)", p.UserID, p.UserID, p.OrgID)
+	}
+	if f.FoundBy != nil {
+		w.Add("h.found_by = ?", *f.FoundBy)
 	}
 	if f.FoundFrom != nil {
 		w.Add("h.found_at >= ?", *f.FoundFrom)
@@ -151,28 +130,6 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 	return w, nil
 }
 
-// smallList is the count of matches up to which List finds the matches before sorting
-// them (a variable for the tests of both ways).
-var smallList = 2000
-
-// matchIDs returns the ids of the hazards matching w.
-func (m *Module) matchIDs(ctx context.Context, w db.Where) ([]any, error) {
-	rows, err := m.DB.Query(ctx, `SELECT h.id FROM hazards h`+w.SQL(), w.Args()...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []any
-	for rows.Next() {
-		var id db.ID
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
-
 // List calls each for the hazards in the caller's scope matching f, and returns how many
 // match (when lp is paged).
 func (m *Module) List(ctx context.Context, p *auth.Principal, f Filter, lp api.ListParams, each func(Hazard) error) (int, error) {
@@ -181,46 +138,8 @@ func (m *Module) List(ctx context.Context, p *auth.Principal, f Filter, lp api.L
 	if err != nil {
 		return 0, err
 	}
-	total := 0
-	query, args := selectHazard+w.SQL(), w.Args()
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM hazards h`+w.SQL(), w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-		if total <= (lp.Page-1)*lp.PerPage {
-			return total, nil // nothing on this page: no need to look
-		}
-		if total <= smallList {
-			// Few matches: the planner, expecting many, would walk the sort order's index
-			// until a page is full, through the whole table when the matches are rare (a
-			// text search: 3.4 s for none at 1,000,000). Find the matches first, then sort
-			// just those, named by id (a subquery of them gets joined the wrong way round).
-			ids, err := m.matchIDs(ctx, w)
-			if err != nil {
-				return 0, err
-			}
-			if len(ids) == 0 {
-				return total, nil
-			}
-			query, args = selectHazard+` WHERE h.id IN (`+db.Placeholders(len(ids))+`)`, ids
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, query+lp.OrderBy(sorting)+limit, append(args, largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		h, err := m.scan(rows, now)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(h); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	lq := api.ListQuery{Select: selectHazard, Count: `FROM hazards h`, Where: w, Sorting: sorting, ID: "h.id"}
+	return api.QueryList(ctx, m.DB, lq, lp, func(s db.Scanner) (Hazard, error) { return m.scan(s, now) }, each)
 }
 
 // Get returns a hazard in the caller's scope with the actions the caller may take.

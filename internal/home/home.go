@@ -1,5 +1,6 @@
-// Package home serves the home page: a greeting and the panels that capabilities
-// contribute for the signed-in user's roles (a leader sees the district at a glance, a
+// Package home serves the home page: a greeting, the to-do card (web.TodoSource: what
+// waits for the user, first) and the panels that capabilities contribute for the
+// signed-in user's roles (a leader sees the district at a glance, a
 // patroller their grids, the safety office the platform's state).
 package home
 
@@ -30,7 +31,7 @@ type Module struct {
 // Pages registers the home page and its navigation entry.
 func (m *Module) Pages(s *web.Site) {
 	page := s.MustParse(templates, "templates/home.html")
-	s.AddNav(web.NavItem{Key: "nav.home", Path: "/", Icon: "home", Order: 0})
+	s.AddNav(web.NavItem{Key: "nav.home", Path: "/", Icon: "home", Order: 0, Todo: true})
 	s.Handle(web.Page{Path: "/{$}", Handler: func(w http.ResponseWriter, r *http.Request) error {
 		panels, err := s.PanelsFor(r)
 		if err != nil {

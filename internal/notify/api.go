@@ -39,35 +39,19 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter, lp api.
 			w.Add("n.read_at IS NOT NULL")
 		}
 	}
-	if f.Kind != "" {
-		w.Add("n.kind = ?", f.Kind)
-	}
-	total := 0
-	if lp.Paged() {
-		if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM notifications n`+w.SQL(), w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := s.DB.Query(ctx, `SELECT n.id, n.user_id, n.created_at, n.kind, n.subject_type, n.subject_id, n.message_key, n.args, n.link, n.read_at
-		FROM notifications n`+w.SQL()+lp.OrderBy(sorting)+limit, append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	w.Eq("n.kind", f.Kind)
+	lq := api.ListQuery{Select: `SELECT n.id, n.user_id, n.created_at, n.kind, n.subject_type, n.subject_id, n.message_key, n.args, n.link, n.read_at
+		FROM notifications n`, Count: `FROM notifications n`, Where: w, Sorting: sorting}
+	return api.QueryList(ctx, s.DB, lq, lp, func(sc db.Scanner) (Notification, error) {
 		var n Notification
 		var args string
-		if err := rows.Scan(&n.ID, &n.UserID, &n.CreatedAt, &n.Kind, &n.SubjectType, &n.SubjectID, &n.Key, &args, &n.Link, &n.ReadAt); err != nil {
-			return 0, err
+		if err := sc.Scan(&n.ID, &n.UserID, &n.CreatedAt, &n.Kind, &n.SubjectType, &n.SubjectID, &n.Key, &args, &n.Link, &n.ReadAt); err != nil {
+			return n, err
 		}
 		_ = json.Unmarshal([]byte(args), &n.Args)
 		n.Text = noticeText(loc, n)
-		if err := each(n); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+		return n, nil
+	}, each)
 }
 
 // MarkRead marks one of the caller's notices read. Errors: NotFound (not the caller's).
@@ -94,24 +78,16 @@ func (s *Service) MarkAllRead(ctx context.Context, p *auth.Principal) error {
 	return err
 }
 
+// listMine lists the caller's own notices (api.ScopedLister: the scope is not theirs to widen).
+func (s *Service) listMine(ctx context.Context, _ auth.Scope, f Filter, lp api.ListParams, each func(Notification) error) (int, error) {
+	return s.List(ctx, auth.FromContext(ctx), f, lp, each)
+}
+
 // Routes registers the inbox API.
 func (s *Service) Routes(r *api.Registry) {
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/notifications", ID: "listNotifications", Tag: "notify",
 		Summary: "The caller's notices (inbox), newest first", Params: Filter{}, Response: Notification{}, List: true,
-		Sorts: sorting.Fields(), Handler: func(w http.ResponseWriter, r *http.Request) error {
-			var f Filter
-			if err := api.DecodeQuery(r, &f, true); err != nil {
-				return err
-			}
-			lp, err := api.ParseList(r, sorting)
-			if err != nil {
-				return err
-			}
-			p := auth.FromContext(r.Context())
-			return api.ServeList(w, r, lp, export, func(ctx context.Context, lp api.ListParams, each func(Notification) error) (int, error) {
-				return s.List(ctx, p, f, lp, each)
-			})
-		}})
+		Sorts: sorting.Fields(), Handler: api.ListHandler(sorting, export, s.listMine)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/notifications/{id}/read", ID: "readNotification", Tag: "notify",
 		Summary: "Mark one notice read", Object: "notification", Response: Notification{}, Handler: func(w http.ResponseWriter, r *http.Request) error {
 			id, err := api.PathID(r, "id", "notification")

@@ -24,8 +24,8 @@ func TestInbox_UnknownKindReadsAsText(t *testing.T) {
 		}
 		b := e.SignIn(apptest.UserTown1)
 		avoid := []string{"hazard.notice.report", "weather.notice.storm"}
-		wantPage(t, "inbox", b.Get("/inbox"), http.StatusOK, []string{"您有一条关于隐患的新消息，请打开查看。", "您有一条新消息，请打开查看。"}, avoid)
-		wantPage(t, "inbox (en)", b.Get("/inbox?lang=en"), http.StatusOK,
+		apptest.WantPage(t, "inbox", b.Get("/inbox"), http.StatusOK, []string{"您有一条关于隐患的新消息，请打开查看。", "您有一条新消息，请打开查看。"}, avoid)
+		apptest.WantPage(t, "inbox (en)", b.Get("/inbox?lang=en"), http.StatusOK,
 			[]string{"You have a new notice about a hazard; open it to see more.", "You have a new notice; open it to see more."}, avoid)
 		var list struct{ Items []struct{ Kind, Text string } }
 		e.As(apptest.UserTown1, "GET", "/api/v1/notifications", nil).JSON(t, &list)

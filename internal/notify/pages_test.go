@@ -3,36 +3,10 @@ package notify_test
 import (
 	"net/http"
 	"net/url"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/safeduty/safeduty/internal/apptest"
 )
-
-// rawKeyRE finds a message key that reached a page untranslated.
-var rawKeyRE = regexp.MustCompile(`[>" ](notify|hazard|common|list|flash|nav)\.[a-z_]+(\.[a-z_]+)*[<" ]`)
-
-func wantPage(t *testing.T, name string, res *apptest.Response, status int, want, avoid []string) {
-	t.Helper()
-	if res.Status != status {
-		t.Fatalf("%s: status %d, want %d\n%s", name, res.Status, status, res.Body)
-	}
-	body := string(res.Body)
-	for _, w := range want {
-		if !strings.Contains(body, w) {
-			t.Errorf("%s: page lacks %q", name, w)
-		}
-	}
-	for _, a := range avoid {
-		if strings.Contains(body, a) {
-			t.Errorf("%s: page shows %q", name, a)
-		}
-	}
-	if k := rawKeyRE.FindString(body); k != "" {
-		t.Errorf("%s: untranslated message key %s", name, k)
-	}
-}
 
 // The inbox lists the user's own notices in their language with the unread count in the
 // navigation; opening one marks it read and follows its link; "mark all read" empties
@@ -44,11 +18,11 @@ func TestPages_Inbox(t *testing.T) {
 		hazard := e.F.Hazards[0].String()
 
 		town := e.SignIn(apptest.UserTown1)
-		wantPage(t, "inbox", town.Get("/inbox"), http.StatusOK, []string{
+		apptest.WantPage(t, "inbox", town.Get("/inbox"), http.StatusOK, []string{
 			"消息", "新上报隐患", "消防通道被杂物占用，请交办。", `class="inbox-item unread"`, `action="/inbox/` + mine + `"`,
 			`消息</span><span class="nav-count" aria-label="1 条待处理">1</span>`, "共 1 条",
 		}, []string{"液化气钢瓶露天存放"})
-		wantPage(t, "inbox in English", town.Get("/inbox?lang=en"), http.StatusOK,
+		apptest.WantPage(t, "inbox in English", town.Get("/inbox?lang=en"), http.StatusOK,
 			[]string{"New hazard", "Unread", "Mark all read"}, []string{"新上报隐患"})
 		if res := town.Get("/inbox?colour=red"); res.Status != http.StatusBadRequest {
 			t.Errorf("unknown filter: %d, want 400", res.Status)
@@ -68,10 +42,10 @@ func TestPages_Inbox(t *testing.T) {
 		if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/hazards/"+hazard {
 			t.Fatalf("open: %d to %q, want 303 to /hazards/%s", res.Status, res.Header.Get("Location"), hazard)
 		}
-		wantPage(t, "the notice's hazard", town.Get("/hazards/"+hazard), http.StatusOK, []string{"消防通道被杂物占用"}, nil)
-		wantPage(t, "unread after opening", town.Get("/inbox?unread=true"), http.StatusOK,
+		apptest.WantPage(t, "the notice's hazard", town.Get("/hazards/"+hazard), http.StatusOK, []string{"消防通道被杂物占用"}, nil)
+		apptest.WantPage(t, "unread after opening", town.Get("/inbox?unread=true"), http.StatusOK,
 			[]string{"没有消息", `href="/inbox">全部消息`}, []string{"消防通道被杂物占用，请交办。"})
-		wantPage(t, "read notice", town.Get("/inbox"), http.StatusOK, []string{"消防通道被杂物占用，请交办。"},
+		apptest.WantPage(t, "read notice", town.Get("/inbox"), http.StatusOK, []string{"消防通道被杂物占用，请交办。"},
 			[]string{`class="inbox-item unread"`, `消息</span><span class="nav-count"`})
 
 		// A new notice, then "mark all read".
@@ -79,12 +53,12 @@ func TestPages_Inbox(t *testing.T) {
 			t.Fatalf("comment: %d %s", res.Status, res.Body)
 		}
 		patrol := e.SignIn(apptest.UserPatrol1)
-		wantPage(t, "patroller inbox", patrol.Get("/inbox"), http.StatusOK, []string{"没有消息"}, nil)
+		apptest.WantPage(t, "patroller inbox", patrol.Get("/inbox"), http.StatusOK, []string{"没有消息"}, nil)
 		res = town.PostForm("/inbox/read", url.Values{}, true)
 		if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/inbox" {
 			t.Fatalf("mark all read: %d %q", res.Status, res.Header.Get("Location"))
 		}
-		wantPage(t, "after mark all read", town.Get("/inbox"), http.StatusOK, []string{"已全部标为已读。"}, []string{`class="inbox-item unread"`})
+		apptest.WantPage(t, "after mark all read", town.Get("/inbox"), http.StatusOK, []string{"已全部标为已读。"}, []string{`class="inbox-item unread"`})
 	})
 }
 
@@ -102,6 +76,6 @@ func TestPages_InboxPages(t *testing.T) {
 		}
 	}
 	v := e.SignIn(apptest.UserVillage)
-	wantPage(t, "page 1", v.Get("/inbox"), http.StatusOK, []string{"共 55 条", "第 1 / 2 页", `href="?page=2"`}, nil)
-	wantPage(t, "page 2", v.Get("/inbox?page=2"), http.StatusOK, []string{"第 2 / 2 页", `rel="prev"`}, nil)
+	apptest.WantPage(t, "page 1", v.Get("/inbox"), http.StatusOK, []string{"共 55 条", "第 1 / 2 页", `href="?page=2"`}, nil)
+	apptest.WantPage(t, "page 2", v.Get("/inbox?page=2"), http.StatusOK, []string{"第 2 / 2 页", `rel="prev"`}, nil)
 }

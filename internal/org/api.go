@@ -1,11 +1,12 @@
 package org
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/safeduty/safeduty/internal/platform/api"
-	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
@@ -47,34 +48,35 @@ func (m *Module) Routes(r *api.Registry) {
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/orgs/{id}", ID: "getOrg", Tag: "org", Summary: "Get one organization node",
 		Object: "org", Response: Org{}, Handler: m.apiGetOrg})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/orgs", ID: "createOrg", Tag: "org", Summary: "Create an organization node",
-		Perm: &PermWrite, Body: OrgInput{}, Response: Org{}, Status: http.StatusCreated, Handler: m.apiCreateOrg})
+		Perm: &PermWrite, Body: OrgInput{}, Response: Org{}, Status: http.StatusCreated, Handler: api.NewHandler(m.CreateOrg, m.getOrg, "/api/v1/orgs/")})
 	r.Add(api.Route{Method: "PATCH", Path: "/api/v1/orgs/{id}", ID: "updateOrg", Tag: "org", Summary: "Update an organization node",
-		Perm: &PermWrite, Object: "org", Body: OrgInput{}, Response: Org{}, Handler: m.apiUpdateOrg})
+		Perm: &PermWrite, Object: "org", Body: OrgInput{}, Response: Org{}, Handler: api.ChangeHandler("org", m.UpdateOrg, m.getOrg)})
 
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/grids", ID: "listGrids", Tag: "org", Summary: "List grids in scope",
 		Params: GridFilter{}, Response: Grid{}, List: true, Sorts: gridSorting.Fields(), Handler: api.ListHandler(gridSorting, gridExport, m.ListGrids)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/grids/{id}", ID: "getGrid", Tag: "org", Summary: "Get one grid",
-		Object: "grid", Response: Grid{}, Handler: m.apiGetGrid})
+		Object: "grid", Response: Grid{}, Handler: api.GetHandler("grid", m.getGrid)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/grids", ID: "createGrid", Tag: "org", Summary: "Create a grid in a village",
-		Perm: &PermWrite, Body: GridInput{}, Response: Grid{}, Status: http.StatusCreated, Handler: m.apiCreateGrid})
+		Perm: &PermWrite, Body: GridInput{}, Response: Grid{}, Status: http.StatusCreated, Handler: api.NewHandler(m.CreateGrid, m.getGrid, "/api/v1/grids/")})
 	r.Add(api.Route{Method: "PATCH", Path: "/api/v1/grids/{id}", ID: "updateGrid", Tag: "org", Summary: "Update a grid's code, name or description",
-		Perm: &PermWrite, Object: "grid", Body: GridInput{}, Response: Grid{}, Handler: m.apiUpdateGrid})
+		Perm: &PermWrite, Object: "grid", Body: GridInput{}, Response: Grid{}, Handler: api.ChangeHandler("grid", m.UpdateGrid, m.getGrid)})
 	r.Add(api.Route{Method: "PUT", Path: "/api/v1/grids/{id}/patroller", ID: "setGridPatroller", Tag: "org", Summary: "Set or clear (null) a grid's patroller",
-		Perm: &PermWrite, Object: "grid", Body: PatrollerInput{}, Response: Grid{}, Handler: m.apiSetPatroller})
+		Perm: &PermWrite, Object: "grid", Body: PatrollerInput{}, Response: Grid{}, Handler: api.ChangeHandler("grid", m.setPatroller, m.getGrid)})
 
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/people", ID: "listPeople", Tag: "org", Summary: "List people in scope (phones masked)",
 		Params: PersonFilter{}, Response: Person{}, List: true, Sorts: personSorting.Fields(), Handler: api.ListHandler(personSorting, personExport, m.ListPeople)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/people/{id}", ID: "getPerson", Tag: "org", Summary: "Get one person; reveal=phone shows the full number (audited)",
-		Object: "person", Params: revealParams{}, Response: Person{}, Handler: m.apiGetPerson})
+		Object: "person", Params: revealParams{}, Response: Person{}, Handler: api.RevealHandler("person", PermContact, m.getPerson, m.RevealContact)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/people", ID: "createPerson", Tag: "org", Summary: "Create a person with posts and industries in charge",
-		Perm: &PermWrite, Body: PersonInput{}, Response: Person{}, Status: http.StatusCreated, Handler: m.apiCreatePerson})
+		Perm: &PermWrite, Body: PersonInput{}, Response: Person{}, Status: http.StatusCreated, Handler: api.NewHandler(m.CreatePerson, m.getPerson, "/api/v1/people/")})
 	r.Add(api.Route{Method: "PATCH", Path: "/api/v1/people/{id}", ID: "updatePerson", Tag: "org", Summary: "Update a person; posts and in_charge replace the old ones",
-		Perm: &PermWrite, Object: "person", Body: PersonInput{}, Response: Person{}, Handler: m.apiUpdatePerson})
+		Perm: &PermWrite, Object: "person", Body: PersonInput{}, Response: Person{}, Handler: api.ChangeHandler("person", m.UpdatePerson, m.getPerson)})
 
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/industries", ID: "listIndustries", Tag: "org", Summary: "List industries (行业领域)",
 		Response: Industry{}, List: true, Handler: m.apiListIndustries})
 }
 
+// revealParams documents the parameter api.RevealHandler reads.
 type revealParams struct {
 	Reveal string `query:"reveal" enum:"phone" doc:"phone: return the full phone number (needs org.contact; audited)"`
 }
@@ -94,179 +96,23 @@ func (m *Module) apiGetOrg(w http.ResponseWriter, r *http.Request) error {
 	return api.JSON(w, http.StatusOK, o)
 }
 
-func (m *Module) apiCreateOrg(w http.ResponseWriter, r *http.Request) error {
-	var in OrgInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	id, err := m.CreateOrg(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	o, err := m.GetOrg(r.Context(), m.DB, p.Scope, id)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/orgs/"+id.String())
-	return api.JSON(w, http.StatusCreated, o)
+// The readers of the record handlers (api.Reader): a record in the caller's scope, a
+// person's phone masked.
+func (m *Module) getOrg(ctx context.Context, p *auth.Principal, id db.ID) (Org, error) {
+	return m.GetOrg(ctx, m.DB, p.Scope, id)
 }
 
-func (m *Module) apiUpdateOrg(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "org")
-	if err != nil {
-		return err
-	}
-	var in OrgInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	if err := m.UpdateOrg(r.Context(), p, id, in); err != nil {
-		return err
-	}
-	o, err := m.GetOrg(r.Context(), m.DB, p.Scope, id)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, o)
+func (m *Module) getGrid(ctx context.Context, p *auth.Principal, id db.ID) (Grid, error) {
+	return m.GetGrid(ctx, m.DB, p.Scope, id)
 }
 
-func (m *Module) apiGetGrid(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "grid")
-	if err != nil {
-		return err
-	}
-	g, err := m.GetGrid(r.Context(), m.DB, auth.FromContext(r.Context()).Scope, id)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, g)
+func (m *Module) getPerson(ctx context.Context, p *auth.Principal, id db.ID) (Person, error) {
+	return m.GetPerson(ctx, m.DB, p.Scope, id, false)
 }
 
-func (m *Module) apiCreateGrid(w http.ResponseWriter, r *http.Request) error {
-	var in GridInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	id, err := m.CreateGrid(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	g, err := m.GetGrid(r.Context(), m.DB, p.Scope, id)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/grids/"+id.String())
-	return api.JSON(w, http.StatusCreated, g)
-}
-
-func (m *Module) apiUpdateGrid(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "grid")
-	if err != nil {
-		return err
-	}
-	var in GridInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	if err := m.UpdateGrid(r.Context(), p, id, in); err != nil {
-		return err
-	}
-	g, err := m.GetGrid(r.Context(), m.DB, p.Scope, id)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, g)
-}
-
-func (m *Module) apiSetPatroller(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "grid")
-	if err != nil {
-		return err
-	}
-	var in PatrollerInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	if err := m.SetPatroller(r.Context(), p, id, in.PatrollerID); err != nil {
-		return err
-	}
-	g, err := m.GetGrid(r.Context(), m.DB, p.Scope, id)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, g)
-}
-
-func (m *Module) apiGetPerson(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "person")
-	if err != nil {
-		return err
-	}
-	var q revealParams
-	if err := api.DecodeQuery(r, &q, false); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	var person Person
-	if q.Reveal == "phone" {
-		if !p.Can(PermContact) {
-			// Existence first: an out-of-scope id stays a 404 even for a forbidden reveal.
-			if _, err := m.GetPerson(r.Context(), m.DB, p.Scope, id, false); err != nil {
-				return err
-			}
-			return apperr.Forbid()
-		}
-		person, err = m.RevealContact(r.Context(), p, id)
-	} else {
-		person, err = m.GetPerson(r.Context(), m.DB, p.Scope, id, false)
-	}
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, person)
-}
-
-func (m *Module) apiCreatePerson(w http.ResponseWriter, r *http.Request) error {
-	var in PersonInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	id, err := m.CreatePerson(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	person, err := m.GetPerson(r.Context(), m.DB, p.Scope, id, false)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/people/"+id.String())
-	return api.JSON(w, http.StatusCreated, person)
-}
-
-func (m *Module) apiUpdatePerson(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "person")
-	if err != nil {
-		return err
-	}
-	var in PersonInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	if err := m.UpdatePerson(r.Context(), p, id, in); err != nil {
-		return err
-	}
-	person, err := m.GetPerson(r.Context(), m.DB, p.Scope, id, false)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, person)
+// setPatroller applies a PUT …/patroller (api.ChangeHandler).
+func (m *Module) setPatroller(ctx context.Context, p *auth.Principal, id db.ID, in PatrollerInput) error {
+	return m.SetPatroller(ctx, p, id, in.PatrollerID)
 }
 
 // industryExport is the industries as a file: the code integrators match on, and the

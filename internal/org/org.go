@@ -11,11 +11,10 @@ import (
 	"embed"
 	"time"
 
-	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
-	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/kit"
 )
 
 //go:embed messages/*.json
@@ -210,7 +209,5 @@ type Industry struct {
 
 // Module wires the capability into the server.
 type Module struct {
-	DB    *db.DB
-	Audit *audit.Log
-	Clock clock.Clock
+	kit.Deps
 }

@@ -141,30 +141,12 @@ func (m *Module) districtPanel(r *http.Request) (any, error) {
 }
 
 // townChart is the ECharts option of the grids-per-town bar chart: grids with and
-// without a patroller stacked; a click opens the town (app.js reads clickBase).
+// without a patroller stacked; a click opens the town.
 func townChart(loc i18n.Localizer, names []string, with, without []map[string]any) map[string]any {
-	rotate := 0
-	if len(names) > 8 {
-		rotate = 35
-	}
-	bar := func(name, color string, data []map[string]any) map[string]any {
-		return map[string]any{"name": name, "type": "bar", "stack": "grids", "data": data, "clickBase": "/orgs/",
-			"barMaxWidth": 40, "itemStyle": map[string]any{"color": color}, "cursor": "pointer"}
-	}
-	return map[string]any{
-		"tooltip": map[string]any{"trigger": "axis", "axisPointer": map[string]any{"type": "shadow"}},
-		"legend":  map[string]any{"top": 0, "left": 0, "itemWidth": 12, "itemHeight": 12},
-		"grid":    map[string]any{"left": 8, "right": 8, "top": 36, "bottom": 8, "containLabel": true},
-		"xAxis": map[string]any{"type": "category", "data": names,
-			"axisLabel": map[string]any{"interval": 0, "rotate": rotate, "color": "#5f6b7c"},
-			"axisLine":  map[string]any{"lineStyle": map[string]any{"color": "#cfd7e3"}}, "axisTick": map[string]any{"show": false}},
-		"yAxis": map[string]any{"type": "value", "minInterval": 1, "axisLabel": map[string]any{"color": "#8a95a5"},
-			"splitLine": map[string]any{"lineStyle": map[string]any{"color": "#eef1f5"}}},
-		"series": []any{
-			bar(loc.T("org.has_patroller"), "#1456b8", with),
-			bar(loc.T("org.no_patroller"), "#e0a100", without),
-		},
-	}
+	return web.BarChart{Categories: names, Stack: "grids", ClickBase: "/orgs/", Bars: []web.Bar{
+		{Name: loc.T("org.has_patroller"), Color: "brand", Data: with},
+		{Name: loc.T("org.no_patroller"), Color: "c-yellow", Data: without},
+	}}.Option()
 }
 
 // townPanelData is the town panel: the town's figures and its villages.

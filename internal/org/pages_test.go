@@ -3,46 +3,12 @@ package org_test
 import (
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/safeduty/safeduty/internal/apptest"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
-
-// rawKeyRE finds a message key that reached a page untranslated.
-var rawKeyRE = regexp.MustCompile(`[>" ](org|common|list|flash|object|home|admin|nav|account)\.[a-z_]+(\.[a-z_]+)*[<" ]`)
-
-// wantPage fails unless res has status and contains every string of want and none of
-// avoid, and no untranslated message key.
-func wantPage(t *testing.T, name string, res *apptest.Response, status int, want []string, avoid []string) {
-	t.Helper()
-	if res.Status != status {
-		t.Fatalf("%s: status %d, want %d\n%s", name, res.Status, status, snippet(res.Body))
-	}
-	body := string(res.Body)
-	for _, w := range want {
-		if !strings.Contains(body, w) {
-			t.Errorf("%s: page lacks %q", name, w)
-		}
-	}
-	for _, a := range avoid {
-		if strings.Contains(body, a) {
-			t.Errorf("%s: page shows %q", name, a)
-		}
-	}
-	if k := rawKeyRE.FindString(body); k != "" {
-		t.Errorf("%s: untranslated message key %s", name, k)
-	}
-}
-
-func snippet(b []byte) string {
-	if len(b) > 600 {
-		return string(b[:600]) + "…"
-	}
-	return string(b)
-}
 
 func TestPages_Catalog(t *testing.T) {
 	if missing := i18n.Default.Missing(); len(missing) > 0 {
@@ -54,21 +20,21 @@ func TestPages_OrgTree(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		f := e.F
 		admin := e.SignIn(apptest.UserAdmin)
-		wantPage(t, "admin /orgs", admin.Get("/orgs"), http.StatusOK,
+		apptest.WantPage(t, "admin /orgs", admin.Get("/orgs"), http.StatusOK,
 			[]string{"测试区", "东湖镇", "西山镇", "区住建委", `href="/orgs/` + f.Towns[0].String() + `"`}, nil)
-		wantPage(t, "admin town page", admin.Get("/orgs/"+f.Towns[0].String()), http.StatusOK,
+		apptest.WantPage(t, "admin town page", admin.Get("/orgs/"+f.Towns[0].String()), http.StatusOK,
 			[]string{"东湖村", "湖滨社区", "东湖镇人民政府", "/grids?town_id=" + f.Towns[0].String()}, []string{"西山村"})
-		wantPage(t, "admin village page", admin.Get("/orgs/"+f.Villages[0][0].String()), http.StatusOK,
+		apptest.WantPage(t, "admin village page", admin.Get("/orgs/"+f.Villages[0][0].String()), http.StatusOK,
 			[]string{"T01001-01", "张东一", "139****1234", "/orgs/" + f.Villages[0][0].String() + "/edit"}, []string{"139011001234"})
 
 		town := e.SignIn(apptest.UserTown1)
-		wantPage(t, "town /orgs", town.Get("/orgs"), http.StatusOK, []string{"东湖镇", "东湖村", "湖滨社区"}, []string{"西山", "测试区</a>", "/edit"})
-		wantPage(t, "town: other town's village", town.Get("/orgs/"+f.Villages[1][0].String()), http.StatusNotFound, nil, []string{"西山村"})
-		wantPage(t, "town: unknown id", town.Get("/orgs/987654321"), http.StatusNotFound, nil, nil)
+		apptest.WantPage(t, "town /orgs", town.Get("/orgs"), http.StatusOK, []string{"东湖镇", "东湖村", "湖滨社区"}, []string{"西山", "测试区</a>", "/edit"})
+		apptest.WantPage(t, "town: other town's village", town.Get("/orgs/"+f.Villages[1][0].String()), http.StatusNotFound, nil, []string{"西山村"})
+		apptest.WantPage(t, "town: unknown id", town.Get("/orgs/987654321"), http.StatusNotFound, nil, nil)
 
 		// The tree's expand button loads children as a fragment; a plain visit goes to the node.
 		part := town.Get("/orgs/"+f.Towns[0].String()+"/children", "HX-Request", "true", "HX-Target", "sub-"+f.Towns[0].String())
-		wantPage(t, "children fragment", part, http.StatusOK, []string{"东湖村"}, []string{"<html"})
+		apptest.WantPage(t, "children fragment", part, http.StatusOK, []string{"东湖村"}, []string{"<html"})
 		if res := town.Get("/orgs/" + f.Towns[0].String() + "/children"); res.Status != http.StatusSeeOther {
 			t.Errorf("children without htmx: %d, want 303", res.Status)
 		}
@@ -82,10 +48,10 @@ func TestPages_OrgEdit(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		village := e.F.Villages[0][0].String()
 		admin := e.SignIn(apptest.UserAdmin)
-		wantPage(t, "edit form", admin.Get("/orgs/"+village+"/edit"), http.StatusOK, []string{`name="csrf_token"`, `value="东湖村"`}, nil)
+		apptest.WantPage(t, "edit form", admin.Get("/orgs/"+village+"/edit"), http.StatusOK, []string{`name="csrf_token"`, `value="东湖村"`}, nil)
 
 		form := url.Values{"name": {"东湖新村"}, "short_name": {""}, "code": {"bad code!"}, "sort_order": {"x"}, "phone": {""}, "address": {"东湖路 1 号"}}
-		wantPage(t, "invalid form", admin.PostForm("/orgs/"+village, form, true), http.StatusUnprocessableEntity,
+		apptest.WantPage(t, "invalid form", admin.PostForm("/orgs/"+village, form, true), http.StatusUnprocessableEntity,
 			[]string{"须为 1–40 位字母、数字或 - _", "须为整数", `value="bad code!"`}, nil)
 
 		if res := admin.PostForm("/orgs/"+village, form, false); res.Status != http.StatusForbidden {
@@ -98,10 +64,10 @@ func TestPages_OrgEdit(t *testing.T) {
 		if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/orgs/"+village {
 			t.Fatalf("save: %d %s", res.Status, res.Header.Get("Location"))
 		}
-		wantPage(t, "after save", admin.Get("/orgs/"+village), http.StatusOK, []string{"东湖新村", "已保存。", "东湖路 1 号"}, nil)
+		apptest.WantPage(t, "after save", admin.Get("/orgs/"+village), http.StatusOK, []string{"东湖新村", "已保存。", "东湖路 1 号"}, nil)
 
 		dept := e.F.Units["construction"].String()
-		wantPage(t, "department edit", admin.Get("/orgs/"+dept+"/edit"), http.StatusOK, []string{`value="construction" checked`, "道路交通"}, nil)
+		apptest.WantPage(t, "department edit", admin.Get("/orgs/"+dept+"/edit"), http.StatusOK, []string{`value="construction" checked`, "道路交通"}, nil)
 
 		town := e.SignIn(apptest.UserTown1)
 		if res := town.Get("/orgs/" + village + "/edit"); res.Status != http.StatusForbidden {
@@ -117,24 +83,24 @@ func TestPages_Grids(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		f := e.F
 		admin := e.SignIn(apptest.UserAdmin)
-		wantPage(t, "admin /grids", admin.Get("/grids"), http.StatusOK,
+		apptest.WantPage(t, "admin /grids", admin.Get("/grids"), http.StatusOK,
 			[]string{"T01001-01", "T02002-03", "共 12 条", "/api/v1/grids?format=xlsx", "/api/v1/grids?format=csv", "139****1234"}, []string{"139011001234"})
 		town1 := f.Towns[0].String()
 		res := admin.Get("/grids?town_id=" + town1 + "&has_patroller=true&sort=-code")
-		wantPage(t, "filtered", res, http.StatusOK,
+		apptest.WantPage(t, "filtered", res, http.StatusOK,
 			[]string{"T01002-03", "共 6 条", "format=xlsx&amp;has_patroller=true&amp;lang=zh&amp;sort=-code&amp;town_id=" + town1, "东湖村", `aria-sort="descending"`}, []string{"T02001"})
 		if i, j := strings.Index(string(res.Body), "T01002-03"), strings.Index(string(res.Body), "T01001-01"); i > j {
 			t.Errorf("sort=-code does not put T01002-03 first")
 		}
-		wantPage(t, "none without patroller", admin.Get("/grids?has_patroller=false"), http.StatusOK, []string{"没有符合条件的记录", `href="/grids"`}, []string{"T01001-01"})
+		apptest.WantPage(t, "none without patroller", admin.Get("/grids?has_patroller=false"), http.StatusOK, []string{"没有符合条件的记录", `href="/grids"`}, []string{"T01001-01"})
 		// A village of another town is dropped when the town changes.
-		wantPage(t, "stale village", admin.Get("/grids?town_id="+f.Towns[1].String()+"&village_id="+f.Villages[0][0].String()), http.StatusOK,
+		apptest.WantPage(t, "stale village", admin.Get("/grids?town_id="+f.Towns[1].String()+"&village_id="+f.Villages[0][0].String()), http.StatusOK,
 			[]string{"T02001-01", "共 6 条"}, []string{"T01001"})
 
 		town := e.SignIn(apptest.UserTown1)
-		wantPage(t, "town /grids", town.Get("/grids"), http.StatusOK, []string{"T01001-01", "共 6 条"}, []string{"T02", "西山"})
-		wantPage(t, "town: other town's grid", town.Get("/grids/"+f.Grids[1][0].String()), http.StatusNotFound, nil, []string{"T02001"})
-		wantPage(t, "town: own grid", town.Get("/grids/"+f.Grids[0][0].String()), http.StatusOK, []string{"T01001-01", "张东一", "139****1234"}, []string{`action="/grids/`})
+		apptest.WantPage(t, "town /grids", town.Get("/grids"), http.StatusOK, []string{"T01001-01", "共 6 条"}, []string{"T02", "西山"})
+		apptest.WantPage(t, "town: other town's grid", town.Get("/grids/"+f.Grids[1][0].String()), http.StatusNotFound, nil, []string{"T02001"})
+		apptest.WantPage(t, "town: own grid", town.Get("/grids/"+f.Grids[0][0].String()), http.StatusOK, []string{"T01001-01", "张东一", "139****1234"}, []string{`action="/grids/`})
 
 		if res := admin.Get("/grids?town_id=abc"); res.Status != http.StatusBadRequest {
 			t.Errorf("bad filter: %d, want 400", res.Status)
@@ -147,7 +113,7 @@ func TestPages_GridPatroller(t *testing.T) {
 		f := e.F
 		grid := f.Grids[0][0].String()
 		admin := e.SignIn(apptest.UserAdmin)
-		wantPage(t, "grid with form", admin.Get("/grids/"+grid), http.StatusOK,
+		apptest.WantPage(t, "grid with form", admin.Get("/grids/"+grid), http.StatusOK,
 			[]string{`action="/grids/` + grid + `/patroller"`, `<option value="` + f.Patrollers[0][0].String() + `" selected>`}, nil)
 
 		form := url.Values{"patroller_id": {""}}
@@ -155,14 +121,14 @@ func TestPages_GridPatroller(t *testing.T) {
 			t.Errorf("without csrf_token: %d, want 403", res.Status)
 		}
 		form.Set("patroller_id", "987654321")
-		wantPage(t, "unknown person", admin.PostForm("/grids/"+grid+"/patroller", form, true), http.StatusUnprocessableEntity,
+		apptest.WantPage(t, "unknown person", admin.PostForm("/grids/"+grid+"/patroller", form, true), http.StatusUnprocessableEntity,
 			[]string{"引用的记录不存在或不在您的管辖范围内"}, nil)
 		form.Set("patroller_id", "")
 		if res := admin.PostForm("/grids/"+grid+"/patroller", form, true); res.Status != http.StatusSeeOther {
-			t.Fatalf("clear: %d %s", res.Status, snippet(res.Body))
+			t.Fatalf("clear: %d %s", res.Status, apptest.Snippet(res.Body))
 		}
-		wantPage(t, "cleared", admin.Get("/grids/"+grid), http.StatusOK, []string{"巡查员已更新。", "未配巡查员"}, nil)
-		wantPage(t, "list shows the gap", admin.Get("/grids?has_patroller=false"), http.StatusOK, []string{"T01001-01", "共 1 条"}, nil)
+		apptest.WantPage(t, "cleared", admin.Get("/grids/"+grid), http.StatusOK, []string{"巡查员已更新。", "未配巡查员"}, nil)
+		apptest.WantPage(t, "list shows the gap", admin.Get("/grids?has_patroller=false"), http.StatusOK, []string{"T01001-01", "共 1 条"}, nil)
 
 		town := e.SignIn(apptest.UserTown1)
 		if res := town.PostForm("/grids/"+grid+"/patroller", form, true); res.Status != http.StatusForbidden {
@@ -175,22 +141,22 @@ func TestPages_People(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		f := e.F
 		admin := e.SignIn(apptest.UserAdmin)
-		wantPage(t, "admin /people", admin.Get("/people"), http.StatusOK,
+		apptest.WantPage(t, "admin /people", admin.Get("/people"), http.StatusOK,
 			[]string{"张东一", "王西一", "安全巡查员", "139****1234", "/api/v1/people?format=xlsx", "危险化学品"}, []string{"139011001234"})
-		wantPage(t, "filter q", admin.Get("/people?q=%E5%BC%A0"), http.StatusOK, []string{"张东一", "共 1 条"}, []string{"王西一"})
+		apptest.WantPage(t, "filter q", admin.Get("/people?q=%E5%BC%A0"), http.StatusOK, []string{"张东一", "共 1 条"}, []string{"王西一"})
 
 		person := f.Patrollers[0][0].String()
 		town := e.SignIn(apptest.UserTown1)
-		wantPage(t, "town /people", town.Get("/people"), http.StatusOK, []string{"张东一", "李东二"}, []string{"王西一", "赵西二"})
-		wantPage(t, "person", town.Get("/people/"+person), http.StatusOK, []string{"139****1234", "显示完整号码", "T01001-01"}, []string{"139011001234"})
-		wantPage(t, "other town's person", town.Get("/people/"+f.Patrollers[1][0].String()), http.StatusNotFound, nil, []string{"王西一"})
+		apptest.WantPage(t, "town /people", town.Get("/people"), http.StatusOK, []string{"张东一", "李东二"}, []string{"王西一", "赵西二"})
+		apptest.WantPage(t, "person", town.Get("/people/"+person), http.StatusOK, []string{"139****1234", "显示完整号码", "T01001-01"}, []string{"139011001234"})
+		apptest.WantPage(t, "other town's person", town.Get("/people/"+f.Patrollers[1][0].String()), http.StatusNotFound, nil, []string{"王西一"})
 
 		if res := town.PostForm("/people/"+person+"/reveal", nil, false); res.Status != http.StatusForbidden {
 			t.Errorf("reveal without csrf_token: %d, want 403", res.Status)
 		}
-		wantPage(t, "reveal", town.PostForm("/people/"+person+"/reveal", url.Values{}, true), http.StatusOK, []string{"139011001234", "已记录查看"}, nil)
+		apptest.WantPage(t, "reveal", town.PostForm("/people/"+person+"/reveal", url.Values{}, true), http.StatusOK, []string{"139011001234", "已记录查看"}, nil)
 		part := town.PostForm("/people/"+person+"/reveal", url.Values{}, true, "HX-Request", "true", "HX-Target", "phone-line")
-		wantPage(t, "reveal fragment", part, http.StatusOK, []string{"139011001234", `id="phone-line"`}, []string{"<html"})
+		apptest.WantPage(t, "reveal fragment", part, http.StatusOK, []string{"139011001234", `id="phone-line"`}, []string{"<html"})
 		if res := town.PostForm("/people/"+f.Patrollers[1][0].String()+"/reveal", url.Values{}, true); res.Status != http.StatusNotFound {
 			t.Errorf("reveal of the other town's person: %d, want 404", res.Status)
 		}
@@ -203,7 +169,7 @@ func TestPages_People(t *testing.T) {
 		}
 
 		patrol := e.SignIn(apptest.UserPatrol1)
-		wantPage(t, "patroller sees no reveal", patrol.Get("/people/"+person), http.StatusOK, []string{"139****1234"}, []string{"显示完整号码"})
+		apptest.WantPage(t, "patroller sees no reveal", patrol.Get("/people/"+person), http.StatusOK, []string{"139****1234"}, []string{"显示完整号码"})
 		if res := patrol.PostForm("/people/"+person+"/reveal", url.Values{}, true); res.Status != http.StatusForbidden {
 			t.Errorf("patroller reveals: %d, want 403", res.Status)
 		}
@@ -212,14 +178,14 @@ func TestPages_People(t *testing.T) {
 
 func TestPages_HomePanels(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		wantPage(t, "admin home", e.SignIn(apptest.UserAdmin).Get("/"), http.StatusOK,
+		apptest.WantPage(t, "admin home", e.SignIn(apptest.UserAdmin).Get("/"), http.StatusOK,
 			[]string{"组织与网格", "各镇(街道)网格数", "data-chart=", "东湖镇", "/orgs/"}, nil)
-		wantPage(t, "leader home", e.SignIn(apptest.UserLeader).Get("/"), http.StatusOK, []string{"各镇(街道)网格数", "安全巡查员"}, nil)
-		wantPage(t, "town home", e.SignIn(apptest.UserTown1).Get("/"), http.StatusOK,
+		apptest.WantPage(t, "leader home", e.SignIn(apptest.UserLeader).Get("/"), http.StatusOK, []string{"各镇(街道)网格数", "安全巡查员"}, nil)
+		apptest.WantPage(t, "town home", e.SignIn(apptest.UserTown1).Get("/"), http.StatusOK,
 			[]string{"本镇(街道)村(社区)", "东湖村", "湖滨社区", "已全覆盖"}, []string{"西山", "各镇(街道)网格数"})
-		wantPage(t, "patroller home", e.SignIn(apptest.UserPatrol1).Get("/"), http.StatusOK,
+		apptest.WantPage(t, "patroller home", e.SignIn(apptest.UserPatrol1).Get("/"), http.StatusOK,
 			[]string{"我的网格", "T01001-01", "T01001-03"}, []string{"T01002", "T02"})
-		wantPage(t, "village home", e.SignIn(apptest.UserVillage).Get("/"), http.StatusOK,
+		apptest.WantPage(t, "village home", e.SignIn(apptest.UserVillage).Get("/"), http.StatusOK,
 			[]string{"本村(社区)网格", "T01001-02"}, []string{"T01002", "T02"})
 	})
 }
@@ -242,6 +208,6 @@ func TestPages_English(t *testing.T) {
 		"/orgs/" + f.Units["construction"].String() + "?lang=en": {"Industries supervised"},
 	}
 	for path, want := range pages {
-		wantPage(t, path, b.Get(path), http.StatusOK, want, nil)
+		apptest.WantPage(t, path, b.Get(path), http.StatusOK, want, nil)
 	}
 }

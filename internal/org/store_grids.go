@@ -28,7 +28,7 @@ const gridSelect = `SELECT g.id, g.code, g.name, g.village_id, v.name, t.id, t.n
 	JOIN orgs t ON t.id = v.parent_id
 	LEFT JOIN people pe ON pe.id = g.patroller_id`
 
-func scanGrid(s scanner) (Grid, error) {
+func scanGrid(s db.Scanner) (Grid, error) {
 	var g Grid
 	err := s.Scan(&g.ID, &g.Code, &g.Name, &g.VillageID, &g.VillageName, &g.TownID, &g.TownName, db.NullID{P: &g.PatrollerID},
 		&g.PatrollerName, &g.PatrollerPhone, &g.Description, &g.Path, &g.CreatedAt, &g.UpdatedAt)
@@ -46,12 +46,8 @@ func (m *Module) gridWhere(ctx context.Context, sc auth.Scope, f GridFilter) (db
 		}
 		w.Add(cond, args...)
 	}
-	if f.VillageID != nil {
-		w.Add("g.village_id = ?", *f.VillageID)
-	}
-	if f.PatrollerID != nil {
-		w.Add("g.patroller_id = ?", *f.PatrollerID)
-	}
+	w.Eq("g.village_id", f.VillageID)
+	w.Eq("g.patroller_id", f.PatrollerID)
 	if f.HasPatroller != nil {
 		if *f.HasPatroller {
 			w.Add("g.patroller_id IS NOT NULL")
@@ -73,28 +69,8 @@ func (m *Module) ListGrids(ctx context.Context, sc auth.Scope, f GridFilter, lp 
 	if err != nil {
 		return 0, err
 	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM grids g`+w.SQL(), w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, gridSelect+w.SQL()+lp.OrderBy(gridSorting)+limit, append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		g, err := scanGrid(rows)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(g); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	lq := api.ListQuery{Select: gridSelect, Count: `FROM grids g`, Where: w, Sorting: gridSorting}
+	return api.QueryList(ctx, m.DB, lq, lp, scanGrid, each)
 }
 
 // GetGrid returns the grid id in scope. Errors: NotFound.
@@ -195,16 +171,12 @@ func (m *Module) UpdateGrid(ctx context.Context, actor *auth.Principal, id db.ID
 		if _, err := m.GetGrid(ctx, tx, actor.Scope, id); err != nil {
 			return err
 		}
-		sets := []string{"updated_at = ?"}
-		args := []any{m.Clock.Now()}
-		changed := map[string]any{}
+		set := db.NewSet("updated_at", m.Clock.Now())
 		for col, val := range map[string]*string{"code": in.Code, "name": in.Name, "description": in.Description} {
-			if val != nil {
-				sets, args = append(sets, col+" = ?"), append(args, strings.TrimSpace(*val))
-				changed[col] = strings.TrimSpace(*val)
-			}
+			set.Text(col, val)
 		}
-		_, err := tx.Exec(ctx, `UPDATE grids SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...)
+		q, args := set.Update("grids", "id = ?", id)
+		_, err := tx.Exec(ctx, q, args...)
 		if db.IsUnique(err) {
 			v.Add("code", "validate.taken", nil)
 			return v.Err()
@@ -212,7 +184,7 @@ func (m *Module) UpdateGrid(ctx context.Context, actor *auth.Principal, id db.ID
 		if err != nil {
 			return err
 		}
-		return m.Audit.Record(ctx, tx, audit.Entry{Action: "grid.update", ObjectType: "grid", ObjectID: id.String(), Detail: changed})
+		return m.Audit.Record(ctx, tx, audit.Entry{Action: "grid.update", ObjectType: "grid", ObjectID: id.String(), Detail: set.Changed})
 	})
 }
 

@@ -36,9 +36,7 @@ func orgColumns(e db.Engine) string {
 
 const orgFrom = ` FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id`
 
-type scanner interface{ Scan(dest ...any) error }
-
-func scanOrg(s scanner) (Org, error) {
+func scanOrg(s db.Scanner) (Org, error) {
 	var o Org
 	var industries string
 	err := s.Scan(&o.ID, db.NullID{P: &o.ParentID}, &o.Kind, &o.Category, &o.Name, &o.ShortName, &o.Code, &o.Depth,
@@ -74,15 +72,9 @@ func subtreeCond(ctx context.Context, q db.Querier, sc auth.Scope, id db.ID, col
 func (m *Module) orgWhere(ctx context.Context, sc auth.Scope, f OrgFilter) (db.Where, error) {
 	var w db.Where
 	w.AddCond(sc.PathCond("o.path"))
-	if f.Kind != "" {
-		w.Add("o.kind = ?", f.Kind)
-	}
-	if f.Category != "" {
-		w.Add("o.category = ?", f.Category)
-	}
-	if f.ParentID != nil {
-		w.Add("o.parent_id = ?", *f.ParentID)
-	}
+	w.Eq("o.kind", f.Kind)
+	w.Eq("o.category", f.Category)
+	w.Eq("o.parent_id", f.ParentID)
 	if f.Under != nil {
 		cond, args, err := subtreeCond(ctx, m.DB, sc, *f.Under, "o.path")
 		if err != nil {
@@ -108,29 +100,8 @@ func (m *Module) ListOrgs(ctx context.Context, sc auth.Scope, f OrgFilter, lp ap
 	if err != nil {
 		return 0, err
 	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*)`+orgFrom+w.SQL(), w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, `SELECT `+orgColumns(m.DB.Engine())+orgFrom+w.SQL()+lp.OrderBy(orgSorting)+limit,
-		append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(o); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	lq := api.ListQuery{Select: `SELECT ` + orgColumns(m.DB.Engine()) + orgFrom, Count: orgFrom, Where: w, Sorting: orgSorting}
+	return api.QueryList(ctx, m.DB, lq, lp, scanOrg, each)
 }
 
 // GetOrg returns the org id in scope. Errors: NotFound.
@@ -320,27 +291,16 @@ func (m *Module) UpdateOrg(ctx context.Context, actor *auth.Principal, id db.ID,
 		if err := v.Err(); err != nil {
 			return err
 		}
-		sets := []string{"updated_at = ?"}
-		args := []any{m.Clock.Now()}
-		changed := map[string]any{}
-		add := func(col string, val *string) {
-			if val != nil {
-				sets = append(sets, col+" = ?")
-				args = append(args, strings.TrimSpace(*val))
-				changed[col] = strings.TrimSpace(*val)
-			}
+		set := db.NewSet("updated_at", m.Clock.Now())
+		for col, val := range map[string]*string{"name": in.Name, "short_name": in.ShortName, "code": in.Code,
+			"category": in.Category, "phone": in.Phone, "address": in.Address} {
+			set.Text(col, val)
 		}
-		add("name", in.Name)
-		add("short_name", in.ShortName)
-		add("code", in.Code)
-		add("category", in.Category)
-		add("phone", in.Phone)
-		add("address", in.Address)
 		if in.SortOrder != nil {
-			sets, args = append(sets, "sort_order = ?"), append(args, *in.SortOrder)
-			changed["sort_order"] = *in.SortOrder
+			set.Add("sort_order", *in.SortOrder)
 		}
-		_, err = tx.Exec(ctx, `UPDATE orgs SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...)
+		q, args := set.Update("orgs", "id = ?", id)
+		_, err = tx.Exec(ctx, q, args...)
 		if db.IsUnique(err) {
 			v.Add("code", "validate.taken", nil)
 			return v.Err()
@@ -352,9 +312,9 @@ func (m *Module) UpdateOrg(ctx context.Context, actor *auth.Principal, id db.ID,
 			if err := setIndustries(ctx, tx, id, *in.Industries); err != nil {
 				return err
 			}
-			changed["industries"] = *in.Industries
+			set.Changed["industries"] = *in.Industries
 		}
-		return m.Audit.Record(ctx, tx, audit.Entry{Action: "org.update", ObjectType: "org", ObjectID: id.String(), Detail: changed})
+		return m.Audit.Record(ctx, tx, audit.Entry{Action: "org.update", ObjectType: "org", ObjectID: id.String(), Detail: set.Changed})
 	})
 }
 
@@ -391,20 +351,17 @@ func setIndustries(ctx context.Context, tx *db.Tx, id db.ID, codes []string) err
 
 // ListIndustries returns every industry in display order.
 func (m *Module) ListIndustries(ctx context.Context) ([]Industry, error) {
-	rows, err := m.DB.Query(ctx, `SELECT code, name_zh, name_en FROM industries ORDER BY sort_order, code`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := []Industry{}
-	for rows.Next() {
-		var i Industry
-		if err := rows.Scan(&i.Code, &i.NameZh, &i.NameEn); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
+	err := db.Each(ctx, m.DB, `SELECT code, name_zh, name_en FROM industries ORDER BY sort_order, code`, nil,
+		func(s db.Scanner) (Industry, error) {
+			var i Industry
+			err := s.Scan(&i.Code, &i.NameZh, &i.NameEn)
+			return i, err
+		}, func(i Industry) error {
+			out = append(out, i)
+			return nil
+		})
+	return out, err
 }
 
 func str(p *string) string {

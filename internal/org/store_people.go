@@ -30,7 +30,7 @@ func personSelect(e db.Engine) string {
 		FROM people pe JOIN orgs o ON o.id = pe.org_id`
 }
 
-func scanPerson(s scanner) (Person, error) {
+func scanPerson(s db.Scanner) (Person, error) {
 	var p Person
 	var inCharge string
 	err := s.Scan(&p.ID, &p.OrgID, &p.OrgName, &p.Name, &p.Gender, &p.Phone, &p.Path, &p.CreatedAt, &p.UpdatedAt, &p.PostsText, &inCharge)
@@ -69,44 +69,23 @@ func (m *Module) ListPeople(ctx context.Context, sc auth.Scope, f PersonFilter, 
 	if err != nil {
 		return 0, err
 	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM people pe`+w.SQL(), w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
+	lq := api.ListQuery{Select: personSelect(m.DB.Engine()), Count: `FROM people pe`, Where: w, Sorting: personSorting}
+	scan := func(s db.Scanner) (Person, error) {
+		p, err := scanPerson(s)
+		p.Phone = privacy.Phone(p.Phone)
+		return p, err
 	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, personSelect(m.DB.Engine())+w.SQL()+lp.OrderBy(personSorting)+limit, append(w.Args(), largs...)...)
+	if !lp.Paged() { // export: stream
+		return api.QueryList(ctx, m.DB, lq, lp, scan, each)
+	}
+	var page []Person
+	total, err := api.QueryList(ctx, m.DB, lq, lp, scan, func(p Person) error {
+		page = append(page, p)
+		return nil
+	})
 	if err != nil {
 		return 0, err
 	}
-	defer rows.Close()
-	if !lp.Paged() { // export: stream
-		for rows.Next() {
-			p, err := scanPerson(rows)
-			if err != nil {
-				return 0, err
-			}
-			p.Phone = privacy.Phone(p.Phone)
-			if err := each(p); err != nil {
-				return 0, err
-			}
-		}
-		return 0, rows.Err()
-	}
-	var page []Person
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			return 0, err
-		}
-		p.Phone = privacy.Phone(p.Phone)
-		page = append(page, p)
-	}
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	rows.Close()
 	if err := m.attachPosts(ctx, m.DB, page); err != nil {
 		return 0, err
 	}
@@ -253,9 +232,7 @@ func (m *Module) UpdatePerson(ctx context.Context, actor *auth.Principal, id db.
 		if _, err := m.GetPerson(ctx, tx, actor.Scope, id, false); err != nil {
 			return err
 		}
-		sets := []string{"updated_at = ?"}
-		args := []any{m.Clock.Now()}
-		changed := map[string]any{}
+		set := db.NewSet("updated_at", m.Clock.Now())
 		if in.OrgID != nil {
 			o, err := m.GetOrg(ctx, tx, actor.Scope, *in.OrgID)
 			if apperr.Is(err, apperr.NotFound) {
@@ -263,8 +240,9 @@ func (m *Module) UpdatePerson(ctx context.Context, actor *auth.Principal, id db.
 			} else if err != nil {
 				return err
 			}
-			sets, args = append(sets, "org_id = ?", "org_path = ?"), append(args, *in.OrgID, o.Path)
-			changed["org_id"] = in.OrgID.String()
+			set.Add("org_id", *in.OrgID)
+			set.Also("org_path", o.Path)
+			set.Changed["org_id"] = in.OrgID.String()
 		}
 		if err := m.checkPersonRefs(ctx, tx, actor.Scope, in, v); err != nil {
 			return err
@@ -272,29 +250,25 @@ func (m *Module) UpdatePerson(ctx context.Context, actor *auth.Principal, id db.
 		if err := v.Err(); err != nil {
 			return err
 		}
-		for col, val := range map[string]*string{"name": in.Name, "gender": in.Gender, "phone": in.Phone} {
-			if val != nil {
-				sets, args = append(sets, col+" = ?"), append(args, strings.TrimSpace(*val))
-				if col == "phone" {
-					changed[col] = privacy.Phone(*val)
-				} else {
-					changed[col] = strings.TrimSpace(*val)
-				}
-			}
+		set.Text("name", in.Name)
+		set.Text("gender", in.Gender)
+		if set.Text("phone", in.Phone) {
+			set.Changed["phone"] = privacy.Phone(*in.Phone)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE people SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...); err != nil {
+		q, args := set.Update("people", "id = ?", id)
+		if _, err := tx.Exec(ctx, q, args...); err != nil {
 			return err
 		}
 		if err := m.writePersonLinks(ctx, tx, id, in); err != nil {
 			return err
 		}
 		if in.Posts != nil {
-			changed["posts"] = len(*in.Posts)
+			set.Changed["posts"] = len(*in.Posts)
 		}
 		if in.InCharge != nil {
-			changed["in_charge"] = *in.InCharge
+			set.Changed["in_charge"] = *in.InCharge
 		}
-		return m.Audit.Record(ctx, tx, audit.Entry{Action: "person.update", ObjectType: "person", ObjectID: id.String(), Detail: changed})
+		return m.Audit.Record(ctx, tx, audit.Entry{Action: "person.update", ObjectType: "person", ObjectID: id.String(), Detail: set.Changed})
 	})
 }
 

@@ -17,7 +17,7 @@ func (m *Module) Routes(r *api.Registry) {
 		Handler: api.ListHandler(riskSorting, riskExport, m.listScoped)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/risk-points/summary", ID: "riskPointSummary", Tag: "riskpoint",
 		Summary: "The four-color view: risk points per grade by town, enterprise or industry, with the uncontrolled major ones",
-		Params:  RiskSummaryParams{}, Response: RiskSummary{}, Handler: m.apiSummary})
+		Params:  RiskSummaryParams{}, Response: RiskSummary{}, Handler: api.QueryHandler(m.RiskSummaryOf)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/enterprises/{id}/risk-points", ID: "createRiskPoint", Tag: "riskpoint",
 		Summary: "Register a risk point of an enterprise (its own accounts, or enterprise.write); recolors the enterprise",
 		Object:  "enterprise", Body: RiskPointInput{}, Response: RiskPoint{}, Status: http.StatusCreated, Handler: api.CreateHandler("enterprise", m.CreateRiskPoint, m.get, "/api/v1/risk-points/")})
@@ -33,18 +33,6 @@ func (m *Module) Routes(r *api.Registry) {
 
 func (m *Module) listScoped(ctx context.Context, _ auth.Scope, f RiskPointFilter, lp api.ListParams, each func(RiskPoint) error) (int, error) {
 	return m.ListRiskPoints(ctx, auth.FromContext(ctx), f, lp, each)
-}
-
-func (m *Module) apiSummary(w http.ResponseWriter, r *http.Request) error {
-	var q RiskSummaryParams
-	if err := api.DecodeQuery(r, &q, false); err != nil {
-		return err
-	}
-	s, err := m.RiskSummaryOf(r.Context(), auth.FromContext(r.Context()), q)
-	if err != nil {
-		return err
-	}
-	return api.JSON(w, http.StatusOK, s)
 }
 
 func (m *Module) apiDelete(w http.ResponseWriter, r *http.Request) error {

@@ -330,34 +330,18 @@ func (m *Module) mapPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 // riskChart is the ECharts option of the four-color bars: each group's risk points per
 // grade, stacked in the map's colors.
 func riskChart(loc i18n.Localizer, sum RiskSummary) map[string]any {
-	names := make([]string, len(sum.Rows))
-	series := []any{}
-	colors := map[string]string{"major": "#d7263d", "significant": "#f08c00", "general": "#f2c200", "low": "#2f6fde"}
+	c := web.BarChart{Categories: make([]string, len(sum.Rows)), Stack: "risk"}
 	for i, r := range sum.Rows {
-		names[i] = r.Name
+		c.Categories[i] = r.Name
 	}
 	for _, g := range RiskGrades {
 		data := make([]int, len(sum.Rows))
 		for i, r := range sum.Rows {
 			data[i] = map[string]int{"major": r.Major, "significant": r.Significant, "general": r.General, "low": r.Low}[g]
 		}
-		series = append(series, map[string]any{"name": loc.T("ent.risk." + g), "type": "bar", "stack": "risk", "data": data,
-			"barMaxWidth": 40, "itemStyle": map[string]any{"color": colors[g]}})
+		c.Bars = append(c.Bars, web.Bar{Name: loc.T("ent.risk." + g), Color: "r-" + g, Data: data})
 	}
-	rotate := 0
-	if len(names) > 8 {
-		rotate = 35
-	}
-	return map[string]any{
-		"tooltip": map[string]any{"trigger": "axis", "axisPointer": map[string]any{"type": "shadow"}},
-		"legend":  map[string]any{"top": 0, "left": 0, "itemWidth": 12, "itemHeight": 12},
-		"grid":    map[string]any{"left": 8, "right": 8, "top": 36, "bottom": 8, "containLabel": true},
-		"xAxis": map[string]any{"type": "category", "data": names, "axisLabel": map[string]any{"interval": 0, "rotate": rotate, "color": "#5f6b7c"},
-			"axisTick": map[string]any{"show": false}, "axisLine": map[string]any{"lineStyle": map[string]any{"color": "#cfd7e3"}}},
-		"yAxis": map[string]any{"type": "value", "minInterval": 1, "axisLabel": map[string]any{"color": "#8a95a5"},
-			"splitLine": map[string]any{"lineStyle": map[string]any{"color": "#eef1f5"}}},
-		"series": series,
-	}
+	return c.Option()
 }
 
 // scopeDepth is 1 for a district-wide scope, 2 for a town, 3 for a village.

@@ -20,9 +20,9 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
-	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/kit"
 )
 
 // files are the capability's messages, page templates and stylesheet.
@@ -34,9 +34,7 @@ func init() { i18n.MustRegister(files, "messages") }
 
 // Module is the risk point capability.
 type Module struct {
-	DB       *db.DB
-	Audit    *audit.Log
-	Clock    clock.Clock
+	kit.Deps
 	Registry Registry
 }
 
@@ -143,9 +141,7 @@ const selectRiskPoint = `SELECT r.id, r.enterprise_id, e.name, e.industry, e.tow
 	JOIN enterprises e ON e.id = r.enterprise_id
 	JOIN orgs t ON t.id = e.town_id`
 
-type scanner interface{ Scan(...any) error }
-
-func scanRiskPoint(s scanner) (RiskPoint, error) {
+func scanRiskPoint(s db.Scanner) (RiskPoint, error) {
 	var r RiskPoint
 	err := s.Scan(&r.ID, &r.EnterpriseID, &r.EnterpriseName, &r.Industry, &r.TownID, &r.TownName, &r.Name, &r.Place, &r.HazardFactors,
 		&r.AccidentTypes, &r.ControlMeasures, &r.Responsible, &r.Grade, &r.ControlsOK, &r.CheckedAt, &r.ControlsReason, &r.CreatedAt, &r.UpdatedAt,
@@ -158,9 +154,7 @@ func scanRiskPoint(s scanner) (RiskPoint, error) {
 func (m *Module) riskWhere(p *auth.Principal, f RiskPointFilter) db.Where {
 	var w db.Where
 	enterprise.ScopeWhere(&w, p.Scope)
-	if f.EnterpriseID != nil {
-		w.Add("r.enterprise_id = ?", *f.EnterpriseID)
-	}
+	w.Eq("r.enterprise_id", f.EnterpriseID)
 	if len(f.Grade) > 0 {
 		args := make([]any, len(f.Grade))
 		for i, g := range f.Grade {
@@ -168,15 +162,9 @@ func (m *Module) riskWhere(p *auth.Principal, f RiskPointFilter) db.Where {
 		}
 		w.Add("r.grade IN ("+db.Placeholders(len(args))+")", args...)
 	}
-	if f.ControlsOK != nil {
-		w.Add("r.controls_ok = ?", *f.ControlsOK)
-	}
-	if f.TownID != nil {
-		w.Add("e.town_id = ?", *f.TownID)
-	}
-	if f.Industry != "" {
-		w.Add("e.industry = ?", f.Industry)
-	}
+	w.Eq("r.controls_ok", f.ControlsOK)
+	w.Eq("e.town_id", f.TownID)
+	w.Eq("e.industry", f.Industry)
 	if f.Q != "" {
 		pat := db.Contains(f.Q)
 		w.Add(`(LOWER(r.name) LIKE ? ESCAPE '\' OR LOWER(r.place) LIKE ? ESCAPE '\' OR LOWER(e.name) LIKE ? ESCAPE '\')`, pat, pat, pat)
@@ -188,29 +176,9 @@ func (m *Module) riskWhere(p *auth.Principal, f RiskPointFilter) db.Where {
 // matching f, and returns how many match (when lp is paged).
 func (m *Module) ListRiskPoints(ctx context.Context, p *auth.Principal, f RiskPointFilter, lp api.ListParams, each func(RiskPoint) error) (int, error) {
 	w := m.riskWhere(p, f)
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM risk_points r JOIN enterprises e ON e.id = r.enterprise_id`+w.SQL(),
-			w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, selectRiskPoint+w.SQL()+lp.OrderBy(riskSorting)+limit, append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanRiskPoint(rows)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(r); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	lq := api.ListQuery{Select: selectRiskPoint, Count: `FROM risk_points r JOIN enterprises e ON e.id = r.enterprise_id`,
+		Where: w, Sorting: riskSorting}
+	return api.QueryList(ctx, m.DB, lq, lp, scanRiskPoint, each)
 }
 
 // GetRiskPoint returns a risk point of an enterprise in the caller's scope.
@@ -316,40 +284,33 @@ func (m *Module) UpdateRiskPoint(ctx context.Context, p *auth.Principal, id db.I
 		if err := v.Err(); err != nil {
 			return err
 		}
-		sets := []string{"updated_at = ?"}
-		args := []any{now}
-		changed := map[string]any{}
-		set := func(col string, val any) {
-			sets, args = append(sets, col+" = ?"), append(args, val)
-			changed[col] = val
-		}
+		set := db.NewSet("updated_at", now)
 		for _, f := range []struct {
 			col string
 			val *string
 		}{{"name", in.Name}, {"place", in.Place}, {"hazard_factors", in.HazardFactors}, {"accident_types", in.AccidentTypes},
 			{"control_measures", in.ControlMeasures}, {"responsible", in.Responsible}, {"grade", in.Grade}} {
-			if f.val != nil {
-				set(f.col, strings.TrimSpace(*f.val))
-			}
+			set.Text(f.col, f.val)
 		}
 		if in.ControlsOK != nil {
-			set("controls_ok", *in.ControlsOK)
-			set("controls_reason", str(in.ControlsReason))
+			set.Add("controls_ok", *in.ControlsOK)
+			set.Add("controls_reason", str(in.ControlsReason))
 			if err := recordCheck(ctx, tx, p, id, *in.ControlsOK, str(in.ControlsReason), now); err != nil {
 				return err
 			}
 		}
 		if checked != nil {
-			set("checked_at", *checked)
+			set.Add("checked_at", *checked)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE risk_points SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...); err != nil {
+		q, args := set.Update("risk_points", "id = ?", id)
+		if _, err := tx.Exec(ctx, q, args...); err != nil {
 			return err
 		}
 		if _, err := m.Registry.Recolor(ctx, tx, "risk_point", r.EnterpriseID); err != nil {
 			return err
 		}
-		changed["enterprise_id"] = r.EnterpriseID.String()
-		return m.Audit.Record(ctx, tx, audit.Entry{Action: "enterprise.risk_point_update", ObjectType: "risk_point", ObjectID: id.String(), Detail: changed})
+		set.Changed["enterprise_id"] = r.EnterpriseID.String()
+		return m.Audit.Record(ctx, tx, audit.Entry{Action: "enterprise.risk_point_update", ObjectType: "risk_point", ObjectID: id.String(), Detail: set.Changed})
 	})
 }
 

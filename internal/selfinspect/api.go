@@ -21,7 +21,7 @@ func (m *Module) Routes(r *api.Registry) {
 		Handler: api.CreateHandler("enterprise", m.SelfInspect, m.get, "/api/v1/self-inspections/")})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/enterprises/{id}/self-inspections", ID: "listSelfInspections", Tag: "selfinspect",
 		Summary: "An enterprise's self-inspections, newest first", Object: "enterprise", Params: SelfInspectionFilter{},
-		Response: SelfInspection{}, List: true, Sorts: inspectionSorting.Fields(), Handler: m.apiListSelfInspections})
+		Response: SelfInspection{}, List: true, Sorts: inspectionSorting.Fields(), Handler: api.ListUnderHandler("enterprise", inspectionSorting, inspectionExport, nil, m.ListSelfInspections)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/self-inspections/{id}", ID: "getSelfInspection", Tag: "selfinspect",
 		Summary: "One self-inspection: every item with its answer and the hazard a failed one became", Object: "self_inspection",
 		Response: SelfInspection{}, Handler: api.GetHandler("self_inspection", m.get)})
@@ -29,25 +29,6 @@ func (m *Module) Routes(r *api.Registry) {
 
 func (m *Module) listChecklistsScoped(ctx context.Context, _ auth.Scope, f ChecklistFilter, lp api.ListParams, each func(Checklist) error) (int, error) {
 	return m.ListChecklists(ctx, f, lp, each)
-}
-
-func (m *Module) apiListSelfInspections(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
-	if err != nil {
-		return err
-	}
-	var f SelfInspectionFilter
-	if err := api.DecodeQuery(r, &f, true); err != nil {
-		return err
-	}
-	lp, err := api.ParseList(r, inspectionSorting)
-	if err != nil {
-		return err
-	}
-	p := auth.FromContext(r.Context())
-	return api.ServeList(w, r, lp, inspectionExport, func(ctx context.Context, lp api.ListParams, each func(SelfInspection) error) (int, error) {
-		return m.ListSelfInspections(ctx, p, id, f, lp, each)
-	})
 }
 
 // get reads a self-inspection in the caller's scope with its answers (api.Reader).

@@ -79,30 +79,19 @@ func (m *Module) ListChecklists(ctx context.Context, f ChecklistFilter, lp api.L
 	if f.Industry != "" {
 		w.Add("(c.industry IS NULL OR c.industry = ?)", f.Industry)
 	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM checklist_templates c`+w.SQL(), w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, `SELECT c.id, c.industry, c.name FROM checklist_templates c
-		LEFT JOIN industries i ON i.code = c.industry`+w.SQL()+lp.OrderBy(checklistSorting)+limit, append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
+	lq := api.ListQuery{Select: `SELECT c.id, c.industry, c.name FROM checklist_templates c
+		LEFT JOIN industries i ON i.code = c.industry`, Count: `FROM checklist_templates c`, Where: w, Sorting: checklistSorting}
+	// The items of each come once the list's cursor is closed.
 	var list []Checklist
-	for rows.Next() {
-		var c Checklist
-		if err := rows.Scan(&c.ID, &c.Industry, &c.Name); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		c.Items = []ChecklistItem{}
+	total, err := api.QueryList(ctx, m.DB, lq, lp, func(s db.Scanner) (Checklist, error) {
+		c := Checklist{Items: []ChecklistItem{}}
+		err := s.Scan(&c.ID, &c.Industry, &c.Name)
+		return c, err
+	}, func(c Checklist) error {
 		list = append(list, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return 0, err
 	}
 	for i := range list {

@@ -21,9 +21,9 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
-	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
+	"github.com/safeduty/safeduty/internal/platform/kit"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
@@ -36,9 +36,7 @@ func init() { i18n.MustRegister(files, "messages") }
 
 // Module is the self-inspection capability.
 type Module struct {
-	DB       *db.DB
-	Audit    *audit.Log
-	Clock    clock.Clock
+	kit.Deps
 	Registry enterprise.Keeper // the enterprise inspected, in the caller's scope; a place on its pages
 	Hazards  Hazards
 	// Uploader stores the photos of failed items the page form sends (nil: the form
@@ -138,9 +136,7 @@ const selectInspection = `SELECT s.id, s.enterprise_id, e.name, s.template_id, c
 	JOIN checklist_templates c ON c.id = s.template_id
 	LEFT JOIN users u ON u.id = s.done_by`
 
-type scanner interface{ Scan(...any) error }
-
-func scanInspection(sc scanner) (SelfInspection, error) {
+func scanInspection(sc db.Scanner) (SelfInspection, error) {
 	var s SelfInspection
 	err := sc.Scan(&s.ID, &s.EnterpriseID, &s.EnterpriseName, &s.TemplateID, &s.TemplateName, &s.DoneBy, &s.DoneAt,
 		&s.Passed, &s.Failed, &s.NotApplicable, &s.Note, &s.path, &s.industry)
@@ -170,29 +166,9 @@ func (m *Module) ListSelfInspections(ctx context.Context, p *auth.Principal, ent
 			w.Add("s.failed = 0")
 		}
 	}
-	total := 0
-	if lp.Paged() {
-		if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM self_inspections s JOIN enterprises e ON e.id = s.enterprise_id`+w.SQL(),
-			w.Args()...).Scan(&total); err != nil {
-			return 0, err
-		}
-	}
-	limit, largs := lp.Limit()
-	rows, err := m.DB.Query(ctx, selectInspection+w.SQL()+lp.OrderBy(inspectionSorting)+limit, append(w.Args(), largs...)...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		s, err := scanInspection(rows)
-		if err != nil {
-			return 0, err
-		}
-		if err := each(s); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	lq := api.ListQuery{Select: selectInspection, Count: `FROM self_inspections s JOIN enterprises e ON e.id = s.enterprise_id`,
+		Where: w, Sorting: inspectionSorting}
+	return api.QueryList(ctx, m.DB, lq, lp, scanInspection, each)
 }
 
 // GetSelfInspection returns a self-inspection of an enterprise in the caller's scope

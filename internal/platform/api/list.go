@@ -10,6 +10,7 @@ import (
 
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/db"
 )
 
 // Paging limits (API.md: per_page max 500). MaxPage keeps the offset, (page-1) ×
@@ -167,17 +168,52 @@ type ScopedLister[F, T any] func(ctx context.Context, sc auth.Scope, f F, lp Lis
 // string, reads paging and sorting, and answers a page or a streamed export.
 func ListHandler[F, T any](s Sorting, ex Export[T], list ScopedLister[F, T]) HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		var f F
-		if err := DecodeQuery(r, &f, true); err != nil {
-			return err
-		}
-		lp, err := ParseList(r, s)
+		f, lp, err := listRequest[F](r, s)
 		if err != nil {
 			return err
 		}
 		sc := auth.FromContext(r.Context()).Scope
 		return ServeList(w, r, lp, ex, func(ctx context.Context, lp ListParams, each func(T) error) (int, error) {
 			return list(ctx, sc, f, lp, each)
+		})
+	}
+}
+
+// listRequest reads a list request's filter F from the query string, and its paging and
+// sorting.
+func listRequest[F any](r *http.Request, s Sorting) (F, ListParams, error) {
+	var f F
+	if err := DecodeQuery(r, &f, true); err != nil {
+		return f, ListParams{}, err
+	}
+	lp, err := ParseList(r, s)
+	return f, lp, err
+}
+
+// ListUnderHandler is the handler of a list of the records under the one the path's {id}
+// names (object: its kind; a malformed id is that kind's 404): it decodes the filter F
+// (struct{} for none), reads paging and sorting, asks parent, unless nil, whether the
+// caller may see the record named, before anything is written (an export's file must not
+// begin for a 404), and answers a page or a streamed export of what list calls each for.
+func ListUnderHandler[F, T any](object string, s Sorting, ex Export[T], parent func(ctx context.Context, p *auth.Principal, id db.ID) error,
+	list func(ctx context.Context, p *auth.Principal, id db.ID, f F, lp ListParams, each func(T) error) (int, error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := PathID(r, "id", object)
+		if err != nil {
+			return err
+		}
+		f, lp, err := listRequest[F](r, s)
+		if err != nil {
+			return err
+		}
+		p := auth.FromContext(r.Context())
+		if parent != nil {
+			if err := parent(r.Context(), p, id); err != nil {
+				return err
+			}
+		}
+		return ServeList(w, r, lp, ex, func(ctx context.Context, lp ListParams, each func(T) error) (int, error) {
+			return list(ctx, p, id, f, lp, each)
 		})
 	}
 }

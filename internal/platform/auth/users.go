@@ -253,21 +253,17 @@ func (s *Service) UpdateUser(ctx context.Context, tx *db.Tx, actor *Principal, i
 		return apperr.Conflictf("user.cannot_demote_self", nil)
 	}
 	now := s.Clock.Now()
-	sets := []string{"updated_at = ?"}
-	args := []any{now}
-	changed := map[string]any{}
+	set := db.NewSet("updated_at", now)
 	endSessions := false
-	if in.DisplayName != nil {
-		sets, args = append(sets, "display_name = ?"), append(args, strings.TrimSpace(*in.DisplayName))
-		changed["display_name"] = *in.DisplayName
-	}
+	set.Text("display_name", in.DisplayName)
 	if in.OrgID != nil {
 		p, err := orgPathIn(ctx, tx, actor.Scope, *in.OrgID, "org_id")
 		if err != nil {
 			return err
 		}
-		sets, args = append(sets, "org_id = ?", "org_path = ?"), append(args, *in.OrgID, p)
-		changed["org_id"] = in.OrgID.String()
+		set.Add("org_id", *in.OrgID)
+		set.Also("org_path", p)
+		set.Changed["org_id"] = in.OrgID.String()
 		endSessions = true
 	}
 	switch {
@@ -275,26 +271,23 @@ func (s *Service) UpdateUser(ctx context.Context, tx *db.Tx, actor *Principal, i
 		if err := personIn(ctx, tx, actor.Scope, *in.PersonID, "person_id"); err != nil {
 			return err
 		}
-		sets, args = append(sets, "person_id = ?"), append(args, *in.PersonID)
-		changed["person_id"] = in.PersonID.String()
+		set.Add("person_id", *in.PersonID)
+		set.Changed["person_id"] = in.PersonID.String()
 	case in.UnlinkPerson:
-		sets = append(sets, "person_id = NULL")
-		changed["person_id"] = nil
+		set.Add("person_id", nil)
 	}
 	if in.Lang != nil {
-		sets, args = append(sets, "lang = ?"), append(args, *in.Lang)
-		changed["lang"] = *in.Lang
+		set.Add("lang", *in.Lang)
 	}
 	if in.Disabled != nil {
-		sets, args = append(sets, "disabled = ?"), append(args, *in.Disabled)
-		changed["disabled"] = *in.Disabled
+		set.Add("disabled", *in.Disabled)
 		endSessions = endSessions || *in.Disabled
 	}
 	if in.MustChangePassword != nil {
-		sets, args = append(sets, "must_change_password = ?"), append(args, *in.MustChangePassword)
-		changed["must_change_password"] = *in.MustChangePassword
+		set.Add("must_change_password", *in.MustChangePassword)
 	}
-	if _, err := tx.Exec(ctx, `UPDATE users SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, id)...); err != nil {
+	q, args := set.Update("users", "id = ?", id)
+	if _, err := tx.Exec(ctx, q, args...); err != nil {
 		if db.IsForeignKey(err) {
 			v.Add("person_id", "validate.unknown_ref", nil)
 			return v.Err()
@@ -305,7 +298,7 @@ func (s *Service) UpdateUser(ctx context.Context, tx *db.Tx, actor *Principal, i
 		if err := setRoles(ctx, tx, id, in.Roles); err != nil {
 			return err
 		}
-		changed["roles"] = in.Roles
+		set.Changed["roles"] = in.Roles
 		endSessions = true
 	}
 	if endSessions {
@@ -313,7 +306,7 @@ func (s *Service) UpdateUser(ctx context.Context, tx *db.Tx, actor *Principal, i
 			return err
 		}
 	}
-	return s.Audit.Record(ctx, tx, audit.Entry{Action: "user.update", ObjectType: "user", ObjectID: id.String(), Detail: changed})
+	return s.Audit.Record(ctx, tx, audit.Entry{Action: "user.update", ObjectType: "user", ObjectID: id.String(), Detail: set.Changed})
 }
 
 func containsRole(roles []Role, r Role) bool {

@@ -136,11 +136,17 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	defer in.Close()
+	return WriteNewFile(dst, in)
+}
+
+// WriteNewFile writes what r holds to dst, which must not exist yet (mode 0640), and
+// syncs it to disk before it returns: a backup, or a file restored from one.
+func WriteNewFile(dst string, r io.Reader) error {
 	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(out, in); err != nil {
+	if _, err := io.Copy(out, r); err != nil {
 		out.Close()
 		return err
 	}

@@ -28,79 +28,76 @@ func pairCounts(t *testing.T, d *db.DB) (industries, metas int) {
 // A backup taken while writers commit is one consistent instant: every transaction wrote
 // one row to each of two tables, so the copy holds equal counts, and it restores.
 func TestBackup_DuringConcurrentWrites(t *testing.T) {
-	for _, e := range dbtest.Engines() {
-		t.Run(string(e), func(t *testing.T) {
-			ctx := context.Background()
-			d := dbtest.New(t, e)
-			var n atomic.Int64
-			write := func() error {
-				i := n.Add(1)
-				return d.Tx(ctx, func(tx *db.Tx) error {
-					if _, err := tx.Exec(ctx, `INSERT INTO industries (code, name_zh, name_en) VALUES (?, '行业', 'industry')`, fmt.Sprintf("bk%d", i)); err != nil {
-						return err
-					}
-					_, err := tx.Exec(ctx, `INSERT INTO meta (key, value) VALUES (?, 'v')`, fmt.Sprintf("bk%d", i))
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var n atomic.Int64
+		write := func() error {
+			i := n.Add(1)
+			return d.Tx(ctx, func(tx *db.Tx) error {
+				if _, err := tx.Exec(ctx, `INSERT INTO industries (code, name_zh, name_en) VALUES (?, '行业', 'industry')`, fmt.Sprintf("bk%d", i)); err != nil {
 					return err
-				})
-			}
-			for range 50 {
-				if err := write(); err != nil {
-					t.Fatal(err)
 				}
-			}
-			stop := make(chan struct{})
-			var wg sync.WaitGroup
-			var writeErr atomic.Value
-			for range 3 {
-				wg.Go(func() {
-					for {
-						select {
-						case <-stop:
-							return
-						default:
-						}
-						if err := write(); err != nil {
-							writeErr.Store(err)
-							return
-						}
-					}
-				})
-			}
-			file := filepath.Join(t.TempDir(), "backup.db")
-			err := d.Backup(ctx, file)
-			close(stop)
-			wg.Wait()
-			if err != nil {
-				t.Fatalf("backup: %v", err)
-			}
-			if v := writeErr.Load(); v != nil {
-				t.Fatalf("concurrent write failed during backup: %v", v)
-			}
-			if err := d.Backup(ctx, file); err == nil {
-				t.Error("backup over an existing file succeeded; want an error")
-			}
-
-			cfg := dbtest.Config(t, e)
-			if err := db.Restore(ctx, cfg, file); err != nil {
-				t.Fatalf("restore: %v", err)
-			}
-			copy, err := db.Open(ctx, cfg)
-			if err != nil {
+				_, err := tx.Exec(ctx, `INSERT INTO meta (key, value) VALUES (?, 'v')`, fmt.Sprintf("bk%d", i))
+				return err
+			})
+		}
+		for range 50 {
+			if err := write(); err != nil {
 				t.Fatal(err)
 			}
-			defer copy.Close()
-			inds, metas := pairCounts(t, copy)
-			if inds != metas {
-				t.Errorf("copy is torn: %d industries but %d meta rows", inds, metas)
-			}
-			if inds < 50 || int64(inds) > n.Load() {
-				t.Errorf("copy holds %d pairs; want between 50 and %d", inds, n.Load())
-			}
-			if _, err := copy.Migrate(ctx, nil); err != nil {
-				t.Errorf("restored copy does not migrate: %v", err)
-			}
-		})
-	}
+		}
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		var writeErr atomic.Value
+		for range 3 {
+			wg.Go(func() {
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					if err := write(); err != nil {
+						writeErr.Store(err)
+						return
+					}
+				}
+			})
+		}
+		file := filepath.Join(t.TempDir(), "backup.db")
+		err := d.Backup(ctx, file)
+		close(stop)
+		wg.Wait()
+		if err != nil {
+			t.Fatalf("backup: %v", err)
+		}
+		if v := writeErr.Load(); v != nil {
+			t.Fatalf("concurrent write failed during backup: %v", v)
+		}
+		if err := d.Backup(ctx, file); err == nil {
+			t.Error("backup over an existing file succeeded; want an error")
+		}
+
+		cfg := dbtest.Config(t, d.Engine())
+		if err := db.Restore(ctx, cfg, file); err != nil {
+			t.Fatalf("restore: %v", err)
+		}
+		copy, err := db.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer copy.Close()
+		inds, metas := pairCounts(t, copy)
+		if inds != metas {
+			t.Errorf("copy is torn: %d industries but %d meta rows", inds, metas)
+		}
+		if inds < 50 || int64(inds) > n.Load() {
+			t.Errorf("copy holds %d pairs; want between 50 and %d", inds, n.Load())
+		}
+		if _, err := copy.Migrate(ctx, nil); err != nil {
+			t.Errorf("restored copy does not migrate: %v", err)
+		}
+	})
 }
 
 func TestRestore_RefusesWrongFiles(t *testing.T) {

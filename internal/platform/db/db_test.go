@@ -34,7 +34,7 @@ func names(t *testing.T, e db.Engine) []string {
 }
 
 // Both engines must carry the same numbered migrations, so a schema change is never made
-// on one engine only.
+// on one engine only (one source renders both; this guards the rendering).
 func TestMigrations_SameOnBothEngines(t *testing.T) {
 	s, p := names(t, db.SQLite), names(t, db.Postgres)
 	if len(s) == 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -130,6 +131,23 @@ func (s *Site) funcs(loc i18n.Localizer) template.FuncMap {
 			return m
 		},
 		"slist": func(s ...string) []string { return s },
+		// facts is the texts of a list item's line of facts (the "li-facts" partial): its
+		// arguments as text, leaving out the empty ones (a false "and", a nil deadline).
+		"facts": func(parts ...any) []string {
+			var out []string
+			for _, p := range parts {
+				if p == nil {
+					continue
+				}
+				if v := reflect.ValueOf(p); v.IsZero() || (v.Kind() == reflect.Pointer && v.IsNil()) {
+					continue
+				}
+				if s := fmt.Sprint(p); s != "" {
+					out = append(out, s)
+				}
+			}
+			return out
+		},
 		// industry shows an industry code by its name in the reader's language.
 		"industry": func(code string) string { return loc.Name(i18n.KindIndustry, code) },
 		"has": func(list []string, s string) bool {

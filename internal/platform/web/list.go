@@ -3,21 +3,40 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/safeduty/safeduty/internal/platform/api"
 )
 
-// PageSize is how many rows a list page shows.
-const PageSize = 50
+// PageSize is how many rows a list page shows; PhonePageSize how many on a phone, where
+// each row is a two-line item (the kit's "rows-sm" lists).
+const (
+	PageSize      = 50
+	PhonePageSize = 20
+)
+
+// PerPage is the page size for the request's device: PhonePageSize when the browser says
+// it is a phone (the Sec-CH-UA-Mobile hint, "Mobi" in the User-Agent as phone browsers
+// send, or the cookie app.js sets in a phone-sized window), else PageSize.
+func PerPage(r *http.Request) int {
+	if r.Header.Get("Sec-CH-UA-Mobile") == "?1" || strings.Contains(r.UserAgent(), "Mobi") {
+		return PhonePageSize
+	}
+	if c, err := r.Cookie("narrow"); err == nil && c.Value == "1" {
+		return PhonePageSize
+	}
+	return PageSize
+}
 
 // ListPage holds what a list page's links, sort headers, chips and pager need.
 type ListPage struct {
-	Q      url.Values // the request's non-empty query parameters
-	Export url.Values // the same without paging: export links, chips, tiles
-	Sort   string
-	Page   int
-	Pages  int
-	Total  int
+	Q       url.Values // the request's non-empty query parameters
+	Export  url.Values // the same without paging: export links, chips, tiles
+	Sort    string
+	Page    int
+	Pages   int
+	Total   int
+	PerPage int // PerPage(r): 20 on a phone, 50 elsewhere
 }
 
 // ParseListPage decodes a list page's filters into filter (the API's own filter struct,
@@ -31,7 +50,7 @@ func ParseListPage(r *http.Request, s api.Sorting, filter any) (api.ListParams, 
 	if err != nil {
 		return api.ListParams{}, ListPage{}, err
 	}
-	lp.PerPage, lp.Format = PageSize, ""
+	lp.PerPage, lp.Format = PerPage(r), ""
 	q, ex := url.Values{}, url.Values{}
 	for k, vs := range r.URL.Query() {
 		if k == "per_page" || k == "format" || k == "lang" {
@@ -46,7 +65,7 @@ func ParseListPage(r *http.Request, s api.Sorting, filter any) (api.ListParams, 
 			}
 		}
 	}
-	return lp, ListPage{Q: q, Export: ex, Sort: lp.Sort, Page: lp.Page}, nil
+	return lp, ListPage{Q: q, Export: ex, Sort: lp.Sort, Page: lp.Page, PerPage: lp.PerPage}, nil
 }
 
 // Filtered reports whether a filter is on (a sort alone is not one).
@@ -62,5 +81,8 @@ func (l *ListPage) Filtered() bool {
 // Finish sets the total and the page count.
 func (l *ListPage) Finish(total int) {
 	l.Total = total
-	l.Pages = (total + PageSize - 1) / PageSize
+	if l.PerPage == 0 {
+		l.PerPage = PageSize
+	}
+	l.Pages = (total + l.PerPage - 1) / l.PerPage
 }

@@ -60,6 +60,8 @@ type NavItem struct {
 	Badge func(r *http.Request) int
 	// Count is Badge's result for the current request (set when the page renders).
 	Count int
+	// Todo, when set, makes the entry's badge the to-do card's total (the home's).
+	Todo bool
 }
 
 // Panel is one block of the home page, contributed by a capability.
@@ -84,6 +86,7 @@ type Site struct {
 	nav    []NavItem
 	panels []Panel
 	pages  []Page
+	todos  []TodoSource
 
 	base      *template.Template
 	errorPage *template.Template
@@ -248,6 +251,7 @@ type View struct {
 	User      *auth.Principal
 	Nav       []NavItem
 	Path      string
+	Here      string // the page's address with its query (filters), for the language switch
 	CSRF      string
 	Flash     string
 	Site      *Site
@@ -255,6 +259,9 @@ type View struct {
 	Data      any
 	Embedded  bool // rendered inside another page (htmx partial)
 	LangOther i18n.Lang
+	// Todo is the signed-in user's to-do card (web.TodoSource): the home shows it first,
+	// the menu button and the home's navigation entry its total.
+	Todo Todo
 }
 
 // Render executes the page template t with data and status 200.
@@ -293,7 +300,7 @@ func (s *Site) RenderStatus(w http.ResponseWriter, r *http.Request, status int, 
 func (s *Site) view(w http.ResponseWriter, r *http.Request, data any) *View {
 	p := auth.FromContext(r.Context())
 	loc := i18n.FromContext(r.Context())
-	v := &View{L: loc, User: p, Path: r.URL.Path, Site: s, Data: data, Flash: s.takeFlash(w, r)}
+	v := &View{L: loc, User: p, Path: r.URL.Path, Here: here(r), Site: s, Data: data, Flash: s.takeFlash(w, r)}
 	if loc.Lang == i18n.Zh {
 		v.LangOther = i18n.En
 	} else {
@@ -302,8 +309,14 @@ func (s *Site) view(w http.ResponseWriter, r *http.Request, data any) *View {
 	if p != nil {
 		v.CSRF = p.CSRFToken
 		v.Nav = s.navFor(p)
+		if r.Header.Get("HX-Request") != "true" {
+			v.Todo = s.todoOf(r)
+		}
 		for i := range v.Nav {
-			if v.Nav[i].Badge != nil {
+			switch {
+			case v.Nav[i].Todo:
+				v.Nav[i].Count = v.Todo.Total
+			case v.Nav[i].Badge != nil:
 				v.Nav[i].Count = v.Nav[i].Badge(r)
 			}
 		}
@@ -312,6 +325,21 @@ func (s *Site) view(w http.ResponseWriter, r *http.Request, data any) *View {
 		v.District = s.District(r.Context())
 	}
 	return v
+}
+
+// here is the address the language switch returns to: the page with its filters (the
+// query string without ?lang, which would undo the switch). A form's answer (a POST)
+// returns to its page without the posted state.
+func here(r *http.Request) string {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return r.URL.Path
+	}
+	q := r.URL.Query()
+	q.Del("lang")
+	if len(q) == 0 {
+		return r.URL.Path
+	}
+	return r.URL.Path + "?" + q.Encode()
 }
 
 func (s *Site) navFor(p *auth.Principal) []NavItem {

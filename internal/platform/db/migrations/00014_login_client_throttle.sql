@@ -9,7 +9,7 @@
 -- +goose Up
 CREATE TABLE login_client_throttle (
     client_key   TEXT NOT NULL,
-    window_start TIMESTAMP NOT NULL,
+    window_start {{time}} NOT NULL,
     failures     INTEGER NOT NULL,
     PRIMARY KEY (client_key, window_start)
 );

@@ -6,12 +6,12 @@
 ALTER TABLE risk_points ADD COLUMN controls_reason TEXT NOT NULL DEFAULT '';
 
 CREATE TABLE risk_point_checks (
-    id            INTEGER PRIMARY KEY,
-    risk_point_id INTEGER NOT NULL REFERENCES risk_points (id) ON DELETE CASCADE,
-    at            TIMESTAMP NOT NULL,
+    id            {{id}},
+    risk_point_id {{bigint}} NOT NULL REFERENCES risk_points (id) ON DELETE CASCADE,
+    at            {{time}} NOT NULL,
     controls_ok   BOOLEAN NOT NULL,
     reason        TEXT NOT NULL DEFAULT '',
-    user_id       INTEGER REFERENCES users (id),
+    user_id       {{bigint}} REFERENCES users (id),
     by_name       TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX risk_point_checks_point ON risk_point_checks (risk_point_id, at);

@@ -5,17 +5,17 @@
 
 -- +goose Up
 CREATE TABLE attachments (
-    id            INTEGER PRIMARY KEY,
+    id            {{id}},
     storage_key   TEXT NOT NULL UNIQUE,
     sha256        TEXT NOT NULL,
-    size_bytes    INTEGER NOT NULL CHECK (size_bytes > 0),
+    size_bytes    {{bigint}} NOT NULL CHECK (size_bytes > 0),
     content_type  TEXT NOT NULL CHECK (content_type IN ('image/jpeg', 'image/png', 'application/pdf')),
     original_name TEXT NOT NULL,
     width         INTEGER,
     height        INTEGER,
-    uploaded_by   INTEGER REFERENCES users (id),
-    uploaded_at   TIMESTAMP NOT NULL,
-    org_path      TEXT NOT NULL,
+    uploaded_by   {{bigint}} REFERENCES users (id),
+    uploaded_at   {{time}} NOT NULL,
+    org_path      {{path}} NOT NULL,
     industry      TEXT REFERENCES industries (code),
     linked        BOOLEAN NOT NULL DEFAULT FALSE
 );

@@ -4,7 +4,7 @@
 
 -- +goose Up
 CREATE TABLE hazards (
-    id                INTEGER PRIMARY KEY,
+    id                {{id}},
     code              TEXT NOT NULL UNIQUE,
     title             TEXT NOT NULL,
     description       TEXT NOT NULL DEFAULT '',
@@ -13,32 +13,32 @@ CREATE TABLE hazards (
     grade             TEXT NOT NULL CHECK (grade IN ('general', 'major')),
     source            TEXT NOT NULL CHECK (source IN ('self_inspection', 'grid_patrol', 'department_inspection', 'campaign', 'supervision_group', 'tipoff')),
     status            TEXT NOT NULL CHECK (status IN ('reported', 'assigned', 'rectifying', 'submitted', 'closed')),
-    enterprise_id     INTEGER,
+    enterprise_id     {{bigint}},
     place             TEXT NOT NULL DEFAULT '',
-    grid_id           INTEGER NOT NULL REFERENCES grids (id),
-    org_path          TEXT NOT NULL,
-    town_id           INTEGER NOT NULL REFERENCES orgs (id),
+    grid_id           {{bigint}} NOT NULL REFERENCES grids (id),
+    org_path          {{path}} NOT NULL,
+    town_id           {{bigint}} NOT NULL REFERENCES orgs (id),
     address           TEXT NOT NULL DEFAULT '',
-    found_by          INTEGER NOT NULL REFERENCES users (id),
-    found_at          TIMESTAMP NOT NULL,
-    owner_id          INTEGER REFERENCES users (id),
-    supervisor_org_id INTEGER REFERENCES orgs (id),
+    found_by          {{bigint}} NOT NULL REFERENCES users (id),
+    found_at          {{time}} NOT NULL,
+    owner_id          {{bigint}} REFERENCES users (id),
+    supervisor_org_id {{bigint}} REFERENCES orgs (id),
     measures          TEXT NOT NULL DEFAULT '',
-    deadline          TIMESTAMP,
+    deadline          {{time}},
     responsibility    TEXT NOT NULL DEFAULT '',
-    funds_yuan        INTEGER,
+    funds_yuan        {{bigint}},
     contingency_plan  TEXT NOT NULL DEFAULT '',
     listed            BOOLEAN NOT NULL DEFAULT FALSE,
-    listing_leader_id INTEGER REFERENCES people (id),
-    listed_at         TIMESTAMP,
+    listing_leader_id {{bigint}} REFERENCES people (id),
+    listed_at         {{time}},
     listing_doc       TEXT NOT NULL DEFAULT '',
-    submitted_at      TIMESTAMP,
-    closed_at         TIMESTAMP,
-    closed_by         INTEGER REFERENCES users (id),
+    submitted_at      {{time}},
+    closed_at         {{time}},
+    closed_by         {{bigint}} REFERENCES users (id),
     closed_on_time    BOOLEAN,
     rejections        INTEGER NOT NULL DEFAULT 0,
-    created_at        TIMESTAMP NOT NULL,
-    updated_at        TIMESTAMP NOT NULL
+    created_at        {{time}} NOT NULL,
+    updated_at        {{time}} NOT NULL
 );
 CREATE INDEX hazards_path_status ON hazards (org_path, status);
 CREATE INDEX hazards_status_deadline ON hazards (status, deadline);
@@ -55,10 +55,10 @@ CREATE INDEX hazards_source ON hazards (source);
 CREATE INDEX hazards_listed ON hazards (listed, status);
 
 CREATE TABLE hazard_events (
-    id          INTEGER PRIMARY KEY,
-    hazard_id   INTEGER NOT NULL REFERENCES hazards (id),
-    at          TIMESTAMP NOT NULL,
-    actor_id    INTEGER REFERENCES users (id),
+    id          {{id}},
+    hazard_id   {{bigint}} NOT NULL REFERENCES hazards (id),
+    at          {{time}} NOT NULL,
+    actor_id    {{bigint}} REFERENCES users (id),
     actor_name  TEXT NOT NULL,
     action      TEXT NOT NULL,
     from_status TEXT NOT NULL DEFAULT '',
@@ -69,19 +69,19 @@ CREATE TABLE hazard_events (
 CREATE INDEX hazard_events_hazard ON hazard_events (hazard_id, id);
 
 CREATE TABLE hazard_attachments (
-    hazard_id     INTEGER NOT NULL REFERENCES hazards (id),
-    attachment_id INTEGER NOT NULL REFERENCES attachments (id),
-    event_id      INTEGER NOT NULL REFERENCES hazard_events (id),
+    hazard_id     {{bigint}} NOT NULL REFERENCES hazards (id),
+    attachment_id {{bigint}} NOT NULL REFERENCES attachments (id),
+    event_id      {{bigint}} NOT NULL REFERENCES hazard_events (id),
     kind          TEXT NOT NULL CHECK (kind IN ('found', 'evidence', 'acceptance')),
     PRIMARY KEY (hazard_id, attachment_id)
 );
 CREATE INDEX hazard_attachments_event ON hazard_attachments (event_id);
 
 CREATE TABLE hazard_escalations (
-    hazard_id INTEGER NOT NULL REFERENCES hazards (id),
+    hazard_id {{bigint}} NOT NULL REFERENCES hazards (id),
     stage     TEXT NOT NULL CHECK (stage IN ('reminder', 'overdue', 'leader')),
-    deadline  TIMESTAMP NOT NULL,
-    sent_at   TIMESTAMP NOT NULL,
+    deadline  {{time}} NOT NULL,
+    sent_at   {{time}} NOT NULL,
     notices   INTEGER NOT NULL,
     PRIMARY KEY (hazard_id, stage, deadline)
 );
