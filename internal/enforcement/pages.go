@@ -28,8 +28,8 @@ func (m *Module) Pages(s *web.Site) {
 	t := pageTemplates{
 		enforce:     s.MustParse(files, "templates/enforcement_new.html"),
 		order:       s.MustParse(files, "templates/order.html"),
-		constraints: s.MustParse(files, "templates/constraints.html"),
-		incentives:  s.MustParse(files, "templates/incentives.html"),
+		constraints: s.MustParse(files, "templates/lists.html", "templates/constraints.html"),
+		incentives:  s.MustParse(files, "templates/lists.html", "templates/incentives.html"),
 	}
 	perm := &enterprise.PermEnforce
 	s.Handle(web.Page{Path: "/enterprises/{id}/enforcement/new", Object: "enterprise", Perm: perm, Handler: m.enforcePage(s, t)})
