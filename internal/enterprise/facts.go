@@ -87,11 +87,8 @@ func (m *Module) loadFacts(ctx context.Context, q db.Querier, rs RuleSet, ids []
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := q.Query(ctx, `SELECT id, standard_grade FROM enterprises WHERE id IN (`+db.Placeholders(len(ids))+`)`, args...)
+	in, args := db.In("id", ids)
+	rows, err := q.Query(ctx, `SELECT id, standard_grade FROM enterprises WHERE `+in, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -83,13 +83,7 @@ func inScope(sc auth.Scope, e *Enterprise) bool { return InScope(sc, e.ID, e.Pat
 func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now time.Time) (db.Where, error) {
 	var w db.Where
 	ScopeWhere(&w, p.Scope)
-	if len(f.Color) > 0 {
-		args := make([]any, len(f.Color))
-		for i, c := range f.Color {
-			args[i] = c
-		}
-		w.Add("e.color IN ("+db.Placeholders(len(args))+")", args...)
-	}
+	w.AddCond(db.In("e.color", f.Color))
 	w.Eq("e.status", f.Status)
 	w.Eq("e.industry", f.Industry)
 	w.Eq("e.town_id", f.TownID)

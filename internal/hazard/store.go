@@ -69,13 +69,7 @@ func inScope(sc auth.Scope, h *Hazard) bool {
 func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now time.Time) (db.Where, error) {
 	var w db.Where
 	scopeWhere(&w, p.Scope)
-	if len(f.Status) > 0 {
-		args := make([]any, len(f.Status))
-		for i, s := range f.Status {
-			args[i] = s
-		}
-		w.Add("h.status IN ("+db.Placeholders(len(args))+")", args...)
-	}
+	w.AddCond(db.In("h.status", f.Status))
 	if f.Open != nil {
 		if *f.Open {
 			w.Add("h.status <> 'closed'")

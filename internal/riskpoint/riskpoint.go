@@ -155,13 +155,7 @@ func (m *Module) riskWhere(p *auth.Principal, f RiskPointFilter) db.Where {
 	var w db.Where
 	enterprise.ScopeWhere(&w, p.Scope)
 	w.Eq("r.enterprise_id", f.EnterpriseID)
-	if len(f.Grade) > 0 {
-		args := make([]any, len(f.Grade))
-		for i, g := range f.Grade {
-			args[i] = g
-		}
-		w.Add("r.grade IN ("+db.Placeholders(len(args))+")", args...)
-	}
+	w.AddCond(db.In("r.grade", f.Grade))
 	w.Eq("r.controls_ok", f.ControlsOK)
 	w.Eq("e.town_id", f.TownID)
 	w.Eq("e.industry", f.Industry)

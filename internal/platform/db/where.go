@@ -51,6 +51,21 @@ func (w *Where) Eq(col string, v any) {
 // PathCond and IndustryCond.
 func (w *Where) AddCond(cond string, args []any) { w.Add(cond, args...) }
 
+// In returns "col IN (?, …)" with one mark and one argument for each value, as in
+// w.AddCond(db.In("h.status", f.Status)) for a filter of one or more values, or a query
+// of the rows with some ids. With no values it returns "" (which Where.Add ignores): a
+// caller writing the condition into a query of its own checks for none first.
+func In[T any](col string, vals []T) (string, []any) {
+	if len(vals) == 0 {
+		return "", nil
+	}
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		args[i] = v
+	}
+	return col + " IN (" + Placeholders(len(vals)) + ")", args
+}
+
 // Scanner reads one row: *sql.Rows and *Row both are, so one scan function serves a list
 // and a single record.
 type Scanner interface{ Scan(dest ...any) error }

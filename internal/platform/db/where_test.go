@@ -135,3 +135,33 @@ func TestWhereEq(t *testing.T) {
 		t.Errorf("args (-want +got):\n%s", diff)
 	}
 }
+
+// In marks one argument a value, adds nothing for none, and selects those rows on every
+// engine.
+func TestWhereIn(t *testing.T) {
+	var w db.Where
+	w.AddCond(db.In("h.status", []string{"reported", "closed"}))
+	w.AddCond(db.In("h.grade", []string(nil)))
+	if got, want := w.SQL(), " WHERE h.status IN (?, ?)"; got != want {
+		t.Errorf("SQL = %q, want %q", got, want)
+	}
+	if diff := cmp.Diff([]any{"reported", "closed"}, w.Args()); diff != "" {
+		t.Errorf("args (-want +got):\n%s", diff)
+	}
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := d.Exec(ctx, `CREATE TABLE in_things (id BIGINT PRIMARY KEY)`); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []int{1, 2, 3, 4} {
+			if _, err := d.Exec(ctx, `INSERT INTO in_things VALUES (?)`, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cond, args := db.In("id", []db.ID{4, 2, 9})
+		ids, err := db.All(ctx, d, `SELECT id FROM in_things WHERE `+cond+` ORDER BY id`, args, db.ScanID)
+		if err != nil || !cmp.Equal(ids, []db.ID{2, 4}) {
+			t.Errorf("IN (4, 2, 9) = %v, %v; want [2 4]", ids, err)
+		}
+	})
+}
