@@ -185,6 +185,17 @@ func (m *Module) GetRiskPoint(ctx context.Context, q db.Querier, p *auth.Princip
 	return r, err
 }
 
+// writableRiskPoint returns a risk point the caller may change: in scope, and of an
+// enterprise whose file the caller keeps. Errors: NotFound, Forbidden.
+func (m *Module) writableRiskPoint(ctx context.Context, tx *db.Tx, p *auth.Principal, id db.ID) (RiskPoint, error) {
+	r, err := m.GetRiskPoint(ctx, tx, p, id)
+	if err != nil {
+		return RiskPoint{}, err
+	}
+	_, err = m.Registry.Writable(ctx, tx, p, r.EnterpriseID)
+	return r, err
+}
+
 // validate checks a RiskPointInput; creating requires the name and the grade, and
 // controls that turn from working (wasOK) to failing require a reason. It returns the
 // checked time to store (nil: unchanged, or never checked).
@@ -266,11 +277,8 @@ func (m *Module) CreateRiskPoint(ctx context.Context, p *auth.Principal, entID d
 // enterprise in the same transaction. Errors: NotFound, Forbidden, Invalid.
 func (m *Module) UpdateRiskPoint(ctx context.Context, p *auth.Principal, id db.ID, in RiskPointInput) error {
 	return m.DB.Tx(ctx, func(tx *db.Tx) error {
-		r, err := m.GetRiskPoint(ctx, tx, p, id)
+		r, err := m.writableRiskPoint(ctx, tx, p, id)
 		if err != nil {
-			return err
-		}
-		if _, err := m.Registry.Writable(ctx, tx, p, r.EnterpriseID); err != nil {
 			return err
 		}
 		now := m.Clock.Now()
@@ -312,11 +320,8 @@ func (m *Module) UpdateRiskPoint(ctx context.Context, p *auth.Principal, id db.I
 // Errors: NotFound, Forbidden, Conflict (hazards link to it).
 func (m *Module) DeleteRiskPoint(ctx context.Context, p *auth.Principal, id db.ID) error {
 	return m.DB.Tx(ctx, func(tx *db.Tx) error {
-		r, err := m.GetRiskPoint(ctx, tx, p, id)
+		r, err := m.writableRiskPoint(ctx, tx, p, id)
 		if err != nil {
-			return err
-		}
-		if _, err := m.Registry.Writable(ctx, tx, p, r.EnterpriseID); err != nil {
 			return err
 		}
 		var n int
