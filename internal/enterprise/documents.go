@@ -85,10 +85,7 @@ func (m *Module) ListDocuments(ctx context.Context, p *auth.Principal, entID db.
 	var w db.Where
 	w.Add("d.enterprise_id = ?", entID)
 	w.Eq("d.kind", f.Kind)
-	if f.Q != "" {
-		pat := db.Contains(f.Q)
-		w.Add(`(LOWER(d.title) LIKE ? ESCAPE '\' OR LOWER(a.original_name) LIKE ? ESCAPE '\')`, pat, pat)
-	}
+	w.AddCond(m.DB.Engine().ContainsAny(f.Q, "d.title", "a.original_name"))
 	lq := api.ListQuery{Select: selectDocument, Count: `FROM enterprise_documents d JOIN attachments a ON a.id = d.attachment_id`,
 		Where: w, Sorting: documentSorting}
 	return api.QueryList(ctx, m.DB, lq, lp, scanDocument, each)

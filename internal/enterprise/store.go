@@ -100,10 +100,7 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 		w.Add("e.industry IN (SELECT industry FROM unit_industries WHERE org_id = ?)", *f.DepartmentID)
 	}
 	w.Eq("e.closure_flagged", f.Flagged)
-	if f.Q != "" {
-		pat := db.Contains(f.Q)
-		w.Add(`(LOWER(e.name) LIKE ? ESCAPE '\' OR LOWER(e.credit_code) LIKE ? ESCAPE '\')`, pat, pat)
-	}
+	w.AddCond(m.DB.Engine().ContainsAny(f.Q, "e.name", "e.credit_code"))
 	return w, nil
 }
 

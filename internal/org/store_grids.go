@@ -48,17 +48,8 @@ func (m *Module) gridWhere(ctx context.Context, sc auth.Scope, f GridFilter) (db
 	}
 	w.Eq("g.village_id", f.VillageID)
 	w.Eq("g.patroller_id", f.PatrollerID)
-	if f.HasPatroller != nil {
-		if *f.HasPatroller {
-			w.Add("g.patroller_id IS NOT NULL")
-		} else {
-			w.Add("g.patroller_id IS NULL")
-		}
-	}
-	if f.Q != "" {
-		pat := db.Contains(f.Q)
-		w.Add(`(LOWER(g.code) LIKE ? ESCAPE '\' OR LOWER(g.name) LIKE ? ESCAPE '\')`, pat, pat)
-	}
+	w.Bool(f.HasPatroller, "g.patroller_id IS NOT NULL", "g.patroller_id IS NULL")
+	w.AddCond(m.DB.Engine().ContainsAny(f.Q, "g.code", "g.name"))
 	return w, nil
 }
 

@@ -86,10 +86,7 @@ func (m *Module) orgWhere(ctx context.Context, sc auth.Scope, f OrgFilter) (db.W
 	if f.Industry != "" {
 		w.Add("EXISTS (SELECT 1 FROM unit_industries ui WHERE ui.org_id = o.id AND ui.industry = ?)", f.Industry)
 	}
-	if f.Q != "" {
-		pat := db.Contains(f.Q)
-		w.Add(`(LOWER(o.name) LIKE ? ESCAPE '\' OR LOWER(o.code) LIKE ? ESCAPE '\')`, pat, pat)
-	}
+	w.AddCond(m.DB.Engine().ContainsAny(f.Q, "o.name", "o.code"))
 	return w, nil
 }
 

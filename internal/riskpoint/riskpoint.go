@@ -159,10 +159,7 @@ func (m *Module) riskWhere(p *auth.Principal, f RiskPointFilter) db.Where {
 	w.Eq("r.controls_ok", f.ControlsOK)
 	w.Eq("e.town_id", f.TownID)
 	w.Eq("e.industry", f.Industry)
-	if f.Q != "" {
-		pat := db.Contains(f.Q)
-		w.Add(`(LOWER(r.name) LIKE ? ESCAPE '\' OR LOWER(r.place) LIKE ? ESCAPE '\' OR LOWER(e.name) LIKE ? ESCAPE '\')`, pat, pat, pat)
-	}
+	w.AddCond(m.DB.Engine().ContainsAny(f.Q, "r.name", "r.place", "e.name"))
 	return w
 }
 

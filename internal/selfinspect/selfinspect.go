@@ -159,13 +159,7 @@ func (m *Module) ListSelfInspections(ctx context.Context, p *auth.Principal, ent
 	if f.To != nil {
 		w.Add("s.done_at < ?", f.To.AddDate(0, 0, 1))
 	}
-	if f.Failed != nil {
-		if *f.Failed {
-			w.Add("s.failed > 0")
-		} else {
-			w.Add("s.failed = 0")
-		}
-	}
+	w.Bool(f.Failed, "s.failed > 0", "s.failed = 0")
 	lq := api.ListQuery{Select: selectInspection, Count: `FROM self_inspections s JOIN enterprises e ON e.id = s.enterprise_id`,
 		Where: w, Sorting: inspectionSorting}
 	return api.QueryList(ctx, m.DB, lq, lp, scanInspection, each)

@@ -47,6 +47,18 @@ func (w *Where) Eq(col string, v any) {
 	w.Add(col+" = ?", v)
 }
 
+// Bool adds yes for a yes-or-no filter the request set to true, no for false, and
+// nothing when it is not set (nil); args go with whichever is added.
+func (w *Where) Bool(b *bool, yes, no string, args ...any) {
+	switch {
+	case b == nil:
+	case *b:
+		w.Add(yes, args...)
+	default:
+		w.Add(no, args...)
+	}
+}
+
 // AddCond appends a condition with its arguments as a slice, as returned by the scope's
 // PathCond and IndustryCond.
 func (w *Where) AddCond(cond string, args []any) { w.Add(cond, args...) }

@@ -118,7 +118,8 @@ func TestAllAndEach(t *testing.T) {
 	})
 }
 
-// Eq adds a condition only for a filter that is set, with the value a pointer points to.
+// Eq adds a condition only for a filter that is set, with the value a pointer points to;
+// Bool adds the condition of true or of false, or none when unset.
 func TestWhereEq(t *testing.T) {
 	town, yes := db.ID(5), true
 	var none *db.ID
@@ -128,10 +129,14 @@ func TestWhereEq(t *testing.T) {
 	w.Eq("e.town_id", &town)
 	w.Eq("e.grid_id", none)
 	w.Eq("u.disabled", &yes)
-	if got, want := w.SQL(), " WHERE a.kind = ? AND e.town_id = ? AND u.disabled = ?"; got != want {
+	no, unset := false, (*bool)(nil)
+	w.Bool(&yes, "h.deadline < ?", "h.deadline >= ?", 7)
+	w.Bool(&no, "g.patroller_id IS NOT NULL", "g.patroller_id IS NULL")
+	w.Bool(unset, "n.read_at IS NULL", "n.read_at IS NOT NULL")
+	if got, want := w.SQL(), " WHERE a.kind = ? AND e.town_id = ? AND u.disabled = ? AND h.deadline < ? AND g.patroller_id IS NULL"; got != want {
 		t.Errorf("SQL = %q, want %q", got, want)
 	}
-	if diff := cmp.Diff([]any{"penalty", db.ID(5), true}, w.Args()); diff != "" {
+	if diff := cmp.Diff([]any{"penalty", db.ID(5), true, 7}, w.Args()); diff != "" {
 		t.Errorf("args (-want +got):\n%s", diff)
 	}
 }
