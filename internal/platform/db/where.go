@@ -172,6 +172,23 @@ func All[T any](ctx context.Context, q Querier, query string, args []any, scan f
 	return out, err
 }
 
+// Map reads a query of (key, value) rows, such as (id, COUNT(*)) grouped by id, into a
+// map; a later row of a key wins.
+func Map[K comparable, V any](ctx context.Context, q Querier, query string, args []any) (map[K]V, error) {
+	type row struct {
+		k K
+		v V
+	}
+	out := map[K]V{}
+	err := Each(ctx, q, query, args, func(s Scanner) (r row, err error) {
+		return r, s.Scan(&r.k, &r.v)
+	}, func(r row) error {
+		out[r.k] = r.v
+		return nil
+	})
+	return out, err
+}
+
 // ScanID reads a row of one id.
 func ScanID(s Scanner) (ID, error) {
 	var id ID

@@ -85,7 +85,8 @@ func TestSetUpdatesOnEveryEngine(t *testing.T) {
 	})
 }
 
-// All reads every row in order; Each stops at the first error of scan or each.
+// All reads every row in order; Each stops at the first error of scan or each; Map
+// reads (key, value) rows.
 func TestAllAndEach(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -114,6 +115,10 @@ func TestAllAndEach(t *testing.T) {
 		}
 		if _, err := db.All(ctx, d, `SELECT id, id FROM each_things`, nil, db.ScanID); err == nil {
 			t.Error("a scan of one column from two: no error")
+		}
+		m, err := db.Map[db.ID, int](ctx, d, `SELECT id, id * 10 FROM each_things WHERE id <> ?`, []any{2})
+		if err != nil || !cmp.Equal(m, map[db.ID]int{1: 10, 3: 30}) {
+			t.Errorf("Map = %v, %v; want 1→10, 3→30", m, err)
 		}
 	})
 }
