@@ -127,12 +127,8 @@ func (m *Module) CreateGrid(ctx context.Context, actor *auth.Principal, in GridI
 		err := tx.QueryRow(ctx, `INSERT INTO grids (code, name, village_id, org_path, patroller_id, description, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			strings.TrimSpace(*in.Code), strings.TrimSpace(*in.Name), village.ID, village.Path, in.PatrollerID, str(in.Description), now, now).Scan(&id)
-		if db.IsUnique(err) {
-			v.Add("code", "validate.taken", nil)
-			return v.Err()
-		}
 		if err != nil {
-			return err
+			return db.Taken(err, v, "code")
 		}
 		return m.Audit.Record(ctx, tx, audit.Entry{Action: "grid.create", ObjectType: "grid", ObjectID: id.String(),
 			Detail: map[string]any{"code": *in.Code, "village_id": village.ID.String()}})
@@ -168,12 +164,8 @@ func (m *Module) UpdateGrid(ctx context.Context, actor *auth.Principal, id db.ID
 		}
 		q, args := set.Update("grids", "id = ?", id)
 		_, err := tx.Exec(ctx, q, args...)
-		if db.IsUnique(err) {
-			v.Add("code", "validate.taken", nil)
-			return v.Err()
-		}
 		if err != nil {
-			return err
+			return db.Taken(err, v, "code")
 		}
 		return m.Audit.Record(ctx, tx, audit.Entry{Action: "grid.update", ObjectType: "grid", ObjectID: id.String(), Detail: set.Changed})
 	})

@@ -239,12 +239,8 @@ func (m *Module) CreateOrg(ctx context.Context, actor *auth.Principal, in OrgInp
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			in.ParentID, kind, *in.Category, strings.TrimSpace(*in.Name), str(in.ShortName), strings.TrimSpace(*in.Code),
 			"tmp:"+strings.TrimSpace(*in.Code), depth, intOr(in.SortOrder, 0), str(in.Phone), str(in.Address), now, now).Scan(&id)
-		if db.IsUnique(err) {
-			v.Add("code", "validate.taken", nil)
-			return v.Err()
-		}
 		if err != nil {
-			return err
+			return db.Taken(err, v, "code")
 		}
 		if _, err := tx.Exec(ctx, `UPDATE orgs SET path = ? WHERE id = ?`, parentPath+id.String()+"/", id); err != nil {
 			return err
@@ -298,12 +294,8 @@ func (m *Module) UpdateOrg(ctx context.Context, actor *auth.Principal, id db.ID,
 		}
 		q, args := set.Update("orgs", "id = ?", id)
 		_, err = tx.Exec(ctx, q, args...)
-		if db.IsUnique(err) {
-			v.Add("code", "validate.taken", nil)
-			return v.Err()
-		}
 		if err != nil {
-			return err
+			return db.Taken(err, v, "code")
 		}
 		if in.Industries != nil {
 			if err := setIndustries(ctx, tx, id, *in.Industries); err != nil {
