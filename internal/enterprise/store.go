@@ -292,8 +292,8 @@ func (m *Module) create(ctx context.Context, tx *db.Tx, p *auth.Principal, in In
 	err := tx.QueryRow(ctx, `INSERT INTO enterprises (name, credit_code, industry, grid_id, org_path, town_id, address, scale, legal_rep,
 		safety_manager, safety_phone, standard_grade, status, color, color_since, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'green', ?, ?, ?) RETURNING id`,
-		strings.TrimSpace(*in.Name), code, *in.Industry, *in.GridID, gridPath, town, str(in.Address), *in.Scale, str(in.LegalRep),
-		str(in.SafetyManager), str(in.SafetyPhone), grade, status, now, now, now).Scan(&id)
+		strings.TrimSpace(*in.Name), code, *in.Industry, *in.GridID, gridPath, town, db.Text(in.Address), *in.Scale, db.Text(in.LegalRep),
+		db.Text(in.SafetyManager), db.Text(in.SafetyPhone), grade, status, now, now, now).Scan(&id)
 	if db.IsUnique(err) {
 		v.Add("credit_code", "enterprise.credit_taken", nil)
 		return 0, v.Err()
@@ -373,11 +373,4 @@ func industryOK(ctx context.Context, q db.Querier, code string) bool {
 	var n int
 	_ = q.QueryRow(ctx, `SELECT COUNT(*) FROM industries WHERE code = ?`, code).Scan(&n)
 	return n > 0
-}
-
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return strings.TrimSpace(*p)
 }

@@ -126,7 +126,7 @@ func (m *Module) CreateGrid(ctx context.Context, actor *auth.Principal, in GridI
 		now := m.Clock.Now()
 		err := tx.QueryRow(ctx, `INSERT INTO grids (code, name, village_id, org_path, patroller_id, description, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			strings.TrimSpace(*in.Code), strings.TrimSpace(*in.Name), village.ID, village.Path, in.PatrollerID, str(in.Description), now, now).Scan(&id)
+			strings.TrimSpace(*in.Code), strings.TrimSpace(*in.Name), village.ID, village.Path, in.PatrollerID, db.Text(in.Description), now, now).Scan(&id)
 		if err != nil {
 			return db.Taken(err, v, "code")
 		}

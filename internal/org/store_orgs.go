@@ -237,8 +237,8 @@ func (m *Module) CreateOrg(ctx context.Context, actor *auth.Principal, in OrgInp
 		now := m.Clock.Now()
 		err := tx.QueryRow(ctx, `INSERT INTO orgs (parent_id, kind, category, name, short_name, code, path, depth, sort_order, phone, address, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			in.ParentID, kind, *in.Category, strings.TrimSpace(*in.Name), str(in.ShortName), strings.TrimSpace(*in.Code),
-			"tmp:"+strings.TrimSpace(*in.Code), depth, intOr(in.SortOrder, 0), str(in.Phone), str(in.Address), now, now).Scan(&id)
+			in.ParentID, kind, *in.Category, strings.TrimSpace(*in.Name), db.Text(in.ShortName), strings.TrimSpace(*in.Code),
+			"tmp:"+strings.TrimSpace(*in.Code), depth, intOr(in.SortOrder, 0), db.Text(in.Phone), db.Text(in.Address), now, now).Scan(&id)
 		if err != nil {
 			return db.Taken(err, v, "code")
 		}
@@ -351,13 +351,6 @@ func (m *Module) ListIndustries(ctx context.Context) ([]Industry, error) {
 			return nil
 		})
 	return out, err
-}
-
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return strings.TrimSpace(*p)
 }
 
 func intOr(p *int, d int) int {

@@ -245,10 +245,10 @@ func (m *Module) CreateRiskPoint(ctx context.Context, p *auth.Principal, entID d
 			return err
 		}
 		ok := in.ControlsOK == nil || *in.ControlsOK
-		reason := str(in.ControlsReason)
+		reason := db.Text(in.ControlsReason)
 		if err := tx.QueryRow(ctx, `INSERT INTO risk_points (enterprise_id, name, place, hazard_factors, accident_types, control_measures,
 			responsible, grade, controls_ok, checked_at, controls_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			entID, str(in.Name), str(in.Place), str(in.HazardFactors), str(in.AccidentTypes), str(in.ControlMeasures), str(in.Responsible),
+			entID, db.Text(in.Name), db.Text(in.Place), db.Text(in.HazardFactors), db.Text(in.AccidentTypes), db.Text(in.ControlMeasures), db.Text(in.Responsible),
 			*in.Grade, ok, checked, reason, now, now).Scan(&id); err != nil {
 			return err
 		}
@@ -260,7 +260,7 @@ func (m *Module) CreateRiskPoint(ctx context.Context, p *auth.Principal, entID d
 		if _, err := m.Registry.Recolor(ctx, tx, "risk_point", entID); err != nil {
 			return err
 		}
-		detail := map[string]any{"enterprise_id": entID.String(), "name": str(in.Name), "grade": *in.Grade, "controls_ok": ok}
+		detail := map[string]any{"enterprise_id": entID.String(), "name": db.Text(in.Name), "grade": *in.Grade, "controls_ok": ok}
 		if reason != "" {
 			detail["controls_reason"] = reason
 		}
@@ -293,8 +293,8 @@ func (m *Module) UpdateRiskPoint(ctx context.Context, p *auth.Principal, id db.I
 		}
 		if in.ControlsOK != nil {
 			set.Add("controls_ok", *in.ControlsOK)
-			set.Add("controls_reason", str(in.ControlsReason))
-			if err := recordCheck(ctx, tx, p, id, *in.ControlsOK, str(in.ControlsReason), now); err != nil {
+			set.Add("controls_reason", db.Text(in.ControlsReason))
+			if err := recordCheck(ctx, tx, p, id, *in.ControlsOK, db.Text(in.ControlsReason), now); err != nil {
 				return err
 			}
 		}
@@ -337,14 +337,6 @@ func (m *Module) DeleteRiskPoint(ctx context.Context, p *auth.Principal, id db.I
 		return m.Audit.Record(ctx, tx, audit.Entry{Action: "enterprise.risk_point_delete", ObjectType: "risk_point", ObjectID: id.String(),
 			Detail: map[string]any{"enterprise_id": r.EnterpriseID.String(), "name": r.Name, "grade": r.Grade}})
 	})
-}
-
-// str is a trimmed optional text, "" when absent.
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return strings.TrimSpace(*p)
 }
 
 // RiskSummaryParams asks for the four-color view of the risk points in scope.

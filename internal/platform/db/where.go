@@ -109,6 +109,15 @@ func (s *Set) Add(col string, val any) {
 	s.Changed[col] = val
 }
 
+// Text is an optional text field trimmed, "" when absent: what Set.Text stores, for the
+// values of an INSERT.
+func Text(val *string) string {
+	if val == nil {
+		return ""
+	}
+	return strings.TrimSpace(*val)
+}
+
 // Text sets col to the text val points to, trimmed, and notes it; a nil val (the field
 // was absent) sets nothing. It reports whether it set the column.
 func (s *Set) Text(col string, val *string) bool {

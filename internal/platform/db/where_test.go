@@ -36,6 +36,10 @@ func TestSetBuildsOnlyThePresentFields(t *testing.T) {
 	if got := len(s.Args()); got != 6 || s.SQL() == "" {
 		t.Errorf("SQL/Args without the WHERE: %q, %d args", s.SQL(), got)
 	}
+	// Text is what Text would store, for an INSERT: trimmed, "" when absent.
+	if got := db.Text(&name) + "|" + db.Text(absent); got != "Grid 7|" {
+		t.Errorf("Text = %q, want %q", got, "Grid 7|")
+	}
 }
 
 // The '?' marks run on every engine: PostgreSQL gets them rebound to $n in order.
