@@ -2,7 +2,6 @@ package enterprise
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -146,16 +145,10 @@ func (m *Module) AddDocument(ctx context.Context, p *auth.Principal, entID db.ID
 
 // renameField reports a field error of a callee under the caller's field name.
 func renameField(err error, from, to string) error {
-	var ae *apperr.Error
-	if !errors.As(err, &ae) || len(ae.Fields) == 0 {
-		return err
-	}
-	v := apperr.Validation{}
-	for _, fe := range ae.Fields {
-		if fe.Field == from {
-			fe.Field = to
+	return apperr.RenameFields(err, func(f string) string {
+		if f == from {
+			return to
 		}
-		v.Fields = append(v.Fields, fe)
-	}
-	return v.Err()
+		return f
+	})
 }
