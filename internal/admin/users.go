@@ -86,17 +86,8 @@ func (m *Module) ListUsers(ctx context.Context, sc auth.Scope, f UserFilter, lp 
 		}
 	}
 	w.Eq("u.disabled", f.Disabled)
-	if f.Locked != nil {
-		if *f.Locked {
-			w.Add("lt.locked_until IS NOT NULL")
-		} else {
-			w.Add("lt.locked_until IS NULL")
-		}
-	}
-	if f.Q != "" {
-		pat := db.Contains(f.Q)
-		w.Add(`(LOWER(u.username) LIKE ? ESCAPE '\' OR LOWER(u.display_name) LIKE ? ESCAPE '\')`, pat, pat)
-	}
+	w.Bool(f.Locked, "lt.locked_until IS NOT NULL", "lt.locked_until IS NULL")
+	w.AddCond(m.DB.Engine().ContainsAny(f.Q, "u.username", "u.display_name"))
 	lq := api.ListQuery{Select: userSelect(m.DB.Engine()), Args: []any{now},
 		Count: `FROM users u LEFT JOIN login_throttle lt ON lt.username = u.username AND lt.locked_until > ?`, Where: w, Sorting: userSorting}
 	return api.QueryList(ctx, m.DB, lq, lp, scanUser, each)

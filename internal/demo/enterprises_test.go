@@ -26,22 +26,12 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/kit"
 )
 
-// ids runs a query of (id, count) rows into a map.
+// counts runs a query of (id, count) rows into a map.
 func counts(t *testing.T, d *db.DB, q string, args ...any) map[db.ID]int {
 	t.Helper()
-	rows, err := d.Query(context.Background(), q, args...)
+	out, err := db.Map[db.ID, int](context.Background(), d, q, args)
 	if err != nil {
 		t.Fatalf("%s: %v", q, err)
-	}
-	defer rows.Close()
-	out := map[db.ID]int{}
-	for rows.Next() {
-		var id db.ID
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			t.Fatal(err)
-		}
-		out[id] = n
 	}
 	return out
 }

@@ -77,10 +77,7 @@ func (m *Module) ListConstraints(ctx context.Context, p *auth.Principal, f Const
 	}
 	w.Eq("e.industry", f.Industry)
 	w.Eq("e.town_id", f.TownID)
-	if f.Q != "" {
-		pat := db.Contains(f.Q)
-		w.Add(`(LOWER(e.name) LIKE ? ESCAPE '\' OR LOWER(e.credit_code) LIKE ? ESCAPE '\')`, pat, pat)
-	}
+	w.AddCond(m.DB.Engine().ContainsAny(f.Q, "e.name", "e.credit_code"))
 	lq := api.ListQuery{Select: `SELECT e.id, e.name, e.credit_code, e.industry, t.name, e.color, e.color_since, e.color_reasons
 		FROM enterprises e JOIN orgs t ON t.id = e.town_id`, Count: `FROM enterprises e`, Where: w, Sorting: constraintSorting}
 	loc := i18n.FromContext(ctx)

@@ -189,15 +189,8 @@ func (m *Module) Enforce(ctx context.Context, p *auth.Principal, entID db.ID, in
 	var deadline *time.Time
 	if r.needsDeadline {
 		// A due day, like a hazard's: a date is due by the end of that day, China time.
-		t, err := api.ParseDue(strings.TrimSpace(in.Deadline))
-		switch {
-		case in.Deadline == "":
-			v.Add("deadline", "validate.required", nil)
-		case err != nil:
-			v.Add("deadline", "validate.date", nil)
-		case !t.After(clock.EndOfDay(decided)): // due on a later day than the decision
-			v.Add("deadline", "enterprise.deadline_after_decision", nil)
-		default:
+		// Due on a later day than the decision.
+		if t, ok := api.Due(&v, "deadline", in.Deadline, clock.EndOfDay(decided), "enterprise.deadline_after_decision"); ok {
 			deadline = &t
 		}
 	}

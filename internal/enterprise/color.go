@@ -114,12 +114,9 @@ func (m *Module) Recolor(ctx context.Context, tx *db.Tx, cause string, ids ...db
 }
 
 func (m *Module) loadCurrent(ctx context.Context, q db.Querier, ids []db.ID) (map[db.ID]current, error) {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
+	in, args := db.In("id", ids)
 	rows, err := q.Query(ctx, `SELECT id, color, color_reasons, last_inspected_at, created_at, next_inspection_at
-		FROM enterprises WHERE id IN (`+db.Placeholders(len(ids))+`)`, args...)
+		FROM enterprises WHERE `+in, args...)
 	if err != nil {
 		return nil, err
 	}

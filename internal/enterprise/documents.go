@@ -2,7 +2,6 @@ package enterprise
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -85,10 +84,7 @@ func (m *Module) ListDocuments(ctx context.Context, p *auth.Principal, entID db.
 	var w db.Where
 	w.Add("d.enterprise_id = ?", entID)
 	w.Eq("d.kind", f.Kind)
-	if f.Q != "" {
-		pat := db.Contains(f.Q)
-		w.Add(`(LOWER(d.title) LIKE ? ESCAPE '\' OR LOWER(a.original_name) LIKE ? ESCAPE '\')`, pat, pat)
-	}
+	w.AddCond(m.DB.Engine().ContainsAny(f.Q, "d.title", "a.original_name"))
 	lq := api.ListQuery{Select: selectDocument, Count: `FROM enterprise_documents d JOIN attachments a ON a.id = d.attachment_id`,
 		Where: w, Sorting: documentSorting}
 	return api.QueryList(ctx, m.DB, lq, lp, scanDocument, each)
@@ -149,16 +145,10 @@ func (m *Module) AddDocument(ctx context.Context, p *auth.Principal, entID db.ID
 
 // renameField reports a field error of a callee under the caller's field name.
 func renameField(err error, from, to string) error {
-	var ae *apperr.Error
-	if !errors.As(err, &ae) || len(ae.Fields) == 0 {
-		return err
-	}
-	v := apperr.Validation{}
-	for _, fe := range ae.Fields {
-		if fe.Field == from {
-			fe.Field = to
+	return apperr.RenameFields(err, func(f string) string {
+		if f == from {
+			return to
 		}
-		v.Fields = append(v.Fields, fe)
-	}
-	return v.Err()
+		return f
+	})
 }

@@ -46,21 +46,7 @@ func (f sqlFact) Count(ctx context.Context, q db.Querier, ids []db.ID, since tim
 	if f.bound {
 		args = append(args, since)
 	}
-	rows, err := q.Query(ctx, fmt.Sprintf(f.query, db.Placeholders(len(ids))), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[db.ID]int{}
-	for rows.Next() {
-		var id db.ID
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
+	return db.Map[db.ID, int](ctx, q, fmt.Sprintf(f.query, db.Placeholders(len(ids))), args)
 }
 
 // builtinFacts are the facts kept by SafeDuty's own tables.
@@ -87,11 +73,8 @@ func (m *Module) loadFacts(ctx context.Context, q db.Querier, rs RuleSet, ids []
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := q.Query(ctx, `SELECT id, standard_grade FROM enterprises WHERE id IN (`+db.Placeholders(len(ids))+`)`, args...)
+	in, args := db.In("id", ids)
+	rows, err := q.Query(ctx, `SELECT id, standard_grade FROM enterprises WHERE `+in, args...)
 	if err != nil {
 		return nil, err
 	}

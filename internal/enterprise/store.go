@@ -83,13 +83,7 @@ func inScope(sc auth.Scope, e *Enterprise) bool { return InScope(sc, e.ID, e.Pat
 func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now time.Time) (db.Where, error) {
 	var w db.Where
 	ScopeWhere(&w, p.Scope)
-	if len(f.Color) > 0 {
-		args := make([]any, len(f.Color))
-		for i, c := range f.Color {
-			args[i] = c
-		}
-		w.Add("e.color IN ("+db.Placeholders(len(args))+")", args...)
-	}
+	w.AddCond(db.In("e.color", f.Color))
 	w.Eq("e.status", f.Status)
 	w.Eq("e.industry", f.Industry)
 	w.Eq("e.town_id", f.TownID)
@@ -106,10 +100,7 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 		w.Add("e.industry IN (SELECT industry FROM unit_industries WHERE org_id = ?)", *f.DepartmentID)
 	}
 	w.Eq("e.closure_flagged", f.Flagged)
-	if f.Q != "" {
-		pat := db.Contains(f.Q)
-		w.Add(`(LOWER(e.name) LIKE ? ESCAPE '\' OR LOWER(e.credit_code) LIKE ? ESCAPE '\')`, pat, pat)
-	}
+	w.AddCond(m.DB.Engine().ContainsAny(f.Q, "e.name", "e.credit_code"))
 	return w, nil
 }
 
@@ -301,8 +292,8 @@ func (m *Module) create(ctx context.Context, tx *db.Tx, p *auth.Principal, in In
 	err := tx.QueryRow(ctx, `INSERT INTO enterprises (name, credit_code, industry, grid_id, org_path, town_id, address, scale, legal_rep,
 		safety_manager, safety_phone, standard_grade, status, color, color_since, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'green', ?, ?, ?) RETURNING id`,
-		strings.TrimSpace(*in.Name), code, *in.Industry, *in.GridID, gridPath, town, str(in.Address), *in.Scale, str(in.LegalRep),
-		str(in.SafetyManager), str(in.SafetyPhone), grade, status, now, now, now).Scan(&id)
+		strings.TrimSpace(*in.Name), code, *in.Industry, *in.GridID, gridPath, town, db.Text(in.Address), *in.Scale, db.Text(in.LegalRep),
+		db.Text(in.SafetyManager), db.Text(in.SafetyPhone), grade, status, now, now, now).Scan(&id)
 	if db.IsUnique(err) {
 		v.Add("credit_code", "enterprise.credit_taken", nil)
 		return 0, v.Err()
@@ -382,11 +373,4 @@ func industryOK(ctx context.Context, q db.Querier, code string) bool {
 	var n int
 	_ = q.QueryRow(ctx, `SELECT COUNT(*) FROM industries WHERE code = ?`, code).Scan(&n)
 	return n > 0
-}
-
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return strings.TrimSpace(*p)
 }

@@ -157,15 +157,7 @@ func illegal(a Action, s Status, allowed []Action) error {
 func (m *Module) assign(ctx context.Context, tx *db.Tx, p *auth.Principal, h *Hazard, in ActionInput, now time.Time, set *db.Set) (map[string]any, error) {
 	v := &apperr.Validation{}
 	validText(v, "measures", in.Measures, true, 2000)
-	deadline, err := api.ParseDue(strings.TrimSpace(in.Deadline))
-	switch {
-	case in.Deadline == "":
-		v.Add("deadline", "validate.required", nil)
-	case err != nil:
-		v.Add("deadline", "validate.date", nil)
-	case !deadline.After(now):
-		v.Add("deadline", "hazard.deadline_past", nil)
-	}
+	deadline, _ := api.Due(v, "deadline", in.Deadline, now, "hazard.deadline_past")
 	// The enterprise first: the owner may be one of its accounts.
 	ec, entChanged, err := m.checkEnterpriseChange(ctx, tx, p, h, in.EnterpriseID, in.ClearEnterprise, v)
 	if err != nil {

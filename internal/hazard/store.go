@@ -69,28 +69,10 @@ func inScope(sc auth.Scope, h *Hazard) bool {
 func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now time.Time) (db.Where, error) {
 	var w db.Where
 	scopeWhere(&w, p.Scope)
-	if len(f.Status) > 0 {
-		args := make([]any, len(f.Status))
-		for i, s := range f.Status {
-			args[i] = s
-		}
-		w.Add("h.status IN ("+db.Placeholders(len(args))+")", args...)
-	}
-	if f.Open != nil {
-		if *f.Open {
-			w.Add("h.status <> 'closed'")
-		} else {
-			w.Add("h.status = 'closed'")
-		}
-	}
+	w.AddCond(db.In("h.status", f.Status))
+	w.Bool(f.Open, "h.status <> 'closed'", "h.status = 'closed'")
 	w.Eq("h.grade", f.Grade)
-	if f.Overdue != nil {
-		if *f.Overdue {
-			w.Add("h.status <> 'closed' AND h.deadline < ?", now)
-		} else {
-			w.Add("(h.status = 'closed' OR h.deadline IS NULL OR h.deadline >= ?)", now)
-		}
-	}
+	w.Bool(f.Overdue, "h.status <> 'closed' AND h.deadline < ?", "(h.status = 'closed' OR h.deadline IS NULL OR h.deadline >= ?)", now)
 	w.Eq("h.source", f.Source)
 	w.Eq("h.category", f.Category)
 	w.Eq("h.industry", f.Industry)
@@ -124,9 +106,7 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 	if f.DeadlineTo != nil {
 		w.Add("h.deadline < ?", clock.ThroughDay(*f.DeadlineTo))
 	}
-	if f.Q != "" {
-		w.AddCond(m.DB.Engine().ContainsAny(f.Q, "h.code", "h.title", "h.place"))
-	}
+	w.AddCond(m.DB.Engine().ContainsAny(f.Q, "h.code", "h.title", "h.place"))
 	return w, nil
 }
 

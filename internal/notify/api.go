@@ -32,13 +32,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter, lp api.
 	loc := i18n.FromContext(ctx)
 	var w db.Where
 	w.Add("n.user_id = ?", p.UserID)
-	if f.Unread != nil {
-		if *f.Unread {
-			w.Add("n.read_at IS NULL")
-		} else {
-			w.Add("n.read_at IS NOT NULL")
-		}
-	}
+	w.Bool(f.Unread, "n.read_at IS NULL", "n.read_at IS NOT NULL")
 	w.Eq("n.kind", f.Kind)
 	lq := api.ListQuery{Select: `SELECT n.id, n.user_id, n.created_at, n.kind, n.subject_type, n.subject_id, n.message_key, n.args, n.link, n.read_at
 		FROM notifications n`, Count: `FROM notifications n`, Where: w, Sorting: sorting}

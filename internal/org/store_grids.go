@@ -48,17 +48,8 @@ func (m *Module) gridWhere(ctx context.Context, sc auth.Scope, f GridFilter) (db
 	}
 	w.Eq("g.village_id", f.VillageID)
 	w.Eq("g.patroller_id", f.PatrollerID)
-	if f.HasPatroller != nil {
-		if *f.HasPatroller {
-			w.Add("g.patroller_id IS NOT NULL")
-		} else {
-			w.Add("g.patroller_id IS NULL")
-		}
-	}
-	if f.Q != "" {
-		pat := db.Contains(f.Q)
-		w.Add(`(LOWER(g.code) LIKE ? ESCAPE '\' OR LOWER(g.name) LIKE ? ESCAPE '\')`, pat, pat)
-	}
+	w.Bool(f.HasPatroller, "g.patroller_id IS NOT NULL", "g.patroller_id IS NULL")
+	w.AddCond(m.DB.Engine().ContainsAny(f.Q, "g.code", "g.name"))
 	return w, nil
 }
 
@@ -135,13 +126,9 @@ func (m *Module) CreateGrid(ctx context.Context, actor *auth.Principal, in GridI
 		now := m.Clock.Now()
 		err := tx.QueryRow(ctx, `INSERT INTO grids (code, name, village_id, org_path, patroller_id, description, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			strings.TrimSpace(*in.Code), strings.TrimSpace(*in.Name), village.ID, village.Path, in.PatrollerID, str(in.Description), now, now).Scan(&id)
-		if db.IsUnique(err) {
-			v.Add("code", "validate.taken", nil)
-			return v.Err()
-		}
+			strings.TrimSpace(*in.Code), strings.TrimSpace(*in.Name), village.ID, village.Path, in.PatrollerID, db.Text(in.Description), now, now).Scan(&id)
 		if err != nil {
-			return err
+			return db.Taken(err, v, "code")
 		}
 		return m.Audit.Record(ctx, tx, audit.Entry{Action: "grid.create", ObjectType: "grid", ObjectID: id.String(),
 			Detail: map[string]any{"code": *in.Code, "village_id": village.ID.String()}})
@@ -177,12 +164,8 @@ func (m *Module) UpdateGrid(ctx context.Context, actor *auth.Principal, id db.ID
 		}
 		q, args := set.Update("grids", "id = ?", id)
 		_, err := tx.Exec(ctx, q, args...)
-		if db.IsUnique(err) {
-			v.Add("code", "validate.taken", nil)
-			return v.Err()
-		}
 		if err != nil {
-			return err
+			return db.Taken(err, v, "code")
 		}
 		return m.Audit.Record(ctx, tx, audit.Entry{Action: "grid.update", ObjectType: "grid", ObjectID: id.String(), Detail: set.Changed})
 	})

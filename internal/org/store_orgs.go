@@ -86,10 +86,7 @@ func (m *Module) orgWhere(ctx context.Context, sc auth.Scope, f OrgFilter) (db.W
 	if f.Industry != "" {
 		w.Add("EXISTS (SELECT 1 FROM unit_industries ui WHERE ui.org_id = o.id AND ui.industry = ?)", f.Industry)
 	}
-	if f.Q != "" {
-		pat := db.Contains(f.Q)
-		w.Add(`(LOWER(o.name) LIKE ? ESCAPE '\' OR LOWER(o.code) LIKE ? ESCAPE '\')`, pat, pat)
-	}
+	w.AddCond(m.DB.Engine().ContainsAny(f.Q, "o.name", "o.code"))
 	return w, nil
 }
 
@@ -240,14 +237,10 @@ func (m *Module) CreateOrg(ctx context.Context, actor *auth.Principal, in OrgInp
 		now := m.Clock.Now()
 		err := tx.QueryRow(ctx, `INSERT INTO orgs (parent_id, kind, category, name, short_name, code, path, depth, sort_order, phone, address, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			in.ParentID, kind, *in.Category, strings.TrimSpace(*in.Name), str(in.ShortName), strings.TrimSpace(*in.Code),
-			"tmp:"+strings.TrimSpace(*in.Code), depth, intOr(in.SortOrder, 0), str(in.Phone), str(in.Address), now, now).Scan(&id)
-		if db.IsUnique(err) {
-			v.Add("code", "validate.taken", nil)
-			return v.Err()
-		}
+			in.ParentID, kind, *in.Category, strings.TrimSpace(*in.Name), db.Text(in.ShortName), strings.TrimSpace(*in.Code),
+			"tmp:"+strings.TrimSpace(*in.Code), depth, intOr(in.SortOrder, 0), db.Text(in.Phone), db.Text(in.Address), now, now).Scan(&id)
 		if err != nil {
-			return err
+			return db.Taken(err, v, "code")
 		}
 		if _, err := tx.Exec(ctx, `UPDATE orgs SET path = ? WHERE id = ?`, parentPath+id.String()+"/", id); err != nil {
 			return err
@@ -301,12 +294,8 @@ func (m *Module) UpdateOrg(ctx context.Context, actor *auth.Principal, id db.ID,
 		}
 		q, args := set.Update("orgs", "id = ?", id)
 		_, err = tx.Exec(ctx, q, args...)
-		if db.IsUnique(err) {
-			v.Add("code", "validate.taken", nil)
-			return v.Err()
-		}
 		if err != nil {
-			return err
+			return db.Taken(err, v, "code")
 		}
 		if in.Industries != nil {
 			if err := setIndustries(ctx, tx, id, *in.Industries); err != nil {
@@ -362,13 +351,6 @@ func (m *Module) ListIndustries(ctx context.Context) ([]Industry, error) {
 			return nil
 		})
 	return out, err
-}
-
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return strings.TrimSpace(*p)
 }
 
 func intOr(p *int, d int) int {

@@ -212,7 +212,7 @@ func (m *Module) CreatePerson(ctx context.Context, actor *auth.Principal, in Per
 		}
 		now := m.Clock.Now()
 		if err := tx.QueryRow(ctx, `INSERT INTO people (org_id, org_path, name, gender, phone, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, *in.OrgID, path, strings.TrimSpace(*in.Name), str(in.Gender), str(in.Phone), now, now).Scan(&id); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, *in.OrgID, path, strings.TrimSpace(*in.Name), db.Text(in.Gender), db.Text(in.Phone), now, now).Scan(&id); err != nil {
 			return err
 		}
 		if err := m.writePersonLinks(ctx, tx, id, in); err != nil {

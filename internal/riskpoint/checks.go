@@ -39,12 +39,9 @@ func riskChecks(ctx context.Context, q db.Querier, ids []db.ID) (map[db.ID][]Ris
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
+	in, args := db.In("risk_point_id", ids)
 	rows, err := q.Query(ctx, `SELECT risk_point_id, at, controls_ok, reason, by_name FROM risk_point_checks
-		WHERE risk_point_id IN (`+db.Placeholders(len(ids))+`) ORDER BY risk_point_id, at DESC, id DESC`, args...)
+		WHERE `+in+` ORDER BY risk_point_id, at DESC, id DESC`, args...)
 	if err != nil {
 		return nil, err
 	}

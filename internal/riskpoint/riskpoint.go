@@ -155,20 +155,11 @@ func (m *Module) riskWhere(p *auth.Principal, f RiskPointFilter) db.Where {
 	var w db.Where
 	enterprise.ScopeWhere(&w, p.Scope)
 	w.Eq("r.enterprise_id", f.EnterpriseID)
-	if len(f.Grade) > 0 {
-		args := make([]any, len(f.Grade))
-		for i, g := range f.Grade {
-			args[i] = g
-		}
-		w.Add("r.grade IN ("+db.Placeholders(len(args))+")", args...)
-	}
+	w.AddCond(db.In("r.grade", f.Grade))
 	w.Eq("r.controls_ok", f.ControlsOK)
 	w.Eq("e.town_id", f.TownID)
 	w.Eq("e.industry", f.Industry)
-	if f.Q != "" {
-		pat := db.Contains(f.Q)
-		w.Add(`(LOWER(r.name) LIKE ? ESCAPE '\' OR LOWER(r.place) LIKE ? ESCAPE '\' OR LOWER(e.name) LIKE ? ESCAPE '\')`, pat, pat, pat)
-	}
+	w.AddCond(m.DB.Engine().ContainsAny(f.Q, "r.name", "r.place", "e.name"))
 	return w
 }
 
@@ -188,6 +179,17 @@ func (m *Module) GetRiskPoint(ctx context.Context, q db.Querier, p *auth.Princip
 	if db.IsNoRows(err) || (err == nil && !enterprise.InScope(p.Scope, r.EnterpriseID, r.path, r.Industry)) {
 		return RiskPoint{}, apperr.NotFoundf("risk_point")
 	}
+	return r, err
+}
+
+// writableRiskPoint returns a risk point the caller may change: in scope, and of an
+// enterprise whose file the caller keeps. Errors: NotFound, Forbidden.
+func (m *Module) writableRiskPoint(ctx context.Context, tx *db.Tx, p *auth.Principal, id db.ID) (RiskPoint, error) {
+	r, err := m.GetRiskPoint(ctx, tx, p, id)
+	if err != nil {
+		return RiskPoint{}, err
+	}
+	_, err = m.Registry.Writable(ctx, tx, p, r.EnterpriseID)
 	return r, err
 }
 
@@ -243,10 +245,10 @@ func (m *Module) CreateRiskPoint(ctx context.Context, p *auth.Principal, entID d
 			return err
 		}
 		ok := in.ControlsOK == nil || *in.ControlsOK
-		reason := str(in.ControlsReason)
+		reason := db.Text(in.ControlsReason)
 		if err := tx.QueryRow(ctx, `INSERT INTO risk_points (enterprise_id, name, place, hazard_factors, accident_types, control_measures,
 			responsible, grade, controls_ok, checked_at, controls_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			entID, str(in.Name), str(in.Place), str(in.HazardFactors), str(in.AccidentTypes), str(in.ControlMeasures), str(in.Responsible),
+			entID, db.Text(in.Name), db.Text(in.Place), db.Text(in.HazardFactors), db.Text(in.AccidentTypes), db.Text(in.ControlMeasures), db.Text(in.Responsible),
 			*in.Grade, ok, checked, reason, now, now).Scan(&id); err != nil {
 			return err
 		}
@@ -258,7 +260,7 @@ func (m *Module) CreateRiskPoint(ctx context.Context, p *auth.Principal, entID d
 		if _, err := m.Registry.Recolor(ctx, tx, "risk_point", entID); err != nil {
 			return err
 		}
-		detail := map[string]any{"enterprise_id": entID.String(), "name": str(in.Name), "grade": *in.Grade, "controls_ok": ok}
+		detail := map[string]any{"enterprise_id": entID.String(), "name": db.Text(in.Name), "grade": *in.Grade, "controls_ok": ok}
 		if reason != "" {
 			detail["controls_reason"] = reason
 		}
@@ -272,11 +274,8 @@ func (m *Module) CreateRiskPoint(ctx context.Context, p *auth.Principal, entID d
 // enterprise in the same transaction. Errors: NotFound, Forbidden, Invalid.
 func (m *Module) UpdateRiskPoint(ctx context.Context, p *auth.Principal, id db.ID, in RiskPointInput) error {
 	return m.DB.Tx(ctx, func(tx *db.Tx) error {
-		r, err := m.GetRiskPoint(ctx, tx, p, id)
+		r, err := m.writableRiskPoint(ctx, tx, p, id)
 		if err != nil {
-			return err
-		}
-		if _, err := m.Registry.Writable(ctx, tx, p, r.EnterpriseID); err != nil {
 			return err
 		}
 		now := m.Clock.Now()
@@ -294,8 +293,8 @@ func (m *Module) UpdateRiskPoint(ctx context.Context, p *auth.Principal, id db.I
 		}
 		if in.ControlsOK != nil {
 			set.Add("controls_ok", *in.ControlsOK)
-			set.Add("controls_reason", str(in.ControlsReason))
-			if err := recordCheck(ctx, tx, p, id, *in.ControlsOK, str(in.ControlsReason), now); err != nil {
+			set.Add("controls_reason", db.Text(in.ControlsReason))
+			if err := recordCheck(ctx, tx, p, id, *in.ControlsOK, db.Text(in.ControlsReason), now); err != nil {
 				return err
 			}
 		}
@@ -318,11 +317,8 @@ func (m *Module) UpdateRiskPoint(ctx context.Context, p *auth.Principal, id db.I
 // Errors: NotFound, Forbidden, Conflict (hazards link to it).
 func (m *Module) DeleteRiskPoint(ctx context.Context, p *auth.Principal, id db.ID) error {
 	return m.DB.Tx(ctx, func(tx *db.Tx) error {
-		r, err := m.GetRiskPoint(ctx, tx, p, id)
+		r, err := m.writableRiskPoint(ctx, tx, p, id)
 		if err != nil {
-			return err
-		}
-		if _, err := m.Registry.Writable(ctx, tx, p, r.EnterpriseID); err != nil {
 			return err
 		}
 		var n int
@@ -341,14 +337,6 @@ func (m *Module) DeleteRiskPoint(ctx context.Context, p *auth.Principal, id db.I
 		return m.Audit.Record(ctx, tx, audit.Entry{Action: "enterprise.risk_point_delete", ObjectType: "risk_point", ObjectID: id.String(),
 			Detail: map[string]any{"enterprise_id": r.EnterpriseID.String(), "name": r.Name, "grade": r.Grade}})
 	})
-}
-
-// str is a trimmed optional text, "" when absent.
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return strings.TrimSpace(*p)
 }
 
 // RiskSummaryParams asks for the four-color view of the risk points in scope.

@@ -9,7 +9,6 @@ package selfinspect
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -159,13 +158,7 @@ func (m *Module) ListSelfInspections(ctx context.Context, p *auth.Principal, ent
 	if f.To != nil {
 		w.Add("s.done_at < ?", f.To.AddDate(0, 0, 1))
 	}
-	if f.Failed != nil {
-		if *f.Failed {
-			w.Add("s.failed > 0")
-		} else {
-			w.Add("s.failed = 0")
-		}
-	}
+	w.Bool(f.Failed, "s.failed > 0", "s.failed = 0")
 	lq := api.ListQuery{Select: selectInspection, Count: `FROM self_inspections s JOIN enterprises e ON e.id = s.enterprise_id`,
 		Where: w, Sorting: inspectionSorting}
 	return api.QueryList(ctx, m.DB, lq, lp, scanInspection, each)
@@ -344,22 +337,15 @@ func (m *Module) checkInspection(ctx context.Context, tx *db.Tx, e *enterprise.E
 // resultErr places the field errors of a failed item's hazard under that item's
 // answer (its photos, chiefly), so the client knows which answer to fix.
 func resultErr(err error, i int) error {
-	var ae *apperr.Error
-	if !errors.As(err, &ae) || len(ae.Fields) == 0 {
-		return err
-	}
-	v := apperr.Validation{}
-	for _, fe := range ae.Fields {
-		field := fe.Field
+	return apperr.RenameFields(err, func(field string) string {
 		switch field {
 		case "attachments", "photos":
 			field = "photos"
 		case "description":
 			field = "note"
 		}
-		v.Fields = append(v.Fields, apperr.FieldError{Field: fmt.Sprintf("results[%d].%s", i, field), Key: fe.Key, Args: fe.Args})
-	}
-	return v.Err()
+		return fmt.Sprintf("results[%d].%s", i, field)
+	})
 }
 
 // findingDescription is the hazard's description: the enterprise's note, then the

@@ -55,3 +55,30 @@ func TestDecode_TextAndFields(t *testing.T) {
 		}
 	}
 }
+
+// Due wants a due day given, readable and later than its bound; a date is due by the end
+// of that day, China time.
+func TestDue(t *testing.T) {
+	now := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC) // 09:00 in China
+	for _, c := range []struct {
+		in, wantKey string
+		wantOK      bool
+	}{
+		{"", "validate.required", false},
+		{"3/9", "validate.date", false},
+		{"2026-03-01", "hazard.deadline_past", false},
+		{"2026-03-02", "", true}, // the end of today is still ahead
+		{" 2026-03-09 ", "", true},
+		{"2026-03-02T00:30:00Z", "hazard.deadline_past", false},
+	} {
+		v := &apperr.Validation{}
+		got, ok := Due(v, "deadline", c.in, now, "hazard.deadline_past")
+		key := ""
+		if len(v.Fields) > 0 {
+			key = v.Fields[0].Key
+		}
+		if ok != c.wantOK || key != c.wantKey || (ok && !got.After(now)) {
+			t.Errorf("Due(%q) = %v, %v, error %q; want ok %v, error %q", c.in, got, ok, key, c.wantOK, c.wantKey)
+		}
+	}
+}

@@ -245,6 +245,23 @@ func ParseTime(s string) (time.Time, error) {
 	return time.ParseInLocation("2006-01-02", s, clock.China)
 }
 
+// Due reads the required due day s of field into v's errors: given, a date or time
+// (ParseDue), and later than after, else the message tooEarly. ok reports no error.
+func Due(v *apperr.Validation, field, s string, after time.Time, tooEarly string) (t time.Time, ok bool) {
+	t, err := ParseDue(strings.TrimSpace(s))
+	switch {
+	case s == "":
+		v.Add(field, "validate.required", nil)
+	case err != nil:
+		v.Add(field, "validate.date", nil)
+	case !t.After(after):
+		v.Add(field, tooEarly, nil)
+	default:
+		return t, true
+	}
+	return t, false
+}
+
 // ParseDue reads a due day: a date (2006-01-02) is due by the end of that day, China time
 // (the next midnight, see clock.EndOfDay); an RFC 3339 time is kept as given.
 func ParseDue(s string) (time.Time, error) {

@@ -173,6 +173,21 @@ func (v *Validation) Err() error {
 	return &Error{Code: Invalid, Key: "error.invalid", Fields: v.Fields}
 }
 
+// RenameFields reports the field errors of a callee under the caller's names (rename
+// gives each field's new name): an error without field errors passes on unchanged.
+func RenameFields(err error, rename func(field string) string) error {
+	var ae *Error
+	if !errors.As(err, &ae) || len(ae.Fields) == 0 {
+		return err
+	}
+	v := Validation{}
+	for _, fe := range ae.Fields {
+		fe.Field = rename(fe.Field)
+		v.Fields = append(v.Fields, fe)
+	}
+	return v.Err()
+}
+
 // CodeOf returns the code of err: the code of the first *Error in its chain, else Internal.
 func CodeOf(err error) Code {
 	if err == nil {

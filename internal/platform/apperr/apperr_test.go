@@ -1,6 +1,8 @@
 package apperr
 
 import (
+	"errors"
+	"strings"
 	"testing"
 )
 
@@ -37,5 +39,23 @@ func TestValidation_Text(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
+	}
+}
+
+// RenameFields reports a callee's field errors under the caller's names and passes an
+// error without fields on as it is.
+func TestRenameFields(t *testing.T) {
+	v := Validation{}
+	v.Add("attachments", "validate.required", nil)
+	v.Add("title", "validate.too_long", E{"max": 100})
+	got := RenameFields(v.Err(), func(f string) string { return "results[2]." + f })
+	var e *Error
+	if !errors.As(got, &e) || e.Code != Invalid || len(e.Fields) != 2 ||
+		e.Fields[0].Field != "results[2].attachments" || e.Fields[1].Field != "results[2].title" || e.Fields[1].Args["max"] != 100 {
+		t.Errorf("renamed: %v", got)
+	}
+	plain := NotFoundf("risk_point")
+	if RenameFields(plain, strings.ToUpper) != plain || RenameFields(nil, strings.ToUpper) != nil {
+		t.Error("an error without fields (or none) is not passed on unchanged")
 	}
 }

@@ -126,9 +126,5 @@ func (s Scope) IndustryCond(col string) (string, []any) {
 	if len(s.Industries) == 0 {
 		return "1 = 0", nil
 	}
-	args := make([]any, len(s.Industries))
-	for i, v := range s.Industries {
-		args[i] = v
-	}
-	return col + " IN (" + db.Placeholders(len(args)) + ")", args
+	return db.In(col, s.Industries)
 }

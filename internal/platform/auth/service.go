@@ -425,11 +425,8 @@ func ScopeOf(ctx context.Context, q db.Querier, userID, orgID db.ID, orgPath str
 	if len(ids) == 0 {
 		return sc, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := q.Query(ctx, `SELECT path, parent_id IS NULL FROM orgs WHERE id IN (`+db.Placeholders(len(ids))+`)
+	in, args := db.In("id", ids)
+	rows, err := q.Query(ctx, `SELECT path, parent_id IS NULL FROM orgs WHERE `+in+`
 		AND kind IN ('district', 'town', 'village') ORDER BY depth DESC LIMIT 1`, args...)
 	if err != nil {
 		return sc, err

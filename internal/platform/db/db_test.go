@@ -77,9 +77,17 @@ func TestErrors_MappedToCodes(t *testing.T) {
 		if !apperr.Is(err, apperr.Conflict) || !db.IsUnique(err) {
 			t.Errorf("duplicate key: got %v, want conflict/unique", err)
 		}
+		// Taken names the field of a unique failure and passes any other error on.
+		var v apperr.Validation
+		if taken := db.Taken(err, &v, "code"); !apperr.Is(taken, apperr.Invalid) || !v.Has("code") {
+			t.Errorf("Taken(duplicate key) = %v, want invalid with code", taken)
+		}
 		_, err = d.Exec(ctx, `INSERT INTO unit_industries (org_id, industry) VALUES (?, ?)`, 999, "x")
 		if !apperr.Is(err, apperr.Conflict) || !db.IsForeignKey(err) {
 			t.Errorf("missing parent: got %v, want conflict/foreign key", err)
+		}
+		if other := db.Taken(err, &apperr.Validation{}, "code"); other != err {
+			t.Errorf("Taken(foreign key) = %v, want the error itself", other)
 		}
 		_, err = d.Exec(ctx, `INSERT INTO audit_log (at, username, action, result) VALUES (?, ?, ?, ?)`, now, "u", "a", "ok")
 		if err != nil {

@@ -32,8 +32,12 @@ func searchText(s string) string {
 // is matched with `LOWER(col) LIKE '%…%'`, which trigram indexes on LOWER(col) serve; a
 // shorter one makes no trigram, and a trigram index scanned for it reads all of itself
 // (measured five times slower than reading the table), so it is matched with strpos,
-// which no index claims. SQLite always uses LIKE.
+// which no index claims. SQLite always uses LIKE. An empty s returns "" (no condition,
+// which Where.Add ignores), so a filter's text search is one w.AddCond(…ContainsAny(f.Q, …)).
 func (e Engine) ContainsAny(s string, cols ...string) (string, []any) {
+	if s == "" {
+		return "", nil
+	}
 	parts := make([]string, len(cols))
 	args := make([]any, len(cols))
 	if e == Postgres && !hasTrigram(s) {

@@ -64,5 +64,9 @@ func TestContainsAny(t *testing.T) {
 				t.Errorf("%q matched %v, want %v", q, got, want)
 			}
 		}
+		// An empty text is no condition: a filter without q adds nothing.
+		if cond, args := d.Engine().ContainsAny("", "name_zh"); cond != "" || args != nil {
+			t.Errorf(`ContainsAny("") = %q %v, want no condition`, cond, args)
+		}
 	})
 }

@@ -41,6 +41,18 @@ func IsUnique(err error) bool { return kindOf(err) == uniqueViolation }
 // IsForeignKey reports whether err is a foreign-key failure.
 func IsForeignKey(err error) bool { return kindOf(err) == foreignKeyViolation }
 
+// Taken returns the validation error "field is taken" (validate.taken, with the other
+// problems v holds) when err is a unique-constraint failure, and err itself otherwise: a
+// store writes `if err != nil { return db.Taken(err, v, "code") }` after an INSERT or
+// UPDATE of a unique column.
+func Taken(err error, v *apperr.Validation, field string) error {
+	if !IsUnique(err) {
+		return err
+	}
+	v.Add(field, "validate.taken", nil)
+	return v.Err()
+}
+
 func kindOf(err error) violation {
 	var c *ConstraintError
 	if errors.As(err, &c) {

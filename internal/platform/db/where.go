@@ -47,9 +47,36 @@ func (w *Where) Eq(col string, v any) {
 	w.Add(col+" = ?", v)
 }
 
+// Bool adds yes for a yes-or-no filter the request set to true, no for false, and
+// nothing when it is not set (nil); args go with whichever is added.
+func (w *Where) Bool(b *bool, yes, no string, args ...any) {
+	switch {
+	case b == nil:
+	case *b:
+		w.Add(yes, args...)
+	default:
+		w.Add(no, args...)
+	}
+}
+
 // AddCond appends a condition with its arguments as a slice, as returned by the scope's
 // PathCond and IndustryCond.
 func (w *Where) AddCond(cond string, args []any) { w.Add(cond, args...) }
+
+// In returns "col IN (?, …)" with one mark and one argument for each value, as in
+// w.AddCond(db.In("h.status", f.Status)) for a filter of one or more values, or a query
+// of the rows with some ids. With no values it returns "" (which Where.Add ignores): a
+// caller writing the condition into a query of its own checks for none first.
+func In[T any](col string, vals []T) (string, []any) {
+	if len(vals) == 0 {
+		return "", nil
+	}
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		args[i] = v
+	}
+	return col + " IN (" + Placeholders(len(vals)) + ")", args
+}
 
 // Scanner reads one row: *sql.Rows and *Row both are, so one scan function serves a list
 // and a single record.
@@ -80,6 +107,15 @@ func NewSet(col string, val any) *Set {
 func (s *Set) Add(col string, val any) {
 	s.Also(col, val)
 	s.Changed[col] = val
+}
+
+// Text is an optional text field trimmed, "" when absent: what Set.Text stores, for the
+// values of an INSERT.
+func Text(val *string) string {
+	if val == nil {
+		return ""
+	}
+	return strings.TrimSpace(*val)
 }
 
 // Text sets col to the text val points to, trimmed, and notes it; a nil val (the field
@@ -140,6 +176,23 @@ func All[T any](ctx context.Context, q Querier, query string, args []any, scan f
 	var out []T
 	err := Each(ctx, q, query, args, scan, func(t T) error {
 		out = append(out, t)
+		return nil
+	})
+	return out, err
+}
+
+// Map reads a query of (key, value) rows, such as (id, COUNT(*)) grouped by id, into a
+// map; a later row of a key wins.
+func Map[K comparable, V any](ctx context.Context, q Querier, query string, args []any) (map[K]V, error) {
+	type row struct {
+		k K
+		v V
+	}
+	out := map[K]V{}
+	err := Each(ctx, q, query, args, func(s Scanner) (r row, err error) {
+		return r, s.Scan(&r.k, &r.v)
+	}, func(r row) error {
+		out[r.k] = r.v
 		return nil
 	})
 	return out, err

@@ -36,6 +36,10 @@ func TestSetBuildsOnlyThePresentFields(t *testing.T) {
 	if got := len(s.Args()); got != 6 || s.SQL() == "" {
 		t.Errorf("SQL/Args without the WHERE: %q, %d args", s.SQL(), got)
 	}
+	// Text is what Text would store, for an INSERT: trimmed, "" when absent.
+	if got := db.Text(&name) + "|" + db.Text(absent); got != "Grid 7|" {
+		t.Errorf("Text = %q, want %q", got, "Grid 7|")
+	}
 }
 
 // The '?' marks run on every engine: PostgreSQL gets them rebound to $n in order.
@@ -85,7 +89,8 @@ func TestSetUpdatesOnEveryEngine(t *testing.T) {
 	})
 }
 
-// All reads every row in order; Each stops at the first error of scan or each.
+// All reads every row in order; Each stops at the first error of scan or each; Map
+// reads (key, value) rows.
 func TestAllAndEach(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -115,10 +120,15 @@ func TestAllAndEach(t *testing.T) {
 		if _, err := db.All(ctx, d, `SELECT id, id FROM each_things`, nil, db.ScanID); err == nil {
 			t.Error("a scan of one column from two: no error")
 		}
+		m, err := db.Map[db.ID, int](ctx, d, `SELECT id, id * 10 FROM each_things WHERE id <> ?`, []any{2})
+		if err != nil || !cmp.Equal(m, map[db.ID]int{1: 10, 3: 30}) {
+			t.Errorf("Map = %v, %v; want 1→10, 3→30", m, err)
+		}
 	})
 }
 
-// Eq adds a condition only for a filter that is set, with the value a pointer points to.
+// Eq adds a condition only for a filter that is set, with the value a pointer points to;
+// Bool adds the condition of true or of false, or none when unset.
 func TestWhereEq(t *testing.T) {
 	town, yes := db.ID(5), true
 	var none *db.ID
@@ -128,10 +138,44 @@ func TestWhereEq(t *testing.T) {
 	w.Eq("e.town_id", &town)
 	w.Eq("e.grid_id", none)
 	w.Eq("u.disabled", &yes)
-	if got, want := w.SQL(), " WHERE a.kind = ? AND e.town_id = ? AND u.disabled = ?"; got != want {
+	no, unset := false, (*bool)(nil)
+	w.Bool(&yes, "h.deadline < ?", "h.deadline >= ?", 7)
+	w.Bool(&no, "g.patroller_id IS NOT NULL", "g.patroller_id IS NULL")
+	w.Bool(unset, "n.read_at IS NULL", "n.read_at IS NOT NULL")
+	if got, want := w.SQL(), " WHERE a.kind = ? AND e.town_id = ? AND u.disabled = ? AND h.deadline < ? AND g.patroller_id IS NULL"; got != want {
 		t.Errorf("SQL = %q, want %q", got, want)
 	}
-	if diff := cmp.Diff([]any{"penalty", db.ID(5), true}, w.Args()); diff != "" {
+	if diff := cmp.Diff([]any{"penalty", db.ID(5), true, 7}, w.Args()); diff != "" {
 		t.Errorf("args (-want +got):\n%s", diff)
 	}
+}
+
+// In marks one argument a value, adds nothing for none, and selects those rows on every
+// engine.
+func TestWhereIn(t *testing.T) {
+	var w db.Where
+	w.AddCond(db.In("h.status", []string{"reported", "closed"}))
+	w.AddCond(db.In("h.grade", []string(nil)))
+	if got, want := w.SQL(), " WHERE h.status IN (?, ?)"; got != want {
+		t.Errorf("SQL = %q, want %q", got, want)
+	}
+	if diff := cmp.Diff([]any{"reported", "closed"}, w.Args()); diff != "" {
+		t.Errorf("args (-want +got):\n%s", diff)
+	}
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := d.Exec(ctx, `CREATE TABLE in_things (id BIGINT PRIMARY KEY)`); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []int{1, 2, 3, 4} {
+			if _, err := d.Exec(ctx, `INSERT INTO in_things VALUES (?)`, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cond, args := db.In("id", []db.ID{4, 2, 9})
+		ids, err := db.All(ctx, d, `SELECT id FROM in_things WHERE `+cond+` ORDER BY id`, args, db.ScanID)
+		if err != nil || !cmp.Equal(ids, []db.ID{2, 4}) {
+			t.Errorf("IN (4, 2, 9) = %v, %v; want [2 4]", ids, err)
+		}
+	})
 }
