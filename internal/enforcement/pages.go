@@ -130,15 +130,7 @@ func (m *Module) stepFiles(ctx context.Context, ent db.ID, steps []stepRow) erro
 func (m *Module) outcomeSubmit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
-	id, err := api.PathID(r, "id", "enforcement")
-	if err != nil {
-		return err
-	}
-	a, err := m.GetEnforcement(ctx, m.DB, p, id)
-	if err != nil {
-		return err
-	}
-	f, err := web.PostedForm(r)
+	id, a, f, err := web.RecordForm(r, "enforcement", func(id db.ID) (Enforcement, error) { return m.GetEnforcement(ctx, m.DB, p, id) })
 	if err != nil {
 		return err
 	}

@@ -137,15 +137,7 @@ func (m *Module) updateSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		id, err := api.PathID(r, "id", "enterprise")
-		if err != nil {
-			return err
-		}
-		e, err := m.Get(ctx, m.DB, p, id, false)
-		if err != nil {
-			return err
-		}
-		f, err := web.PostedForm(r)
+		id, e, f, err := web.RecordForm(r, "enterprise", func(id db.ID) (Enterprise, error) { return m.Get(ctx, m.DB, p, id, false) })
 		if err != nil {
 			return err
 		}

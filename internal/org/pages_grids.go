@@ -140,16 +140,8 @@ func (m *Module) renderGrid(w http.ResponseWriter, r *http.Request, s *web.Site,
 // gridPatrollerPage saves the patroller form (an empty choice clears the patroller).
 func (m *Module) gridPatrollerPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := api.PathID(r, "id", "grid")
-		if err != nil {
-			return err
-		}
 		p := auth.FromContext(r.Context())
-		g, err := m.GetGrid(r.Context(), m.DB, p.Scope, id)
-		if err != nil {
-			return err
-		}
-		f, err := web.PostedForm(r)
+		id, g, f, err := web.RecordForm(r, "grid", func(id db.ID) (Grid, error) { return m.GetGrid(r.Context(), m.DB, p.Scope, id) })
 		if err != nil {
 			return err
 		}

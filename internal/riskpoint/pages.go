@@ -173,15 +173,7 @@ func (m *Module) pointSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		id, err := api.PathID(r, "id", "enterprise")
-		if err != nil {
-			return err
-		}
-		e, err := m.Registry.Writable(ctx, m.DB, p, id)
-		if err != nil {
-			return err
-		}
-		f, err := web.PostedForm(r)
+		id, e, f, err := web.RecordForm(r, "enterprise", func(id db.ID) (enterprise.Enterprise, error) { return m.Registry.Writable(ctx, m.DB, p, id) })
 		if err != nil {
 			return err
 		}
@@ -243,15 +235,7 @@ func (m *Module) controlsSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		id, err := api.PathID(r, "id", "risk_point")
-		if err != nil {
-			return err
-		}
-		rp, err := m.GetRiskPoint(ctx, m.DB, p, id)
-		if err != nil {
-			return err
-		}
-		f, err := web.PostedForm(r)
+		id, rp, f, err := web.RecordForm(r, "risk_point", func(id db.ID) (RiskPoint, error) { return m.GetRiskPoint(ctx, m.DB, p, id) })
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,24 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/safeduty/safeduty/internal/platform/api"
+	"github.com/safeduty/safeduty/internal/platform/db"
+)
+
+// RecordForm reads the form posted to a record's page (/…/{id}/…): the record's ID from
+// the path (an unknown one is kind's not-found), the record as get returns it to the
+// caller (refused before the form is read), then the posted form (PostedForm).
+func RecordForm[T any](r *http.Request, kind string, get func(id db.ID) (T, error)) (db.ID, T, *Form, error) {
+	var rec T
+	id, err := api.PathID(r, "id", kind)
+	if err != nil {
+		return id, rec, nil, err
+	}
+	if rec, err = get(id); err != nil {
+		return id, rec, nil, err
+	}
+	f, err := PostedForm(r)
+	return id, rec, f, err
+}

@@ -1,0 +1,49 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/db"
+)
+
+func TestRecordForm(t *testing.T) {
+	post := func(id string) *http.Request {
+		body := url.Values{"csrf_token": {"secret"}, "note": {"修好了"}}
+		r := httptest.NewRequest(http.MethodPost, "/grids/"+id+"/patroller", strings.NewReader(body.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.SetPathValue("id", id)
+		return r
+	}
+	var asked []db.ID
+	get := func(id db.ID) (string, error) {
+		asked = append(asked, id)
+		if id == 404 {
+			return "", apperr.NotFoundf("grid")
+		}
+		return "grid " + id.String(), nil
+	}
+
+	id, rec, f, err := RecordForm(post("7"), "grid", get)
+	if err != nil || id != 7 || rec != "grid 7" || f == nil || f.Get("note") != "修好了" || f.Get("csrf_token") != "" {
+		t.Fatalf("RecordForm(7) = %v, %q, %v, %v; want 7, the record, the form without its token", id, rec, f, err)
+	}
+
+	_, _, f, err = RecordForm(post("x"), "grid", get)
+	if !errors.Is(err, apperr.NotFoundf("grid")) && apperr.As(err).Code != apperr.NotFoundf("grid").Code {
+		t.Errorf("a malformed ID: err %v, want the grid's not-found", err)
+	}
+	if f != nil || len(asked) != 1 {
+		t.Errorf("a malformed ID read the record (asked %v) or the form (%v)", asked, f)
+	}
+
+	_, _, f, err = RecordForm(post("404"), "grid", get)
+	if err == nil || f != nil {
+		t.Errorf("a record the caller may not see: err %v, form %v; want the refusal, no form read", err, f)
+	}
+}
