@@ -59,10 +59,9 @@ func (m *Module) editPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 func (m *Module) renderForm(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, v formView) error {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
-	var town *db.ID
-	if id, err := db.ParseID(v.Form.Get("town_id")); err == nil {
-		town = &id
-		v.TownID = id.String()
+	town := v.Form.ID("town_id")
+	if town != nil {
+		v.TownID = town.String()
 	}
 	var err error
 	if v.Mine, v.Groups, v.TooMany, err = m.Hazards.GridChoices(ctx, p, town); err != nil {

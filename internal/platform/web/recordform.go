@@ -22,3 +22,13 @@ func RecordForm[T any](r *http.Request, kind string, get func(id db.ID) (T, erro
 	f, err := PostedForm(r)
 	return id, rec, f, err
 }
+
+// ID returns the record ID a field holds (a choice, a hidden field), or nil when it holds
+// none or no ID.
+func (f *Form) ID(name string) *db.ID {
+	id, err := db.ParseID(f.Get(name))
+	if err != nil {
+		return nil
+	}
+	return &id
+}

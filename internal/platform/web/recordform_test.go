@@ -47,3 +47,15 @@ func TestRecordForm(t *testing.T) {
 		t.Errorf("a record the caller may not see: err %v, form %v; want the refusal, no form read", err, f)
 	}
 }
+
+func TestForm_ID(t *testing.T) {
+	f := NewForm(url.Values{"town_id": {"12"}, "grid_id": {""}, "org_id": {"abc"}})
+	if id := f.ID("town_id"); id == nil || *id != 12 {
+		t.Errorf("ID(town_id) = %v, want 12", id)
+	}
+	for _, name := range []string{"grid_id", "org_id", "missing"} {
+		if id := f.ID(name); id != nil {
+			t.Errorf("ID(%s) = %v, want nil", name, *id)
+		}
+	}
+}
