@@ -1,0 +1,27 @@
+package web
+
+import (
+	"context"
+
+	"github.com/safeduty/safeduty/internal/platform/db"
+)
+
+// NamedChoices runs query, which selects a record's ID and name, and returns its rows,
+// in order, as the choices mk makes of them (a filter's towns, a list's leaders).
+func NamedChoices[C any](ctx context.Context, d *db.DB, mk func(id db.ID, name string) C, query string, args ...any) ([]C, error) {
+	rows, err := d.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []C
+	for rows.Next() {
+		var id db.ID
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out = append(out, mk(id, name))
+	}
+	return out, rows.Err()
+}

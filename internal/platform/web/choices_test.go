@@ -1,0 +1,30 @@
+package web
+
+import (
+	"context"
+	"testing"
+
+	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/db/dbtest"
+)
+
+func TestNamedChoices(t *testing.T) {
+	type choice struct {
+		ID   db.ID
+		Name string
+	}
+	mk := func(id db.ID, name string) choice { return choice{id, name} }
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		got, err := NamedChoices(ctx, d, mk, `SELECT id, name FROM (SELECT 7 AS id, '乙镇' AS name UNION ALL SELECT 3, '甲镇' UNION ALL SELECT 1, '丙镇') t WHERE id > ? ORDER BY id`, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []choice{{3, "甲镇"}, {7, "乙镇"}}; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+			t.Errorf("NamedChoices = %v, want %v", got, want)
+		}
+		if _, err := NamedChoices(ctx, d, mk, `SELECT id, name FROM no_such_table`); err == nil {
+			t.Errorf("a failing query gave no error")
+		}
+	})
+}
