@@ -32,10 +32,7 @@ func (m *Module) usersPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 			return err
 		}
 		v := usersView{ListPage: l, Roles: auth.AllRoles, Role: f.Role, QText: f.Q, Locked: boolText(f.Locked), Disabled: boolText(f.Disabled)}
-		total, err := m.ListUsers(r.Context(), auth.FromContext(r.Context()).Scope, f, lp, func(u User) error {
-			v.Items = append(v.Items, u)
-			return nil
-		})
+		total, err := m.ListUsers(r.Context(), auth.FromContext(r.Context()).Scope, f, lp, web.Collect(&v.Items))
 		if err != nil {
 			return err
 		}

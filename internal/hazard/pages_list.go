@@ -87,10 +87,7 @@ func (m *Module) listPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if v.Clears, err = m.statsOf(r, p, f); err != nil {
 			return err
 		}
-		total, err := m.List(ctx, p, f, lp, func(h Hazard) error {
-			v.Items = append(v.Items, h)
-			return nil
-		})
+		total, err := m.List(ctx, p, f, lp, web.Collect(&v.Items))
 		if err != nil {
 			return err
 		}

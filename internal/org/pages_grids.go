@@ -64,10 +64,7 @@ func (m *Module) gridsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if f.HasPatroller != nil {
 			v.HasPatroller = map[bool]string{true: "true", false: "false"}[*f.HasPatroller]
 		}
-		total, err := m.ListGrids(ctx, sc, f, lp, func(g Grid) error {
-			v.Items = append(v.Items, g)
-			return nil
-		})
+		total, err := m.ListGrids(ctx, sc, f, lp, web.Collect(&v.Items))
 		if err != nil {
 			return err
 		}

@@ -300,10 +300,7 @@ func (m *Module) mapPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		}
 		no := false
 		v.UncTotal, err = m.ListRiskPoints(ctx, p, RiskPointFilter{Grade: []string{"major"}, ControlsOK: &no},
-			api.ListParams{Page: 1, PerPage: 20, Sort: "enterprise"}, func(rp RiskPoint) error {
-				v.Uncontrolled = append(v.Uncontrolled, rp)
-				return nil
-			})
+			api.ListParams{Page: 1, PerPage: 20, Sort: "enterprise"}, web.Collect(&v.Uncontrolled))
 		if err != nil {
 			return err
 		}

@@ -25,3 +25,12 @@ func NamedChoices[C any](ctx context.Context, d *db.DB, mk func(id db.ID, name s
 	}
 	return out, rows.Err()
 }
+
+// Collect returns the function a store's List calls for each row, appending it to
+// *items: `total, err := m.List(ctx, p, f, lp, web.Collect(&v.Items))`.
+func Collect[T any](items *[]T) func(T) error {
+	return func(x T) error {
+		*items = append(*items, x)
+		return nil
+	}
+}

@@ -28,3 +28,16 @@ func TestNamedChoices(t *testing.T) {
 		}
 	})
 }
+
+func TestCollect(t *testing.T) {
+	var items []string
+	add := Collect(&items)
+	for _, s := range []string{"甲", "乙"} {
+		if err := add(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(items) != 2 || items[0] != "甲" || items[1] != "乙" {
+		t.Errorf("Collect gathered %q, want [甲 乙]", items)
+	}
+}
