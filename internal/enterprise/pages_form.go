@@ -5,7 +5,6 @@ import (
 	"net/url"
 
 	"github.com/safeduty/safeduty/internal/hazard"
-	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/web"
@@ -40,11 +39,9 @@ func (m *Module) newPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 // editPage shows the edit form filled with the enterprise (its phone stays masked).
 func (m *Module) editPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := api.PathID(r, "id", "enterprise")
-		if err != nil {
-			return err
-		}
-		e, err := m.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
+		_, e, err := web.PathRecord(r, "enterprise", func(id db.ID) (Enterprise, error) {
+			return m.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
+		})
 		if err != nil {
 			return err
 		}

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
@@ -60,11 +59,7 @@ type fact struct {
 
 func (m *Module) detailPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := api.PathID(r, "id", "hazard")
-		if err != nil {
-			return err
-		}
-		h, err := m.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id)
+		_, h, err := web.PathRecord(r, "hazard", func(id db.ID) (Hazard, error) { return m.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id) })
 		if err != nil {
 			return err
 		}

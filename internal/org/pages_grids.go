@@ -102,11 +102,9 @@ type gridView struct {
 
 func (m *Module) gridPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := api.PathID(r, "id", "grid")
-		if err != nil {
-			return err
-		}
-		g, err := m.GetGrid(r.Context(), m.DB, auth.FromContext(r.Context()).Scope, id)
+		_, g, err := web.PathRecord(r, "grid", func(id db.ID) (Grid, error) {
+			return m.GetGrid(r.Context(), m.DB, auth.FromContext(r.Context()).Scope, id)
+		})
 		if err != nil {
 			return err
 		}

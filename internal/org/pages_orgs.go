@@ -147,11 +147,9 @@ type editView struct {
 
 func (m *Module) orgEditPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := api.PathID(r, "id", "org")
-		if err != nil {
-			return err
-		}
-		o, err := m.GetOrg(r.Context(), m.DB, auth.FromContext(r.Context()).Scope, id)
+		_, o, err := web.PathRecord(r, "org", func(id db.ID) (Org, error) {
+			return m.GetOrg(r.Context(), m.DB, auth.FromContext(r.Context()).Scope, id)
+		})
 		if err != nil {
 			return err
 		}

@@ -123,11 +123,9 @@ type riskPointsView struct {
 // pointsPage shows an enterprise's risk points, optionally of one grade.
 func (m *Module) pointsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := api.PathID(r, "id", "enterprise")
-		if err != nil {
-			return err
-		}
-		e, err := m.Registry.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
+		_, e, err := web.PathRecord(r, "enterprise", func(id db.ID) (enterprise.Enterprise, error) {
+			return m.Registry.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
+		})
 		if err != nil {
 			return err
 		}

@@ -11,16 +11,24 @@ import (
 // the path (an unknown one is kind's not-found), the record as get returns it to the
 // caller (refused before the form is read), then the posted form (PostedForm).
 func RecordForm[T any](r *http.Request, kind string, get func(id db.ID) (T, error)) (db.ID, T, *Form, error) {
-	var rec T
-	id, err := api.PathID(r, "id", kind)
+	id, rec, err := PathRecord(r, kind, get)
 	if err != nil {
-		return id, rec, nil, err
-	}
-	if rec, err = get(id); err != nil {
 		return id, rec, nil, err
 	}
 	f, err := PostedForm(r)
 	return id, rec, f, err
+}
+
+// PathRecord reads the record a page's path names (/…/{id}…): its ID (an unknown one is
+// kind's not-found) and the record as get returns it to the caller.
+func PathRecord[T any](r *http.Request, kind string, get func(id db.ID) (T, error)) (db.ID, T, error) {
+	var rec T
+	id, err := api.PathID(r, "id", kind)
+	if err != nil {
+		return id, rec, err
+	}
+	rec, err = get(id)
+	return id, rec, err
 }
 
 // ID returns the record ID a field holds (a choice, a hidden field), or nil when it holds

@@ -59,3 +59,16 @@ func TestForm_ID(t *testing.T) {
 		}
 	}
 }
+
+func TestPathRecord(t *testing.T) {
+	r := httptest.NewRequest(http.MethodGet, "/orgs/5/edit", nil)
+	r.SetPathValue("id", "5")
+	id, rec, err := PathRecord(r, "org", func(id db.ID) (string, error) { return "org " + id.String(), nil })
+	if err != nil || id != 5 || rec != "org 5" {
+		t.Errorf("PathRecord(5) = %v, %q, %v; want 5, the record", id, rec, err)
+	}
+	r.SetPathValue("id", "五")
+	if _, _, err := PathRecord(r, "org", func(db.ID) (string, error) { t.Error("a malformed ID read the record"); return "", nil }); err == nil {
+		t.Errorf("a malformed ID: no error")
+	}
+}
