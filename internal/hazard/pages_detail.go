@@ -220,20 +220,9 @@ func (m *Module) names(ctx context.Context, table string, ids []string) (map[str
 	if len(args) == 0 {
 		return out, nil
 	}
-	rows, err := m.DB.Query(ctx, `SELECT id, `+col+` FROM `+table+` WHERE id IN (`+db.Placeholders(len(args))+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id db.ID
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
-		}
-		out[id.String()] = name
-	}
-	return out, rows.Err()
+	err := web.EachNamed(ctx, m.DB, func(id db.ID, name string) { out[id.String()] = name },
+		`SELECT id, `+col+` FROM `+table+` WHERE id IN (`+db.Placeholders(len(args))+`)`, args...)
+	return out, err
 }
 
 // describe lists the data of a step as labelled facts.

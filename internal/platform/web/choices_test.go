@@ -26,6 +26,13 @@ func TestNamedChoices(t *testing.T) {
 		if _, err := NamedChoices(ctx, d, mk, `SELECT id, name FROM no_such_table`); err == nil {
 			t.Errorf("a failing query gave no error")
 		}
+		names := map[db.ID]string{}
+		if err := EachNamed(ctx, d, func(id db.ID, name string) { names[id] = name }, `SELECT 4 AS id, '丁镇' AS name UNION ALL SELECT 9, '壬镇'`); err != nil {
+			t.Fatal(err)
+		}
+		if len(names) != 2 || names[4] != "丁镇" || names[9] != "壬镇" {
+			t.Errorf("EachNamed handed %v, want 4: 丁镇, 9: 壬镇", names)
+		}
 	})
 }
 
