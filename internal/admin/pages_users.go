@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 
-	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
@@ -32,10 +31,7 @@ func (m *Module) usersPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 			return err
 		}
 		v := usersView{ListPage: l, Roles: auth.AllRoles, Role: f.Role, QText: f.Q, Locked: boolText(f.Locked), Disabled: boolText(f.Disabled)}
-		total, err := m.ListUsers(r.Context(), auth.FromContext(r.Context()).Scope, f, lp, func(u User) error {
-			v.Items = append(v.Items, u)
-			return nil
-		})
+		total, err := m.ListUsers(r.Context(), auth.FromContext(r.Context()).Scope, f, lp, web.Collect(&v.Items))
 		if err != nil {
 			return err
 		}
@@ -237,11 +233,13 @@ func (m *Module) userCreatePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 
 // loadUser reads the {id} of the path as a user in the caller's scope.
 func (m *Module) loadUser(r *http.Request) (User, error) {
-	id, err := api.PathID(r, "id", "user")
-	if err != nil {
-		return User{}, err
-	}
-	return m.GetUser(r.Context(), auth.FromContext(r.Context()).Scope, id)
+	_, u, err := web.PathRecord(r, "user", m.userIn(r))
+	return u, err
+}
+
+// userIn returns the getter of a user in the caller's scope (web.PathRecord, web.RecordForm).
+func (m *Module) userIn(r *http.Request) func(db.ID) (User, error) {
+	return func(id db.ID) (User, error) { return m.GetUser(r.Context(), auth.FromContext(r.Context()).Scope, id) }
 }
 
 // formOf is the account form filled with u.
@@ -273,11 +271,7 @@ func (m *Module) userEditPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 // because changing them ends the user's sessions.
 func (m *Module) userUpdatePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		u, err := m.loadUser(r)
-		if err != nil {
-			return err
-		}
-		f, err := web.PostedForm(r)
+		_, u, f, err := web.RecordForm(r, "user", m.userIn(r))
 		if err != nil {
 			return err
 		}
@@ -334,11 +328,7 @@ func sameRoles(a, b []auth.Role) bool {
 // userResetPage sets a new password; the user must change it at next sign-in.
 func (m *Module) userResetPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		u, err := m.loadUser(r)
-		if err != nil {
-			return err
-		}
-		f, err := web.PostedForm(r)
+		_, u, f, err := web.RecordForm(r, "user", m.userIn(r))
 		if err != nil {
 			return err
 		}

@@ -130,15 +130,7 @@ func (m *Module) stepFiles(ctx context.Context, ent db.ID, steps []stepRow) erro
 func (m *Module) outcomeSubmit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
-	id, err := api.PathID(r, "id", "enforcement")
-	if err != nil {
-		return err
-	}
-	a, err := m.GetEnforcement(ctx, m.DB, p, id)
-	if err != nil {
-		return err
-	}
-	f, err := web.PostedForm(r)
+	id, a, f, err := web.RecordForm(r, "enforcement", func(id db.ID) (Enforcement, error) { return m.GetEnforcement(ctx, m.DB, p, id) })
 	if err != nil {
 		return err
 	}
@@ -171,11 +163,9 @@ type enforceView struct {
 // enforcePage shows the enforcement form, a rectification order by default.
 func (m *Module) enforcePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := api.PathID(r, "id", "enterprise")
-		if err != nil {
-			return err
-		}
-		e, err := m.Registry.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
+		_, e, err := web.PathRecord(r, "enterprise", func(id db.ID) (enterprise.Enterprise, error) {
+			return m.Registry.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
+		})
 		if err != nil {
 			return err
 		}
@@ -201,11 +191,7 @@ func (m *Module) enforceSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		id, err := api.PathID(r, "id", "enterprise")
-		if err != nil {
-			return err
-		}
-		e, err := m.Registry.Get(ctx, m.DB, p, id, false) // out of scope answers 404 before any file is stored
+		id, e, err := web.PathRecord(r, "enterprise", func(id db.ID) (enterprise.Enterprise, error) { return m.Registry.Get(ctx, m.DB, p, id, false) }) // out of scope answers 404 before any file is stored
 		if err != nil {
 			return err
 		}

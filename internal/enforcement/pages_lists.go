@@ -43,10 +43,7 @@ func (m *Module) constraintsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if v.Industries, err = m.Registry.Industries(ctx, p.Scope); err != nil {
 			return err
 		}
-		total, err := m.ListConstraints(ctx, p, f, lp, func(c ConstraintRow) error {
-			v.Items = append(v.Items, c)
-			return nil
-		})
+		total, err := m.ListConstraints(ctx, p, f, lp, web.Collect(&v.Items))
 		if err != nil {
 			return err
 		}
@@ -87,10 +84,7 @@ func (m *Module) incentivesPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if v.Industries, err = m.Registry.Industries(ctx, p.Scope); err != nil {
 			return err
 		}
-		total, err := m.listIncentives(ctx, p.Scope, f, lp, func(e enterprise.Enterprise) error {
-			v.Items = append(v.Items, e)
-			return nil
-		})
+		total, err := m.listIncentives(ctx, p.Scope, f, lp, web.Collect(&v.Items))
 		if err != nil {
 			return err
 		}

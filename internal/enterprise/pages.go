@@ -119,20 +119,8 @@ type Choice struct {
 // enterprise lists, the joint-constraint list's among them).
 func (m *Module) Towns(ctx context.Context, sc auth.Scope) ([]Choice, error) {
 	cond, args := sc.PathCond("o.path")
-	rows, err := m.DB.Query(ctx, `SELECT o.id, o.name FROM orgs o WHERE o.kind = 'town' AND `+cond+` ORDER BY o.sort_order, o.code`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Choice
-	for rows.Next() {
-		var c Choice
-		if err := rows.Scan(&c.ID, &c.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return web.NamedChoices(ctx, m.DB, func(id db.ID, name string) Choice { return Choice{ID: id, Name: name} },
+		`SELECT o.id, o.name FROM orgs o WHERE o.kind = 'town' AND `+cond+` ORDER BY o.sort_order, o.code`, args...)
 }
 
 // idText is the decimal form of an optional id, or "".

@@ -64,11 +64,9 @@ const detailLists = 10
 
 // detailPage shows an enterprise's file (/enterprises/{id}).
 func (m *Module) detailPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id", "enterprise")
-	if err != nil {
-		return err
-	}
-	e, err := m.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
+	_, e, err := web.PathRecord(r, "enterprise", func(id db.ID) (Enterprise, error) {
+		return m.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
+	})
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"net/url"
 
 	"github.com/safeduty/safeduty/internal/hazard"
-	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/web"
@@ -40,11 +39,9 @@ func (m *Module) newPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 // editPage shows the edit form filled with the enterprise (its phone stays masked).
 func (m *Module) editPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := api.PathID(r, "id", "enterprise")
-		if err != nil {
-			return err
-		}
-		e, err := m.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
+		_, e, err := web.PathRecord(r, "enterprise", func(id db.ID) (Enterprise, error) {
+			return m.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
+		})
 		if err != nil {
 			return err
 		}
@@ -59,10 +56,9 @@ func (m *Module) editPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 func (m *Module) renderForm(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, v formView) error {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
-	var town *db.ID
-	if id, err := db.ParseID(v.Form.Get("town_id")); err == nil {
-		town = &id
-		v.TownID = id.String()
+	town := v.Form.ID("town_id")
+	if town != nil {
+		v.TownID = town.String()
 	}
 	var err error
 	if v.Mine, v.Groups, v.TooMany, err = m.Hazards.GridChoices(ctx, p, town); err != nil {
@@ -137,15 +133,7 @@ func (m *Module) updateSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		id, err := api.PathID(r, "id", "enterprise")
-		if err != nil {
-			return err
-		}
-		e, err := m.Get(ctx, m.DB, p, id, false)
-		if err != nil {
-			return err
-		}
-		f, err := web.PostedForm(r)
+		id, e, f, err := web.RecordForm(r, "enterprise", func(id db.ID) (Enterprise, error) { return m.Get(ctx, m.DB, p, id, false) })
 		if err != nil {
 			return err
 		}

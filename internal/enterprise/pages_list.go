@@ -74,10 +74,7 @@ func (m *Module) listPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err := m.colorChips(ctx, p, f, &v); err != nil {
 			return err
 		}
-		total, err := m.List(ctx, p, f, lp, func(e Enterprise) error {
-			v.Items = append(v.Items, e)
-			return nil
-		})
+		total, err := m.List(ctx, p, f, lp, web.Collect(&v.Items))
 		if err != nil {
 			return err
 		}

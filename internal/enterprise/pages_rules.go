@@ -148,20 +148,9 @@ func (m *Module) userNames(ctx context.Context, versions []RuleSet) (map[db.ID]s
 	if len(args) == 0 {
 		return out, nil
 	}
-	rows, err := m.DB.Query(ctx, `SELECT id, display_name FROM users WHERE id IN (`+db.Placeholders(len(args))+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id db.ID
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
-		}
-		out[id] = name
-	}
-	return out, rows.Err()
+	err := web.EachNamed(ctx, m.DB, func(id db.ID, name string) { out[id] = name },
+		`SELECT id, display_name FROM users WHERE id IN (`+db.Placeholders(len(args))+`)`, args...)
+	return out, err
 }
 
 // formOf fills the editor with a rule set and one empty row for a new rule.

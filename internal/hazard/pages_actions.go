@@ -178,11 +178,7 @@ func (m *Module) ownerChoicesPage(s *web.Site, t pageTemplates) web.HandlerFunc 
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		id, err := api.PathID(r, "id", "hazard")
-		if err != nil {
-			return err
-		}
-		h, err := m.Get(ctx, m.DB, p, id)
+		_, h, err := web.PathRecord(r, "hazard", func(id db.ID) (Hazard, error) { return m.Get(ctx, m.DB, p, id) })
 		if err != nil {
 			return err
 		}

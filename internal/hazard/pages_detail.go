@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
@@ -60,11 +59,7 @@ type fact struct {
 
 func (m *Module) detailPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := api.PathID(r, "id", "hazard")
-		if err != nil {
-			return err
-		}
-		h, err := m.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id)
+		_, h, err := web.PathRecord(r, "hazard", func(id db.ID) (Hazard, error) { return m.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id) })
 		if err != nil {
 			return err
 		}
@@ -225,20 +220,9 @@ func (m *Module) names(ctx context.Context, table string, ids []string) (map[str
 	if len(args) == 0 {
 		return out, nil
 	}
-	rows, err := m.DB.Query(ctx, `SELECT id, `+col+` FROM `+table+` WHERE id IN (`+db.Placeholders(len(args))+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id db.ID
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
-		}
-		out[id.String()] = name
-	}
-	return out, rows.Err()
+	err := web.EachNamed(ctx, m.DB, func(id db.ID, name string) { out[id.String()] = name },
+		`SELECT id, `+col+` FROM `+table+` WHERE id IN (`+db.Placeholders(len(args))+`)`, args...)
+	return out, err
 }
 
 // describe lists the data of a step as labelled facts.

@@ -87,10 +87,7 @@ func (m *Module) listPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if v.Clears, err = m.statsOf(r, p, f); err != nil {
 			return err
 		}
-		total, err := m.List(ctx, p, f, lp, func(h Hazard) error {
-			v.Items = append(v.Items, h)
-			return nil
-		})
+		total, err := m.List(ctx, p, f, lp, web.Collect(&v.Items))
 		if err != nil {
 			return err
 		}
@@ -169,19 +166,7 @@ func (m *Module) listingLeaders(ctx context.Context, p *auth.Principal) ([]Choic
 	var w db.Where
 	scopeWhere(&w, p.Scope)
 	w.Add("h.listing_leader_id IS NOT NULL")
-	rows, err := m.DB.Query(ctx, `SELECT pe.id, pe.name FROM people pe WHERE pe.id IN (SELECT h.listing_leader_id FROM hazards h`+w.SQL()+`)
+	return web.NamedChoices(ctx, m.DB, func(id db.ID, name string) Choice { return Choice{ID: id, Name: name} },
+		`SELECT pe.id, pe.name FROM people pe WHERE pe.id IN (SELECT h.listing_leader_id FROM hazards h`+w.SQL()+`)
 		ORDER BY pe.name, pe.id`, w.Args()...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Choice
-	for rows.Next() {
-		var c Choice
-		if err := rows.Scan(&c.ID, &c.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }

@@ -54,10 +54,9 @@ func (m *Module) reportPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 func (m *Module) renderReport(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, v reportView) error {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
-	var town *db.ID
-	if id, err := db.ParseID(v.Form.Get("town_id")); err == nil {
-		town = &id
-		v.TownID = id.String()
+	town := v.Form.ID("town_id")
+	if town != nil {
+		v.TownID = town.String()
 	}
 	var err error
 	if id, perr := db.ParseID(v.Form.Get("enterprise_id")); perr == nil && m.Enterprises != nil && v.FixEnterprise {
@@ -90,11 +89,7 @@ func (m *Module) renderReport(w http.ResponseWriter, r *http.Request, s *web.Sit
 		}
 	}
 	if v.Enterprise == nil {
-		var grid *db.ID
-		if id, err := db.ParseID(v.Form.Get("grid_id")); err == nil {
-			grid = &id
-		}
-		if v.EntChoices, err = m.enterpriseChoicesFor(ctx, p, grid, v.Form.Get("ent_q"), v.Form.Get("enterprise_id")); err != nil {
+		if v.EntChoices, err = m.enterpriseChoicesFor(ctx, p, v.Form.ID("grid_id"), v.Form.Get("ent_q"), v.Form.Get("enterprise_id")); err != nil {
 			return err
 		}
 	}

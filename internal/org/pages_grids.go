@@ -64,10 +64,7 @@ func (m *Module) gridsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if f.HasPatroller != nil {
 			v.HasPatroller = map[bool]string{true: "true", false: "false"}[*f.HasPatroller]
 		}
-		total, err := m.ListGrids(ctx, sc, f, lp, func(g Grid) error {
-			v.Items = append(v.Items, g)
-			return nil
-		})
+		total, err := m.ListGrids(ctx, sc, f, lp, web.Collect(&v.Items))
 		if err != nil {
 			return err
 		}
@@ -105,11 +102,9 @@ type gridView struct {
 
 func (m *Module) gridPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := api.PathID(r, "id", "grid")
-		if err != nil {
-			return err
-		}
-		g, err := m.GetGrid(r.Context(), m.DB, auth.FromContext(r.Context()).Scope, id)
+		_, g, err := web.PathRecord(r, "grid", func(id db.ID) (Grid, error) {
+			return m.GetGrid(r.Context(), m.DB, auth.FromContext(r.Context()).Scope, id)
+		})
 		if err != nil {
 			return err
 		}
@@ -140,16 +135,8 @@ func (m *Module) renderGrid(w http.ResponseWriter, r *http.Request, s *web.Site,
 // gridPatrollerPage saves the patroller form (an empty choice clears the patroller).
 func (m *Module) gridPatrollerPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := api.PathID(r, "id", "grid")
-		if err != nil {
-			return err
-		}
 		p := auth.FromContext(r.Context())
-		g, err := m.GetGrid(r.Context(), m.DB, p.Scope, id)
-		if err != nil {
-			return err
-		}
-		f, err := web.PostedForm(r)
+		id, g, f, err := web.RecordForm(r, "grid", func(id db.ID) (Grid, error) { return m.GetGrid(r.Context(), m.DB, p.Scope, id) })
 		if err != nil {
 			return err
 		}

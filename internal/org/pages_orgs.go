@@ -147,11 +147,9 @@ type editView struct {
 
 func (m *Module) orgEditPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := api.PathID(r, "id", "org")
-		if err != nil {
-			return err
-		}
-		o, err := m.GetOrg(r.Context(), m.DB, auth.FromContext(r.Context()).Scope, id)
+		_, o, err := web.PathRecord(r, "org", func(id db.ID) (Org, error) {
+			return m.GetOrg(r.Context(), m.DB, auth.FromContext(r.Context()).Scope, id)
+		})
 		if err != nil {
 			return err
 		}
@@ -176,16 +174,8 @@ func (m *Module) renderEdit(w http.ResponseWriter, r *http.Request, s *web.Site,
 // refusal the form again with the field errors (422).
 func (m *Module) orgUpdatePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := api.PathID(r, "id", "org")
-		if err != nil {
-			return err
-		}
 		p := auth.FromContext(r.Context())
-		o, err := m.GetOrg(r.Context(), m.DB, p.Scope, id)
-		if err != nil {
-			return err
-		}
-		f, err := web.PostedForm(r)
+		id, o, f, err := web.RecordForm(r, "org", func(id db.ID) (Org, error) { return m.GetOrg(r.Context(), m.DB, p.Scope, id) })
 		if err != nil {
 			return err
 		}

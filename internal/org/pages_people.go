@@ -39,10 +39,7 @@ func (m *Module) peoplePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if v.OrgGroups, err = m.personOrgGroups(ctx, sc); err != nil {
 			return err
 		}
-		total, err := m.ListPeople(ctx, sc, f, lp, func(p Person) error {
-			v.Items = append(v.Items, p)
-			return nil
-		})
+		total, err := m.ListPeople(ctx, sc, f, lp, web.Collect(&v.Items))
 		if err != nil {
 			return err
 		}

@@ -123,11 +123,9 @@ type riskPointsView struct {
 // pointsPage shows an enterprise's risk points, optionally of one grade.
 func (m *Module) pointsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := api.PathID(r, "id", "enterprise")
-		if err != nil {
-			return err
-		}
-		e, err := m.Registry.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
+		_, e, err := web.PathRecord(r, "enterprise", func(id db.ID) (enterprise.Enterprise, error) {
+			return m.Registry.Get(r.Context(), m.DB, auth.FromContext(r.Context()), id, false)
+		})
 		if err != nil {
 			return err
 		}
@@ -173,15 +171,7 @@ func (m *Module) pointSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		id, err := api.PathID(r, "id", "enterprise")
-		if err != nil {
-			return err
-		}
-		e, err := m.Registry.Writable(ctx, m.DB, p, id)
-		if err != nil {
-			return err
-		}
-		f, err := web.PostedForm(r)
+		id, e, f, err := web.RecordForm(r, "enterprise", func(id db.ID) (enterprise.Enterprise, error) { return m.Registry.Writable(ctx, m.DB, p, id) })
 		if err != nil {
 			return err
 		}
@@ -243,15 +233,7 @@ func (m *Module) controlsSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		id, err := api.PathID(r, "id", "risk_point")
-		if err != nil {
-			return err
-		}
-		rp, err := m.GetRiskPoint(ctx, m.DB, p, id)
-		if err != nil {
-			return err
-		}
-		f, err := web.PostedForm(r)
+		id, rp, f, err := web.RecordForm(r, "risk_point", func(id db.ID) (RiskPoint, error) { return m.GetRiskPoint(ctx, m.DB, p, id) })
 		if err != nil {
 			return err
 		}
@@ -316,10 +298,7 @@ func (m *Module) mapPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		}
 		no := false
 		v.UncTotal, err = m.ListRiskPoints(ctx, p, RiskPointFilter{Grade: []string{"major"}, ControlsOK: &no},
-			api.ListParams{Page: 1, PerPage: 20, Sort: "enterprise"}, func(rp RiskPoint) error {
-				v.Uncontrolled = append(v.Uncontrolled, rp)
-				return nil
-			})
+			api.ListParams{Page: 1, PerPage: 20, Sort: "enterprise"}, web.Collect(&v.Uncontrolled))
 		if err != nil {
 			return err
 		}
