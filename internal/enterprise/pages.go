@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
 	"github.com/safeduty/safeduty/internal/platform/i18n"
@@ -164,9 +163,6 @@ func ruleText(loc i18n.Localizer, r Rule) string {
 	}
 	return loc.T("ent.rule_text.count", "fact", fact, "min", r.Min)
 }
-
-// httpStatus is the status a refused form answers with (422, 409, 403…).
-func httpStatus(err error) int { return apperr.Status(apperr.CodeOf(err)) }
 
 // scopeDepth is 1 for a district-wide scope, 2 for a town, 3 for a village.
 func scopeDepth(p *auth.Principal) int { return len(auth.PathIDs(p.Scope.Path)) }
