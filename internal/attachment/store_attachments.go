@@ -87,7 +87,8 @@ func ByIDs(ctx context.Context, q db.Querier, ids []db.ID) (map[db.ID]Attachment
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), 500)]
 		ids = ids[len(chunk):]
-		rows, err := q.Query(ctx, attachmentSelect+` WHERE a.id IN (`+db.Placeholders(len(chunk))+`)`, idArgs(chunk)...)
+		in, args := db.In("a.id", chunk)
+		rows, err := q.Query(ctx, attachmentSelect+" WHERE "+in, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -148,7 +149,7 @@ func LinkTo(ctx context.Context, tx *db.Tx, actor *auth.Principal, ids []db.ID, 
 		return nil, v.Err()
 	}
 	var w db.Where
-	w.Add("a.id IN ("+db.Placeholders(len(ids))+")", idArgs(ids)...)
+	w.AddCond(db.In("a.id", ids))
 	w.AddCond(visibleCond(actor))
 	rows, err := tx.Query(ctx, attachmentSelect+w.SQL(), w.Args()...)
 	if err != nil {
@@ -189,10 +190,11 @@ func LinkTo(ctx context.Context, tx *db.Tx, actor *auth.Principal, ids []db.ID, 
 	}
 	// The condition repeats the check, so a concurrent claim to another place is caught
 	// here (row locks on PostgreSQL, the single writer on SQLite) rather than overwritten.
-	args := append([]any{orgPath, industry, place.EnterpriseID}, idArgs(ids)...)
+	in, idArgs := db.In("id", ids)
+	args := append([]any{orgPath, industry, place.EnterpriseID}, idArgs...)
 	args = append(args, orgPath, industry)
 	res, err := tx.Exec(ctx, `UPDATE attachments SET org_path = ?, industry = ?, enterprise_id = ?, linked = TRUE
-		WHERE id IN (`+db.Placeholders(len(ids))+`)
+		WHERE `+in+`
 		AND (linked = FALSE OR (org_path = ? AND industry IS NOT DISTINCT FROM ?))`, args...)
 	if err != nil {
 		return nil, err
@@ -228,14 +230,6 @@ func uniq(ids []db.ID) []db.ID {
 		}
 	}
 	return out
-}
-
-func idArgs(ids []db.ID) []any {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return args
 }
 
 // insert adds the row of a checked, stored upload and returns its id.
