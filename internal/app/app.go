@@ -22,10 +22,13 @@ import (
 	"github.com/safeduty/safeduty/internal/account"
 	"github.com/safeduty/safeduty/internal/admin"
 	"github.com/safeduty/safeduty/internal/attachment"
+	"github.com/safeduty/safeduty/internal/duty"
 	"github.com/safeduty/safeduty/internal/enforcement"
 	"github.com/safeduty/safeduty/internal/enterprise"
 	"github.com/safeduty/safeduty/internal/hazard"
 	"github.com/safeduty/safeduty/internal/home"
+	"github.com/safeduty/safeduty/internal/letter"
+	"github.com/safeduty/safeduty/internal/meeting"
 	"github.com/safeduty/safeduty/internal/notify"
 	"github.com/safeduty/safeduty/internal/org"
 	"github.com/safeduty/safeduty/internal/platform/api"
@@ -41,6 +44,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/web"
 	"github.com/safeduty/safeduty/internal/riskpoint"
 	"github.com/safeduty/safeduty/internal/selfinspect"
+	"github.com/safeduty/safeduty/internal/tackling"
 )
 
 // Config is everything the server needs to start.
@@ -90,6 +94,12 @@ type App struct {
 	RiskPoint   *riskpoint.Module
 	SelfInspect *selfinspect.Module
 	Enforcement *enforcement.Module
+	// The responsibility system (党政同责、一岗双责): duty lists and their tasks, target
+	// responsibility letters, dedicated study, special tackling and 五个反思.
+	Duty     *duty.Module
+	Letter   *letter.Module
+	Meeting  *meeting.Module
+	Tackling *tackling.Module
 	// Jobs runs periodic work (escalation, notice delivery, clean-up); serve starts it.
 	Jobs *jobs.Runner
 
@@ -183,6 +193,10 @@ func Wire(d *db.DB, cfg Config) *App {
 	a.RiskPoint = &riskpoint.Module{Deps: deps, Registry: a.Enterprise}
 	a.SelfInspect = &selfinspect.Module{Deps: deps, Registry: a.Enterprise, Hazards: a.Hazard, Uploader: uploads}
 	a.Enforcement = &enforcement.Module{Deps: deps, Registry: a.Enterprise, Attachments: files, Uploader: uploads}
+	a.Duty = &duty.Module{Deps: deps, Notify: a.Notify, Attachments: files, Uploader: uploads}
+	a.Letter = &letter.Module{Deps: deps}
+	a.Meeting = &meeting.Module{Deps: deps, Duties: a.Duty, Attachments: files, Uploader: uploads}
+	a.Tackling = &tackling.Module{Deps: deps, Attachments: files, Uploader: uploads}
 	a.Hazard.Enterprises = a.Enterprise
 	a.Hazard.OnChange = func(ctx context.Context, tx *db.Tx, id db.ID) error {
 		_, err := a.Enterprise.Recolor(ctx, tx, "hazard", id)
@@ -200,6 +214,10 @@ func Wire(d *db.DB, cfg Config) *App {
 	a.RiskPoint.Routes(a.API)
 	a.SelfInspect.Routes(a.API)
 	a.Enforcement.Routes(a.API)
+	a.Duty.Routes(a.API)
+	a.Letter.Routes(a.API)
+	a.Meeting.Routes(a.API)
+	a.Tackling.Routes(a.API)
 	a.Notify.Routes(a.API)
 	adm.Routes(a.API)
 	a.API.Add(api.Route{Method: "GET", Path: "/api/v1/openapi.json", ID: "openapi", Tag: "meta", Public: true,
@@ -214,6 +232,10 @@ func Wire(d *db.DB, cfg Config) *App {
 	a.RiskPoint.Pages(a.Site)
 	a.SelfInspect.Pages(a.Site)
 	a.Enforcement.Pages(a.Site)
+	a.Duty.Pages(a.Site)
+	a.Letter.Pages(a.Site)
+	a.Meeting.Pages(a.Site)
+	a.Tackling.Pages(a.Site)
 	adm.Pages(a.Site)
 	hm.Pages(a.Site)
 	// The to-do card's sources (待我处理), in the card's order.

@@ -20,8 +20,8 @@ import (
 // Fixture is a small district with two sibling towns, built through the real services:
 //
 //	测试区 ─ 区应急管理局 (admin), 区住建委 (dept: construction), 区政府 (leader), 区人大常委会 (reader)
-//	├─ 东湖镇 (town01 at 东湖镇人民政府) ─ 东湖村, 湖滨社区: 3 grids each, one patroller each
-//	└─ 西山镇 (town02 at 西山镇人民政府) ─ 西山村, 山前社区: 3 grids each, one patroller each
+//	├─ 东湖镇 (town01 at 东湖镇人民政府, head 孙东湖) ─ 东湖村, 湖滨社区: 3 grids each, one patroller each
+//	└─ 西山镇 (town02 at 西山镇人民政府, head 周西山) ─ 西山村, 山前社区: 3 grids each, one patroller each
 type Fixture struct {
 	District   db.ID
 	Units      map[string]db.ID // safety, construction, gov, congress, town1gov, town2gov
@@ -30,6 +30,8 @@ type Fixture struct {
 	Grids      [2][]db.ID // per town
 	Patrollers [2][2]db.ID
 	Leader     db.ID // 钱分管: deputy head in charge of construction, the person of UserLeader
+	// TownHeads are each town's head (镇长, post kind town_head): 孙东湖 and 周西山.
+	TownHeads [2]db.ID
 	Users      map[string]db.ID
 	Hazards    [2]db.ID // one reported hazard per town (construction in 东湖镇, fire in 西山镇)
 	// Enterprises: one per town (construction), level-2 standardized so they start green;
@@ -92,11 +94,14 @@ func buildFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 		}
 		return id
 	}
-	person := func(orgID db.ID, name, phone, post string) db.ID {
+	person := func(orgID db.ID, name, phone, post string, kind ...string) db.ID {
 		if err != nil {
 			return 0
 		}
 		posts := []org.PostInput{{OrgID: orgID, Title: post}}
+		if len(kind) > 0 {
+			posts[0].Kind = kind[0]
+		}
 		var id db.ID
 		id, err = a.Org.CreatePerson(ctx, sys, org.PersonInput{OrgID: &orgID, Name: &name, Phone: &phone, Posts: &posts})
 		return id
@@ -135,10 +140,11 @@ func buildFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 				f.Grids[i] = append(f.Grids[i], gid)
 			}
 		}
-		f.Markers[i] = append(f.Markers[i], t.name, t.gov)
+		f.TownHeads[i] = person(f.Units[fmt.Sprintf("town%dgov", i+1)], []string{"孙东湖", "周西山"}[i], fmt.Sprintf("1390%d990000", i+1), "镇长", "town_head")
+		f.Markers[i] = append(f.Markers[i], t.name, t.gov, []string{"孙东湖", "周西山"}[i])
 	}
 	gov := f.Units["gov"]
-	f.Leader = person(gov, "钱分管", "13912340000", "副区长")
+	f.Leader = person(gov, "钱分管", "13912340000", "副区长", "deputy_head")
 	if err == nil {
 		inCharge := []string{"construction", "fire"}
 		err = a.Org.UpdatePerson(ctx, sys, f.Leader, org.PersonInput{InCharge: &inCharge})
@@ -249,6 +255,12 @@ func buildFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 		}
 		f.Samples[i]["notification"] = note.String()
 		f.Markers[i] = append(f.Markers[i], h.title)
+	}
+	// The responsibility system's records, one file each.
+	for _, add := range []func(context.Context, *app.App, *Fixture) error{dutySamples, letterSamples, meetingSamples, tacklingSamples} {
+		if err := add(ctx, a, f); err != nil {
+			return nil, err
+		}
 	}
 	return f, nil
 }

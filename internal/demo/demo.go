@@ -79,6 +79,10 @@ var steps = []step{
 	{"hazards", buildHazards},
 	{"enforcement", buildEnforcement},
 	{"colors", buildColors},
+	{"duties", buildDuties},
+	{"letters", buildLetters},
+	{"meetings", buildMeetings}, // after the duties: each meeting proves their tasks
+	{"tackling", buildTackling},
 }
 
 // builder carries the state of one build through its steps.

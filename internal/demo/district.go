@@ -96,6 +96,7 @@ type Person struct {
 type Post struct {
 	Org        *Node
 	Title      string
+	Kind       string // the kind of post its duty list is drawn from (org.PostKinds), or ""
 	MainLeader bool
 	Rank       int
 }

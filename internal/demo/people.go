@@ -43,47 +43,47 @@ func buildPeople(ctx context.Context, b *builder) error {
 	rd, zx := d.Body("congress"), d.Body("cppcc")
 
 	d.Secretary = b.person(&qw.Node, womenLeaders)
-	d.Secretary.post(&qw.Node, "区委书记", true, 1)
+	d.Secretary.post(&qw.Node, "区委书记", true, 1, "secretary")
 	qw.Head = d.Secretary
 	d.Mayor = b.person(&zf.Node, womenLeaders)
-	d.Mayor.post(&qw.Node, "区委副书记", false, 2)
-	d.Mayor.post(&zf.Node, "区长", true, 1)
+	d.Mayor.post(&qw.Node, "区委副书记", false, 2, "")
+	d.Mayor.post(&zf.Node, "区长", true, 1, "district_head")
 	zf.Head = d.Mayor
-	b.person(&qw.Node, womenLeaders).post(&qw.Node, "区委副书记", false, 3)
+	b.person(&qw.Node, womenLeaders).post(&qw.Node, "区委副书记", false, 3, "standing_member")
 	for i, s := range deputySpecs {
 		p := b.person(&zf.Node, womenLeaders)
-		p.post(&zf.Node, s.title, false, 2+i)
+		p.post(&zf.Node, s.title, false, 2+i, "deputy_head")
 		p.InCharge = s.industries
 		if i == 0 {
-			p.post(&qw.Node, "区委常委", false, 4)
+			p.post(&qw.Node, "区委常委", false, 4, "")
 		}
 		d.Deputies = append(d.Deputies, p)
 	}
 	for i, title := range standingMembers {
-		b.person(&qw.Node, womenLeaders).post(&qw.Node, title, false, 5+i)
+		b.person(&qw.Node, womenLeaders).post(&qw.Node, title, false, 5+i, "standing_member")
 	}
 	for _, g := range []struct {
-		u          *Unit
-		head, vice string
-	}{{rd, "主任", "副主任"}, {zx, "主席", "副主席"}} {
+		u                *Unit
+		head, vice, kind string
+	}{{rd, "主任", "副主任", "congress_head"}, {zx, "主席", "副主席", "cppcc_head"}} {
 		g.u.Head = b.person(&g.u.Node, womenLeaders)
-		g.u.Head.post(&g.u.Node, g.head, true, 1)
+		g.u.Head.post(&g.u.Node, g.head, true, 1, g.kind)
 		for k := 0; k < 2; k++ {
-			b.person(&g.u.Node, womenLeaders).post(&g.u.Node, g.vice, false, 2+k)
+			b.person(&g.u.Node, womenLeaders).post(&g.u.Node, g.vice, false, 2+k, "")
 		}
 	}
 
 	for i, u := range d.Departments {
 		u.Head = b.person(&u.Node, womenLeaders)
-		u.Head.post(&u.Node, departments[i].head, true, 1)
+		u.Head.post(&u.Node, departments[i].head, true, 1, "department_head")
 		u.SafetyChief = b.person(&u.Node, womenLeaders)
-		u.SafetyChief.post(&u.Node, departments[i].chief, false, 2)
+		u.SafetyChief.post(&u.Node, departments[i].chief, false, 2, "")
 	}
 	// The safety office's director also serves as deputy director of both general
 	// offices, to coordinate on their behalf (the report's "三重身份").
 	so := d.SafetyOffice().Head
-	so.post(&qw.Node, "区委办公室副主任", false, 20)
-	so.post(&zf.Node, "区政府办公室副主任", false, 20)
+	so.post(&qw.Node, "区委办公室副主任", false, 20, "")
+	so.post(&zf.Node, "区政府办公室副主任", false, 20, "")
 
 	for _, t := range d.Towns {
 		titles := [3]string{"镇党委书记", "镇长", "副镇长（分管安全）"}
@@ -92,12 +92,12 @@ func buildPeople(ctx context.Context, b *builder) error {
 		}
 		g := &t.Gov.Node
 		t.Secretary = b.person(g, womenLeaders)
-		t.Secretary.post(g, titles[0], false, 1)
+		t.Secretary.post(g, titles[0], false, 1, "town_secretary")
 		t.Head = b.person(g, womenLeaders)
-		t.Head.post(g, titles[1], true, 2)
+		t.Head.post(g, titles[1], true, 2, "town_head")
 		t.Gov.Head = t.Head
 		t.SafetyDeputy = b.person(g, womenLeaders)
-		t.SafetyDeputy.post(g, titles[2], false, 3)
+		t.SafetyDeputy.post(g, titles[2], false, 3, "town_deputy")
 	}
 	for _, v := range d.Villages {
 		head := "村委会主任"
@@ -105,9 +105,9 @@ func buildPeople(ctx context.Context, b *builder) error {
 			head = "社区居委会主任"
 		}
 		v.Head = b.person(&v.Node, womenVillage)
-		v.Head.post(&v.Node, head, true, 1)
+		v.Head.post(&v.Node, head, true, 1, "")
 		v.Patroller = b.person(&v.Node, womenPatrollers)
-		v.Patroller.post(&v.Node, "安全巡查员", false, 2)
+		v.Patroller.post(&v.Node, "安全巡查员", false, 2, "")
 	}
 	return b.storePeople(ctx, d.People)
 }
@@ -133,8 +133,8 @@ func (b *builder) person(org *Node, women float64) *Person {
 }
 
 // post gives p a post in org.
-func (p *Person) post(org *Node, title string, main bool, rank int) {
-	p.Posts = append(p.Posts, Post{Org: org, Title: title, MainLeader: main, Rank: rank})
+func (p *Person) post(org *Node, title string, main bool, rank int, kind string) {
+	p.Posts = append(p.Posts, Post{Org: org, Title: title, Kind: kind, MainLeader: main, Rank: rank})
 }
 
 // storePeople inserts people with their posts and the industries they are in charge of.
@@ -161,13 +161,13 @@ func (b *builder) storePeople(ctx context.Context, people []*Person) error {
 			return fmt.Errorf("person %s: no id returned", p.Name)
 		}
 		for _, po := range p.Posts {
-			posts = append(posts, []any{p.ID, po.Org.ID, po.Title, po.MainLeader, po.Rank, b.now})
+			posts = append(posts, []any{p.ID, po.Org.ID, po.Title, po.Kind, po.MainLeader, po.Rank, b.now})
 		}
 		for _, ind := range p.InCharge {
 			inCharge = append(inCharge, []any{p.ID, ind})
 		}
 	}
-	if err := b.insertRows(ctx, "posts", []string{"person_id", "org_id", "title", "is_main_leader", "rank", "created_at"}, posts, "", nil); err != nil {
+	if err := b.insertRows(ctx, "posts", []string{"person_id", "org_id", "title", "kind", "is_main_leader", "rank", "created_at"}, posts, "", nil); err != nil {
 		return err
 	}
 	return b.insertRows(ctx, "in_charge", []string{"person_id", "industry"}, inCharge, "", nil)

@@ -9,6 +9,7 @@ package org
 
 import (
 	"embed"
+	"slices"
 	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/auth"
@@ -170,6 +171,7 @@ type Post struct {
 	OrgID        db.ID  `json:"org_id"`
 	OrgName      string `json:"org_name"`
 	Title        string `json:"title"`
+	Kind         string `json:"kind" jsonschema:"description=the kind of post its duty list template is drawn from (PostKinds); empty for none"`
 	IsMainLeader bool   `json:"is_main_leader" jsonschema:"description=the unit's main leader (主要负责人)"`
 	Rank         int    `json:"rank"`
 }
@@ -196,6 +198,7 @@ type PersonInput struct {
 type PostInput struct {
 	OrgID        db.ID  `json:"org_id"`
 	Title        string `json:"title"`
+	Kind         string `json:"kind,omitempty" jsonschema:"description=secretary, district_head, deputy_head, standing_member, congress_head, cppcc_head, department_head, town_secretary, town_head or town_deputy; empty for none"`
 	IsMainLeader bool   `json:"is_main_leader"`
 	Rank         int    `json:"rank"`
 }
@@ -211,3 +214,13 @@ type Industry struct {
 type Module struct {
 	kit.Deps
 }
+
+// PostKinds are the kinds of post a duty list template is drawn from (责任清单模板): the
+// district's party secretary, district head, deputy heads in charge of industries, other
+// standing committee members, the heads of the people's congress and the CPPCC, the
+// department heads, and each town's secretary, head and deputy in charge of safety.
+var PostKinds = []string{"secretary", "district_head", "deputy_head", "standing_member", "congress_head", "cppcc_head",
+	"department_head", "town_secretary", "town_head", "town_deputy"}
+
+// ValidPostKind reports whether k is a post kind or empty (a post without a template).
+func ValidPostKind(k string) bool { return k == "" || slices.Contains(PostKinds, k) }

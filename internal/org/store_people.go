@@ -108,7 +108,7 @@ func (m *Module) attachPosts(ctx context.Context, q db.Querier, people []Person)
 		idx[p.ID] = i
 		args[i] = p.ID
 	}
-	rows, err := q.Query(ctx, `SELECT ps.id, ps.person_id, ps.org_id, o.name, ps.title, ps.is_main_leader, ps.rank
+	rows, err := q.Query(ctx, `SELECT ps.id, ps.person_id, ps.org_id, o.name, ps.title, ps.kind, ps.is_main_leader, ps.rank
 		FROM posts ps JOIN orgs o ON o.id = ps.org_id WHERE ps.person_id IN (`+db.Placeholders(len(args))+`) ORDER BY ps.rank, ps.id`, args...)
 	if err != nil {
 		return err
@@ -117,7 +117,7 @@ func (m *Module) attachPosts(ctx context.Context, q db.Querier, people []Person)
 	for rows.Next() {
 		var po Post
 		var pid db.ID
-		if err := rows.Scan(&po.ID, &pid, &po.OrgID, &po.OrgName, &po.Title, &po.IsMainLeader, &po.Rank); err != nil {
+		if err := rows.Scan(&po.ID, &pid, &po.OrgID, &po.OrgName, &po.Title, &po.Kind, &po.IsMainLeader, &po.Rank); err != nil {
 			return err
 		}
 		i := idx[pid]
@@ -181,6 +181,10 @@ func (in *PersonInput) validate(creating bool) *apperr.Validation {
 		for _, p := range *in.Posts {
 			if strings.TrimSpace(p.Title) == "" {
 				v.Add("posts", "org.post_title_required", nil)
+				break
+			}
+			if !ValidPostKind(p.Kind) {
+				v.Add("posts", "validate.one_of", apperr.E{"values": strings.Join(PostKinds, ", ")})
 				break
 			}
 		}
@@ -302,8 +306,8 @@ func (m *Module) writePersonLinks(ctx context.Context, tx *db.Tx, id db.ID, in P
 		}
 		now := m.Clock.Now()
 		for _, p := range *in.Posts {
-			if _, err := tx.Exec(ctx, `INSERT INTO posts (person_id, org_id, title, is_main_leader, rank, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-				id, p.OrgID, strings.TrimSpace(p.Title), p.IsMainLeader, p.Rank, now); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO posts (person_id, org_id, title, kind, is_main_leader, rank, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				id, p.OrgID, strings.TrimSpace(p.Title), p.Kind, p.IsMainLeader, p.Rank, now); err != nil {
 				return err
 			}
 		}

@@ -27,6 +27,16 @@ type Principal struct {
 	CSRFToken   string
 }
 
+// UserRef is the user to store in a record's created_by (and similar) column: nil for
+// the system, which is no user.
+func (p *Principal) UserRef() *db.ID {
+	if p == nil || p.UserID == 0 {
+		return nil
+	}
+	id := p.UserID
+	return &id
+}
+
 // Has reports whether the principal holds role.
 func (p *Principal) Has(r Role) bool {
 	if p == nil {

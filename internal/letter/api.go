@@ -1,0 +1,6 @@
+package letter
+
+import "github.com/safeduty/safeduty/internal/platform/api"
+
+// Routes registers the API.
+func (m *Module) Routes(r *api.Registry) {}
