@@ -32,8 +32,8 @@ type Fixture struct {
 	Leader     db.ID // 钱分管: deputy head in charge of construction, the person of UserLeader
 	// TownHeads are each town's head (镇长, post kind town_head): 孙东湖 and 周西山.
 	TownHeads [2]db.ID
-	Users      map[string]db.ID
-	Hazards    [2]db.ID // one reported hazard per town (construction in 东湖镇, fire in 西山镇)
+	Users     map[string]db.ID
+	Hazards   [2]db.ID // one reported hazard per town (construction in 东湖镇, fire in 西山镇)
 	// Enterprises: one per town (construction), level-2 standardized so they start green;
 	// UserEnt belongs to the first.
 	Enterprises [2]db.ID
