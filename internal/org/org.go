@@ -198,7 +198,7 @@ type PersonInput struct {
 type PostInput struct {
 	OrgID        db.ID  `json:"org_id"`
 	Title        string `json:"title"`
-	Kind         string `json:"kind,omitempty" jsonschema:"description=secretary, district_head, deputy_head, standing_member, congress_head, cppcc_head, department_head, town_secretary, town_head or town_deputy; empty for none"`
+	Kind         string `json:"kind,omitempty" jsonschema:"description=secretary, district_head, deputy_head, standing_member, congress_head, cppcc_head, department_head, town_secretary, town_head, town_deputy or school_head; empty for none"`
 	IsMainLeader bool   `json:"is_main_leader"`
 	Rank         int    `json:"rank"`
 }
@@ -218,9 +218,10 @@ type Module struct {
 // PostKinds are the kinds of post a duty list template is drawn from (责任清单模板): the
 // district's party secretary, district head, deputy heads in charge of industries, other
 // standing committee members, the heads of the people's congress and the CPPCC, the
-// department heads, and each town's secretary, head and deputy in charge of safety.
+// department heads, each town's secretary, head and deputy in charge of safety, and the
+// head of a school (whose duties include the "2530" safety talks).
 var PostKinds = []string{"secretary", "district_head", "deputy_head", "standing_member", "congress_head", "cppcc_head",
-	"department_head", "town_secretary", "town_head", "town_deputy"}
+	"department_head", "town_secretary", "town_head", "town_deputy", "school_head"}
 
 // ValidPostKind reports whether k is a post kind or empty (a post without a template).
 func ValidPostKind(k string) bool { return k == "" || slices.Contains(PostKinds, k) }
