@@ -171,7 +171,7 @@ type Post struct {
 	OrgID        db.ID  `json:"org_id"`
 	OrgName      string `json:"org_name"`
 	Title        string `json:"title"`
-	Kind         string `json:"kind" jsonschema:"description=the kind of post its duty list template is drawn from (PostKinds); empty for none"`
+	Kind         string `json:"kind" jsonschema:"description=the kind of post its duty list template is drawn from (secretary, district_head, deputy_head, standing_member, congress_head, cppcc_head, department_head, town_secretary, town_head, town_deputy, school_head); empty for none"`
 	IsMainLeader bool   `json:"is_main_leader" jsonschema:"description=the unit's main leader (主要负责人)"`
 	Rank         int    `json:"rank"`
 }
