@@ -156,9 +156,10 @@ type LetterFilter struct {
 }
 
 var letterSorting = api.Sorting{
-	Columns: map[string]string{"year": "l.year", "unit": "o.sort_order", "status": "l.status", "signed_at": "l.signed_at",
+	// year: the newest year first, and in a year the units in the tree's order.
+	Columns: map[string]string{"year": "(l.year * 100000 - o.sort_order)", "unit": "o.sort_order", "status": "l.status", "signed_at": "l.signed_at",
 		"updated_at": "l.updated_at", "created_at": "l.created_at"},
-	Default:  "-year,unit",
+	Default:  "-year",
 	Tiebreak: "l.id",
 }
 
@@ -717,8 +718,10 @@ type TargetRow struct {
 }
 
 var targetSorting = api.Sorting{
-	Columns:  map[string]string{"year": "l.year", "unit": "o.sort_order", "indicator": "t.indicator"},
-	Default:  "-year,unit",
+	// letter: the newest year first, the units in the tree's order, each letter's
+	// targets in their order.
+	Columns:  map[string]string{"letter": "(o.sort_order - l.year * 100000)", "indicator": "t.indicator"},
+	Default:  "letter",
 	Tiebreak: "l.id, t.position",
 }
 
