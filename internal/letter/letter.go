@@ -155,11 +155,16 @@ type LetterFilter struct {
 	Q      string `query:"q" doc:"title, unit or signatory contains"`
 }
 
+// letterOrder orders letters the newest year first, then the towns in code order,
+// then the departments in the tree's order.
+const letterOrder = "l.year DESC, CASE WHEN o.category = 'department' THEN 1 ELSE 0 END, o.sort_order, o.code"
+
 var letterSorting = api.Sorting{
-	// year: the newest year first, and in a year the units in the tree's order.
-	Columns: map[string]string{"year": "(l.year * 100000 - o.sort_order)", "unit": "o.sort_order", "status": "l.status", "signed_at": "l.signed_at",
+	// letter (the default): the newest year first, then the towns in code order, then
+	// the departments in the tree's order.
+	Columns: map[string]string{"letter": letterOrder, "year": "l.year", "unit": "o.code", "status": "l.status", "signed_at": "l.signed_at",
 		"updated_at": "l.updated_at", "created_at": "l.created_at"},
-	Default:  "-year",
+	Default:  "letter",
 	Tiebreak: "l.id",
 }
 
@@ -718,9 +723,9 @@ type TargetRow struct {
 }
 
 var targetSorting = api.Sorting{
-	// letter: the newest year first, the units in the tree's order, each letter's
-	// targets in their order.
-	Columns:  map[string]string{"letter": "(o.sort_order - l.year * 100000)", "indicator": "t.indicator"},
+	// letter (the default): the letters in their list's order, each letter's targets in
+	// their order.
+	Columns:  map[string]string{"letter": letterOrder, "indicator": "t.indicator"},
 	Default:  "letter",
 	Tiebreak: "l.id, t.position",
 }
