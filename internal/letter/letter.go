@@ -119,14 +119,15 @@ type LetterInput struct {
 	Items             *[]string      `json:"items,omitempty" jsonschema:"description=the whole list of duty items (at most 30); defaults to the standard items when drafting"`
 }
 
-// TargetInput is one target as written: for max and min a value is required; for text
-// a limit_text; limit_text defaults to the value written out (≤ 2 人).
+// TargetInput is one target as written: for max and min a value is required, and the
+// limit_text is written from it (≤ 2 人, ≥ 95%; zero: 0 起); a text target needs its
+// limit_text.
 type TargetInput struct {
 	Indicator string   `json:"indicator"`
 	Kind      string   `json:"kind" jsonschema:"enum=max,enum=min,enum=zero,enum=text"`
 	Value     *float64 `json:"value,omitempty"`
 	Unit      string   `json:"unit,omitempty"`
-	LimitText string   `json:"limit_text,omitempty"`
+	LimitText string   `json:"limit_text,omitempty" jsonschema:"description=the limit in words: required for a text target, written from the value for the others"`
 }
 
 // SignInput signs a draft.
@@ -388,7 +389,7 @@ func validateTargets(v *apperr.Validation, in []TargetInput) []Target {
 				v.Add(f("limit_text"), "validate.required", nil)
 			}
 		}
-		if limit == "" {
+		if t.Kind != "text" { // a number's limit is written from it, so the two agree
 			limit = limitText(t.Kind, value, unit)
 		}
 		out = append(out, Target{Indicator: ind, Kind: t.Kind, Value: value, Unit: unit, LimitText: limit})
