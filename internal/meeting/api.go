@@ -32,7 +32,7 @@ func (m *Module) Routes(r *api.Registry) {
 		Summary: "Change a meeting (meeting.write); attendee_ids and industries replace the lists, attachments add photos; proves again what it now proves, without duplicating its evidence",
 		Object:  "meeting", Body: MeetingInput{}, Response: Meeting{}, Handler: api.ChangeHandler("meeting", m.Update, m.get)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/meeting-rules", ID: "getMeetingRules", Tag: "meeting",
-		Summary: "The frequency rules meetings are checked against (the defaults while none is saved)",
+		Summary:  "The frequency rules meetings are checked against (the defaults while none is saved)",
 		Response: RulesView{}, Handler: api.QueryHandler(m.rulesView)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/meeting-rules", ID: "saveMeetingRules", Tag: "meeting",
 		Summary: "Replace the frequency rules (meeting.rules): rules with an id are changed, without one added, left out removed",
