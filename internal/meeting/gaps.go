@@ -310,16 +310,18 @@ func (m *Module) Summary(ctx context.Context, p *auth.Principal, q SummaryParams
 	return out, err
 }
 
+// periodKeys are the messages of quarters and halves, by the end of the period's key.
+var periodKeys = map[string]string{"Q1": "meeting.period.q1", "Q2": "meeting.period.q2", "Q3": "meeting.period.q3", "Q4": "meeting.period.q4",
+	"H1": "meeting.period.h1", "H2": "meeting.period.h2"}
+
 // PeriodText words a period: 2026年第三季度, 2026年3月, 2026年上半年, 2026年.
 func PeriodText(loc i18n.Localizer, freq string, pd duty.Period) string {
 	y := strconv.Itoa(pd.Start.In(clock.China).Year())
 	switch freq {
 	case "monthly":
 		return loc.T("meeting.period.monthly", "year", y, "month", strconv.Itoa(int(pd.Start.In(clock.China).Month())))
-	case "quarterly":
-		return loc.T("meeting.period.q"+pd.Key[len(pd.Key)-1:], "year", y)
-	case "half_yearly":
-		return loc.T("meeting.period.h"+pd.Key[len(pd.Key)-1:], "year", y)
+	case "quarterly", "half_yearly":
+		return loc.T(periodKeys[pd.Key[len(pd.Key)-2:]], "year", y)
 	case "yearly":
 		return loc.T("meeting.period.yearly", "year", y)
 	}
