@@ -3,6 +3,7 @@ package meeting
 import (
 	"context"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -266,9 +267,13 @@ func (m *Module) ListGaps(ctx context.Context, p *auth.Principal, f GapFilter, l
 		return 0, err
 	}
 	rows := filterGaps(all, f)
-	if strings.HasPrefix(lp.Sort, "-") {
-		slices.Reverse(rows)
-	}
+	desc := strings.HasPrefix(lp.Sort, "-")
+	sort.SliceStable(rows, func(i, j int) bool { // by period, then as the rules list them
+		if desc {
+			return rows[i].Start.After(rows[j].Start)
+		}
+		return rows[i].Start.Before(rows[j].Start)
+	})
 	page := rows
 	if lp.Paged() {
 		from := min((lp.Page-1)*lp.PerPage, len(rows))

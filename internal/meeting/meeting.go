@@ -395,6 +395,19 @@ func ParseHeld(s string) (time.Time, error) {
 	return api.ParseTime(s)
 }
 
+// MayRecord reports whether p may record (and change) the meetings of the unit at path:
+// the safety office, leaders and towns those of the units in their scope; a department
+// only its own.
+func MayRecord(p *auth.Principal, path string) bool {
+	switch {
+	case !p.Can(PermWrite) || !p.Scope.Contains(path):
+		return false
+	case p.Has(auth.Admin), p.Has(auth.SafetyOffice), p.Has(auth.Leader), p.Has(auth.Town):
+		return true
+	}
+	return p.OrgPath != "" && strings.HasPrefix(path, p.OrgPath)
+}
+
 // unit is the org a meeting belongs to.
 type unit struct {
 	ID       db.ID
@@ -444,7 +457,7 @@ func (m *Module) validate(ctx context.Context, tx *db.Tx, p *auth.Principal, in 
 	case in.OrgID != nil:
 		var x unit
 		err := tx.QueryRow(ctx, `SELECT id, path, category FROM orgs WHERE id = ? AND kind IN ('district', 'town', 'unit')`, *in.OrgID).Scan(&x.ID, &x.Path, &x.Category)
-		if db.IsNoRows(err) || (err == nil && !p.Scope.Contains(x.Path)) {
+		if db.IsNoRows(err) || (err == nil && !MayRecord(p, x.Path)) {
 			v.Add("org_id", "validate.unknown_ref", nil)
 		} else if err != nil {
 			return nil, nil, err
@@ -580,7 +593,7 @@ func (m *Module) Update(ctx context.Context, p *auth.Principal, id db.ID, in Mee
 		if err != nil {
 			return err
 		}
-		if !p.Can(PermWrite) {
+		if !MayRecord(p, cur.path) {
 			return apperr.Forbid()
 		}
 		u, held, err := m.validate(ctx, tx, p, &in, false, cur.OrgID)

@@ -61,6 +61,17 @@ func TestMeetings_RecordListFilterScopeLate(t *testing.T) {
 		if f["chair_id"] != "unknown_ref" {
 			t.Errorf("the other town's head chairs: %v", f)
 		}
+		// a department records its own meetings, not the government's
+		f = apptest.FieldRules(t, e.As(apptest.UserDept, "POST", "/api/v1/meetings", map[string]any{"kind": "executive", "org_id": e.F.Units["gov"].String(),
+			"title": "区政府常务会议", "held_at": "2026-03-01"}))
+		if f["org_id"] != "unknown_ref" {
+			t.Errorf("department records the government's meeting: %v", f)
+		}
+		record(t, e, apptest.UserDept, map[string]any{"kind": "department", "org_id": e.F.Units["construction"].String(), "title": "住建委三月安全例会",
+			"held_at": "2026-03-01", "industries": []string{"construction"}})
+		if res := e.As(apptest.UserDept, "PATCH", "/api/v1/meetings/"+m["id"].(string), map[string]any{"title": "改"}); res.Status != http.StatusForbidden {
+			t.Errorf("department changes a town's meeting: %d", res.Status)
+		}
 		if res := e.As(apptest.UserReader, "POST", "/api/v1/meetings", map[string]any{}); res.Status != http.StatusForbidden {
 			t.Errorf("reader records: %d", res.Status)
 		}
@@ -79,8 +90,8 @@ func TestMeetings_RecordListFilterScopeLate(t *testing.T) {
 		if n, _ := list(t, e, apptest.UserTown2, "/api/v1/meetings"); n != 1 {
 			t.Errorf("town2 sees %d meetings, want its own 1", n)
 		}
-		if n, _ := list(t, e, apptest.UserAdmin, "/api/v1/meetings"); n != 4 {
-			t.Errorf("admin sees %d meetings, want 4", n)
+		if n, _ := list(t, e, apptest.UserAdmin, "/api/v1/meetings"); n != 5 {
+			t.Errorf("admin sees %d meetings, want 5", n)
 		}
 		id := m["id"].(string)
 		if res := e.As(apptest.UserTown2, "GET", "/api/v1/meetings/"+id, nil); res.Status != http.StatusNotFound {

@@ -75,6 +75,29 @@ func (m *Module) units(ctx context.Context, p *auth.Principal) ([]choice, error)
 		ORDER BY CASE o.category WHEN 'party_committee' THEN 0 WHEN 'government' THEN 1 WHEN 'town_government' THEN 3 ELSE 2 END, o.path, o.id`, args...)
 }
 
+// recordable are the units whose meetings p may record.
+func (m *Module) recordable(ctx context.Context, p *auth.Principal) ([]choice, error) {
+	var out []choice
+	cond, args := p.Scope.PathCond("o.path")
+	err := db.Each(ctx, m.DB, `SELECT o.id, o.name, o.path FROM orgs o WHERE o.kind = 'unit' AND o.category <> 'other' AND `+cond+`
+		ORDER BY CASE o.category WHEN 'party_committee' THEN 0 WHEN 'government' THEN 1 WHEN 'town_government' THEN 3 ELSE 2 END, o.path, o.id`, args,
+		func(s db.Scanner) (choice, error) {
+			var c choice
+			var path string
+			err := s.Scan(&c.ID, &c.Name, &path)
+			if err == nil && !MayRecord(p, path) {
+				c.ID = 0
+			}
+			return c, err
+		}, func(c choice) error {
+			if c.ID != 0 {
+				out = append(out, c)
+			}
+			return nil
+		})
+	return out, err
+}
+
 // years offers this year and the four before it.
 func (m *Module) years() []string {
 	y := m.Clock.Now().In(clock.China).Year()
@@ -164,7 +187,7 @@ func (m *Module) renderForm(w http.ResponseWriter, r *http.Request, s *web.Site,
 	p := auth.FromContext(ctx)
 	v := formView{Form: f, M: x, Kinds: Kinds, Now: m.Clock.Now().In(clock.China).Format("2006-01-02T15:04")}
 	var err error
-	if v.Units, err = m.units(ctx, p); err != nil {
+	if v.Units, err = m.recordable(ctx, p); err != nil {
 		return err
 	}
 	if x != nil {
@@ -265,9 +288,13 @@ func (m *Module) createSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
 func (m *Module) editPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
-		_, x, err := web.PathRecord(r, "meeting", func(id db.ID) (Meeting, error) { return m.Get(ctx, m.DB, auth.FromContext(ctx), id) })
+		p := auth.FromContext(ctx)
+		_, x, err := web.PathRecord(r, "meeting", func(id db.ID) (Meeting, error) { return m.Get(ctx, m.DB, p, id) })
 		if err != nil {
 			return err
+		}
+		if !MayRecord(p, x.path) {
+			return apperr.Forbid()
 		}
 		vals := url.Values{"kind": {x.Kind}, "org_id": {x.OrgID.String()}, "title": {x.Title}, "held_at": {x.HeldAt.In(clock.China).Format("2006-01-02T15:04")},
 			"place": {x.Place}, "topics": {x.Topics}, "decisions": {x.Decisions}, "minutes": {x.Minutes}, "industries": x.Industries}
@@ -333,7 +360,7 @@ func (m *Module) detailPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		v := detailView{M: x, CanWrite: p.Can(PermWrite)}
+		v := detailView{M: x, CanWrite: MayRecord(p, x.path)}
 		v.LateDays = int(x.CreatedAt.Sub(x.HeldAt).Hours() / 24)
 		for _, ph := range x.Photos {
 			if ph.ContentType == "application/pdf" {
