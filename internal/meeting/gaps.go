@@ -315,9 +315,27 @@ func (m *Module) Summary(ctx context.Context, p *auth.Principal, q SummaryParams
 	return out, err
 }
 
-// periodKeys are the messages of quarters and halves, by the end of the period's key.
-var periodKeys = map[string]string{"Q1": "meeting.period.q1", "Q2": "meeting.period.q2", "Q3": "meeting.period.q3", "Q4": "meeting.period.q4",
-	"H1": "meeting.period.h1", "H2": "meeting.period.h2"}
+// periodKeys are the messages of quarters and halves, by the end of the period's key;
+// shortKeys the same without the year (a table's head).
+var (
+	periodKeys = map[string]string{"Q1": "meeting.period.q1", "Q2": "meeting.period.q2", "Q3": "meeting.period.q3", "Q4": "meeting.period.q4",
+		"H1": "meeting.period.h1", "H2": "meeting.period.h2"}
+	shortKeys = map[string]string{"Q1": "meeting.period_short.q1", "Q2": "meeting.period_short.q2", "Q3": "meeting.period_short.q3",
+		"Q4": "meeting.period_short.q4", "H1": "meeting.period_short.h1", "H2": "meeting.period_short.h2"}
+)
+
+// PeriodShort words a period without its year: 第三季度, 3月.
+func PeriodShort(loc i18n.Localizer, freq string, pd duty.Period) string {
+	switch freq {
+	case "monthly":
+		return loc.T("meeting.period_short.monthly", "month", strconv.Itoa(int(pd.Start.In(clock.China).Month())))
+	case "quarterly", "half_yearly":
+		return loc.T(shortKeys[pd.Key[len(pd.Key)-2:]])
+	case "yearly":
+		return loc.T("meeting.period_short.yearly")
+	}
+	return pd.Key
+}
 
 // PeriodText words a period: 2026年第三季度, 2026年3月, 2026年上半年, 2026年.
 func PeriodText(loc i18n.Localizer, freq string, pd duty.Period) string {

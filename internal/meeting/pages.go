@@ -9,11 +9,13 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/safeduty/safeduty/internal/duty"
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
@@ -396,9 +398,12 @@ type gapsView struct {
 type gapTable struct {
 	Rule    string
 	Kind    string
-	Periods []string
+	Periods []gapPeriod
 	Rows    []gapRow
 }
+
+// gapPeriod is a table's column: the period without its year, and in full.
+type gapPeriod struct{ Short, Full string }
 
 // gapRow is one unit's or leader's periods.
 type gapRow struct {
@@ -424,6 +429,7 @@ func (m *Module) gapsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 			return err
 		}
 		v := gapsView{Year: year, Years: m.years()}
+		loc := i18n.FromContext(ctx)
 		if v.Summary, err = m.Summary(ctx, p, q); err != nil {
 			return err
 		}
@@ -438,8 +444,8 @@ func (m *Module) gapsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 				v.Tables = append(v.Tables, gapTable{Rule: g.RuleName, Kind: g.MeetingKind})
 			}
 			tb := &v.Tables[ti]
-			if !slices.Contains(tb.Periods, g.PeriodText) {
-				tb.Periods = append(tb.Periods, g.PeriodText)
+			if !slices.ContainsFunc(tb.Periods, func(p gapPeriod) bool { return p.Full == g.PeriodText }) {
+				tb.Periods = append(tb.Periods, gapPeriod{Short: PeriodShort(loc, g.Frequency, duty.Period{Key: g.Period, Start: g.Start, Due: g.Due}), Full: g.PeriodText})
 			}
 			key := g.RuleName + "/" + g.Subject()
 			ri, ok := rows[key]
