@@ -265,34 +265,38 @@ func (m *Module) List(ctx context.Context, p *auth.Principal, f MeetingFilter, l
 		}
 		return total, nil
 	}
-	// an export: stream in batches of 500
-	batch := make([]Meeting, 0, 500)
-	flush := func() error {
-		if err := m.fill(ctx, m.DB, batch); err != nil {
-			return err
-		}
-		for _, x := range batch {
-			if err := each(x); err != nil {
-				return err
-			}
-		}
-		batch = batch[:0]
-		return nil
-	}
+	// an export: every row first (their people are read while no cursor is open), then
+	// their attendees and industries 500 at a time
 	var all []Meeting
 	if _, err := api.QueryList(ctx, m.DB, lq, lp, scanMeeting, web.Collect(&all)); err != nil {
 		return 0, err
 	}
-	for _, x := range all {
-		batch = append(batch, x)
-		if len(batch) == cap(batch) {
-			if err := flush(); err != nil {
+	for len(all) > 0 {
+		batch := all[:min(500, len(all))]
+		all = all[len(batch):]
+		if err := m.fill(ctx, m.DB, batch); err != nil {
+			return 0, err
+		}
+		for _, x := range batch {
+			if err := each(x); err != nil {
 				return 0, err
 			}
 		}
 	}
-	return 0, flush()
+	return 0, nil
 }
+
+// attendee and studied are rows of a meeting's attendees and industries.
+type (
+	attendee struct {
+		meeting db.ID
+		person  PersonRef
+	}
+	studied struct {
+		meeting  db.ID
+		industry string
+	}
+)
 
 // fill reads the attendees and industries of ms.
 func (m *Module) fill(ctx context.Context, q db.Querier, ms []Meeting) error {
@@ -306,35 +310,24 @@ func (m *Module) fill(ctx context.Context, q db.Querier, ms []Meeting) error {
 	}
 	in, args := db.In("a.meeting_id", ids)
 	if err := db.Each(ctx, q, `SELECT a.meeting_id, p.id, p.name FROM meeting_attendees a JOIN people p ON p.id = a.person_id WHERE `+in+` ORDER BY p.name, p.id`, args,
-		func(s db.Scanner) (struct {
-			m db.ID
-			p PersonRef
-		}, error) {
-			var r struct {
-				m db.ID
-				p PersonRef
-			}
-			err := s.Scan(&r.m, &r.p.ID, &r.p.Name)
+		func(s db.Scanner) (attendee, error) {
+			var r attendee
+			err := s.Scan(&r.meeting, &r.person.ID, &r.person.Name)
 			return r, err
-		}, func(r struct {
-			m db.ID
-			p PersonRef
-		}) error {
-			ms[index[r.m]].Attendees = append(ms[index[r.m]].Attendees, r.p)
+		}, func(r attendee) error {
+			ms[index[r.meeting]].Attendees = append(ms[index[r.meeting]].Attendees, r.person)
 			return nil
 		}); err != nil {
 		return err
 	}
 	in, args = db.In("mi.meeting_id", ids)
 	return db.Each(ctx, q, `SELECT mi.meeting_id, mi.industry FROM meeting_industries mi JOIN industries i ON i.code = mi.industry WHERE `+in+` ORDER BY i.sort_order, mi.industry`, args,
-		func(s db.Scanner) ([2]string, error) {
-			var mid db.ID
-			var code string
-			err := s.Scan(&mid, &code)
-			return [2]string{mid.String(), code}, err
-		}, func(r [2]string) error {
-			id, _ := db.ParseID(r[0])
-			ms[index[id]].Industries = append(ms[index[id]].Industries, r[1])
+		func(s db.Scanner) (studied, error) {
+			var r studied
+			err := s.Scan(&r.meeting, &r.industry)
+			return r, err
+		}, func(r studied) error {
+			ms[index[r.meeting]].Industries = append(ms[index[r.meeting]].Industries, r.industry)
 			return nil
 		})
 }
