@@ -56,5 +56,9 @@ func TestMeetingPages(t *testing.T) {
 		}
 		apptest.WantPage(t, "rules saved", admin.Get("/meeting-rules"), http.StatusOK, []string{"镇（街道）每月至少召开一次安全生产会议"}, []string{"系统默认规则"})
 		apptest.WantPage(t, "town rules", b.Get("/meeting-rules"), http.StatusOK, []string{"每月"}, []string{"保存此规则"})
+		// in English
+		apptest.WantPage(t, "gaps (en)", admin.Get(apptest.WithLang("/meetings/gaps", "en")), http.StatusOK, []string{"Dedicated-study gaps", "Q2", "Gaps"}, nil)
+		apptest.WantPage(t, "list (en)", b.Get(apptest.WithLang("/meetings", "en")), http.StatusOK, []string{"Dedicated-study meetings", "Town meeting"}, nil)
+		apptest.WantPage(t, "detail (en)", b.Get(apptest.WithLang(loc, "en")), http.StatusOK, []string{"Duty tasks this meeting proved", "Turn decisions into tackling measures"}, nil)
 	})
 }
