@@ -225,6 +225,14 @@ CREATE TABLE meeting_industries (
 );
 CREATE INDEX meeting_industries_industry ON meeting_industries (industry);
 
+-- meeting_attachments: the photos and documents (minutes, sign-in sheet) of a meeting.
+CREATE TABLE meeting_attachments (
+    meeting_id    {{bigint}} NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    attachment_id {{bigint}} NOT NULL REFERENCES attachments (id),
+    PRIMARY KEY (meeting_id, attachment_id)
+);
+CREATE INDEX meeting_attachments_attachment ON meeting_attachments (attachment_id);
+
 -- meeting_rules: how often a kind of meeting must study safety. subject 'unit': each
 -- unit of org_category (or the one org_id) holds one; 'in_charge': each leader in charge
 -- of industries chairs one on them.
@@ -338,6 +346,7 @@ DROP TABLE measure_progress;
 DROP TABLE measures;
 DROP TABLE problems;
 DROP TABLE meeting_rules;
+DROP TABLE meeting_attachments;
 DROP TABLE meeting_industries;
 DROP TABLE meeting_attendees;
 DROP TABLE meetings;
