@@ -53,7 +53,7 @@ func (m *Module) Routes(r *api.Registry) {
 
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/reflections", ID: "listReflections", Tag: "tackling",
 		Summary: "五个反思 in scope", Params: ReflectionFilter{}, Response: Reflection{}, List: true, Sorts: reflectionSorting.Fields(),
-		Handler: api.ListHandler(reflectionSorting, api.Export[Reflection]{}, m.listReflections)})
+		Handler: api.ListHandler(reflectionSorting, reflectionExport, m.listReflections)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/reflections", ID: "createReflection", Tag: "tackling",
 		Summary: "Write a body's 五个反思 of a year (a draft, or submitted at once with submit: true)", Perm: &PermWrite,
 		Body: ReflectionInput{}, Response: Reflection{}, Status: http.StatusCreated, Handler: api.NewHandler(m.CreateReflection, m.reflectionReader, "/api/v1/reflections/")})
@@ -65,7 +65,7 @@ func (m *Module) Routes(r *api.Registry) {
 		Body: ReflectionInput{}, Response: Reflection{}, Handler: api.ChangeHandler("reflection", m.UpdateReflection, m.reflectionReader)})
 	r.Add(api.Route{Method: "POST", Path: "/api/v1/reflections/{id}/submit", ID: "submitReflection", Tag: "tackling",
 		Summary: "Submit a draft: its actions become the measures of a problem of source_kind reflection (once: 409 when submitted)",
-		Perm:    &PermWrite, Object: "reflection", Response: Reflection{}, Handler: api.ActionHandler("reflection", http.StatusOK, m.SubmitReflection)})
+		Perm:    &PermWrite, Object: "reflection", Body: SubmitInput{}, Response: Reflection{}, Handler: api.ActionHandler("reflection", http.StatusOK, m.SubmitReflection)})
 }
 
 func (m *Module) listProblems(ctx context.Context, _ auth.Scope, f ProblemFilter, lp api.ListParams, each func(Problem) error) (int, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
 // Aspects are the five aspects of the 五个反思 of each body.
@@ -65,6 +66,9 @@ type ReflectionInput struct {
 	Submit  bool           `json:"submit,omitempty" form:"submit,checkbox" jsonschema:"description=submit now: the actions become the measures of a problem"`
 }
 
+// SubmitInput submits a draft reflection (an empty object).
+type SubmitInput struct{}
+
 // ReflectionFilter selects reflections.
 type ReflectionFilter struct {
 	Year   *int   `query:"year"`
@@ -78,6 +82,15 @@ var reflectionSorting = api.Sorting{
 	Default:  "-year",
 	Tiebreak: "r.id",
 }
+
+var reflectionExport = api.Export[Reflection]{Name: "tackling.export_reflections", Columns: []api.Column[Reflection]{
+	{Header: "tackling.field.year", Value: func(r Reflection) any { return r.Year }, Width: 6},
+	{Header: "tackling.field.reflection_org", Value: func(r Reflection) any { return r.OrgName }, Width: 24},
+	{Header: "tackling.field.body", Value: func(r Reflection) any { return i18n.Key("tackling.body." + r.Body) }, Width: 10},
+	{Header: "tackling.field.status", Value: func(r Reflection) any { return i18n.Key("tackling.rstatus." + r.Status) }, Width: 10},
+	{Header: "tackling.field.score", Value: func(r Reflection) any { return r.Score }, Width: 8},
+	{Header: "tackling.field.summary", Value: func(r Reflection) any { return r.Summary }, Width: 60},
+}}
 
 const selectReflection = `SELECT r.id, r.year, r.body, r.org_id, o.name, r.summary, r.status, r.problem_id, r.actions, r.created_at,
 	r.updated_at, r.org_path, COALESCE((SELECT SUM(a.score) / COUNT(*) FROM reflection_answers a WHERE a.reflection_id = r.id), 0)
@@ -341,7 +354,7 @@ func (m *Module) UpdateReflection(ctx context.Context, p *auth.Principal, id db.
 
 // SubmitReflection submits a draft: its actions become the measures of a problem of
 // source_kind reflection, in the same transaction. A submitted one answers 409.
-func (m *Module) SubmitReflection(ctx context.Context, p *auth.Principal, id db.ID, _ struct{}) (Reflection, error) {
+func (m *Module) SubmitReflection(ctx context.Context, p *auth.Principal, id db.ID, _ SubmitInput) (Reflection, error) {
 	err := m.DB.Tx(ctx, func(tx *db.Tx) error {
 		if _, err := m.writableReflection(ctx, tx, p, id); err != nil {
 			return err
