@@ -404,4 +404,3 @@ func (m *Module) submit(ctx context.Context, tx *db.Tx, p *auth.Principal, id db
 	return m.Audit.Record(ctx, tx, audit.Entry{Action: "tackling.reflection_submit", ObjectType: "reflection", ObjectID: id.String(),
 		Detail: map[string]any{"problem_id": pid.String(), "measures": len(r.Actions)}})
 }
-
