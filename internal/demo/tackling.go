@@ -60,7 +60,7 @@ var tkProblems = []tkProblem{
 	{"fire", "大型商业综合体消防安全管理不到位", []string{"对大型商业综合体开展消防安全评估", "督促落实消防控制室持证值守"}},
 	{"industry_trade", "工贸企业粉尘防爆措施落实不到位", []string{"开展工商贸粉尘防爆专项整治", "督促涉粉企业落实除尘系统规范化改造"}},
 	{"industry_trade", "有限空间作业事故风险高，企业管理制度缺失", []string{"建立有限空间作业场所台账", "为企业配备有限空间作业防护设备"}},
-	{"industry_trade", "涉氨制冷企业液氨使用不规范", []string{"开展涉氨制冷企业专项检查", "推动液氨制冷系统改造"}},
+	{"industry_trade", "涉氨制冷企业液氨使用不规范", []string{"开展涉氨制冷企业专项检查并推动液氨制冷系统改造"}},
 	{"industry_trade", "小微企业安全生产标准化达标率低", []string{"推进小微企业安全生产标准化建设", "开展安全管理人员培训"}},
 	{"special_equipment", "锅炉、压力容器超期未检", []string{"完成超期未检特种设备清理", "建立特种设备定期检验提醒机制"}},
 	{"special_equipment", "游乐设施日常维护保养不到位", []string{"对大型游乐设施开展安全评估", "落实游乐设施每日试运行检查"}},
@@ -334,7 +334,6 @@ func (b *builder) storeMeasures(ctx context.Context, ms []*tkMeasure) error {
 	return b.insertRows(ctx, "measure_progress", []string{"measure_id", "kind", "text", "progress", "created_by", "created_at"}, steps, "", nil)
 }
 
-
 var tkProgressText = []string{
 	"已制定工作方案，明确责任人和时间节点",
 	"已完成摸底排查，建立问题台账",
@@ -342,4 +341,3 @@ var tkProgressText = []string{
 	"整改工程已开工，正在组织施工",
 	"已完成首批整改，正在开展复查",
 }
-
