@@ -48,6 +48,9 @@ type Measure struct {
 	completedByID *db.ID
 }
 
+// Timely reports a measure verified and completed by its deadline.
+func (x Measure) Timely() bool { return x.OnTime != nil && *x.OnTime }
+
 // Step is one entry of a measure's history: a progress report, its completion, its
 // verification or a reject (with the reason).
 type Step struct {
@@ -75,9 +78,10 @@ type ProgressInput struct {
 	AttachmentIDs []db.ID `json:"attachment_ids,omitempty" form:"-" jsonschema:"description=photos or files uploaded first (POST /api/v1/attachments)"`
 }
 
-// StepInput completes, verifies or rejects a measure (a reject requires the reason).
+// StepInput completes, verifies or rejects a measure: what was done, the verifier's
+// remark, or the reason of a reject (required in each).
 type StepInput struct {
-	Text *string `json:"text,omitempty" form:"text" jsonschema:"description=a remark; the reason of a reject"`
+	Text *string `json:"text,omitempty" form:"text" jsonschema:"description=what was done (complete), the verifier's remark (verify), the reason (reject)"`
 }
 
 // MeasureFilter selects measures; the figures count through the same conditions.
@@ -480,7 +484,7 @@ func (m *Module) CompleteMeasure(ctx context.Context, p *auth.Principal, id db.I
 			return apperr.Conflictf("tackling.not_open", nil)
 		}
 		v := &apperr.Validation{}
-		v.Text("text", in.Text, false, false, 2000)
+		v.Text("text", in.Text, true, true, 2000)
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -489,7 +493,7 @@ func (m *Module) CompleteMeasure(ctx context.Context, p *auth.Principal, id db.I
 			WHERE id = ?`, now, p.UserRef(), now, id); err != nil {
 			return err
 		}
-		if err := m.step(ctx, tx, p, x, "complete", strings.TrimSpace(db.Text(in.Text)), 100, nil); err != nil {
+		if err := m.step(ctx, tx, p, x, "complete", strings.TrimSpace(*in.Text), 100, nil); err != nil {
 			return err
 		}
 		return m.Audit.Record(ctx, tx, audit.Entry{Action: "tackling.measure_complete", ObjectType: "measure", ObjectID: id.String(),
@@ -528,7 +532,7 @@ func (m *Module) VerifyMeasure(ctx context.Context, p *auth.Principal, id db.ID,
 			return err
 		}
 		v := &apperr.Validation{}
-		v.Text("text", in.Text, false, false, 2000)
+		v.Text("text", in.Text, true, true, 2000)
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -537,7 +541,7 @@ func (m *Module) VerifyMeasure(ctx context.Context, p *auth.Principal, id db.ID,
 			now, p.UserRef(), now, id); err != nil {
 			return err
 		}
-		if err := m.step(ctx, tx, p, x, "verify", strings.TrimSpace(db.Text(in.Text)), x.Progress, nil); err != nil {
+		if err := m.step(ctx, tx, p, x, "verify", strings.TrimSpace(*in.Text), x.Progress, nil); err != nil {
 			return err
 		}
 		return m.Audit.Record(ctx, tx, audit.Entry{Action: "tackling.measure_verify", ObjectType: "measure", ObjectID: id.String()})

@@ -13,6 +13,9 @@ import (
 	"github.com/safeduty/safeduty/internal/apptest"
 )
 
+// done is the text of a completion or a verification.
+var done = map[string]any{"text": "已落实"}
+
 // problem lists a problem as user and returns it.
 func problem(t *testing.T, e *apptest.Env, user string, body map[string]any) map[string]any {
 	t.Helper()
@@ -143,20 +146,20 @@ func TestMeasures_ProgressCompleteVerify(t *testing.T) {
 			}
 		}
 		must(e.As(apptest.UserDept, "POST", "/api/v1/measures/"+ids[0]+"/complete", map[string]any{"text": "全部完成"}), 200, "complete")
-		if res := e.As(apptest.UserDept, "POST", "/api/v1/measures/"+ids[0]+"/complete", map[string]any{}); res.Status != http.StatusConflict {
+		if res := e.As(apptest.UserDept, "POST", "/api/v1/measures/"+ids[0]+"/complete", done); res.Status != http.StatusConflict {
 			t.Errorf("complete twice: %d", res.Status)
 		}
 		// 钱分管 owns it: refused with the reason.
-		res := e.As(apptest.UserLeader, "POST", "/api/v1/measures/"+ids[0]+"/verify", map[string]any{})
+		res := e.As(apptest.UserLeader, "POST", "/api/v1/measures/"+ids[0]+"/verify", done)
 		if res.Status != http.StatusForbidden || !strings.Contains(string(res.Body), "责任领导") {
 			t.Errorf("the owning leader verifies: %d %s", res.Status, res.Body)
 		}
-		if res := e.As(apptest.UserDept, "POST", "/api/v1/measures/"+ids[0]+"/verify", map[string]any{}); res.Status != http.StatusForbidden {
+		if res := e.As(apptest.UserDept, "POST", "/api/v1/measures/"+ids[0]+"/verify", done); res.Status != http.StatusForbidden {
 			t.Errorf("the department verifies its own: %d", res.Status)
 		}
 		// The admin completes the second and may not verify it either.
-		must(e.As(apptest.UserAdmin, "POST", "/api/v1/measures/"+ids[1]+"/complete", map[string]any{}), 200, "admin completes")
-		res = e.As(apptest.UserAdmin, "POST", "/api/v1/measures/"+ids[1]+"/verify", map[string]any{})
+		must(e.As(apptest.UserAdmin, "POST", "/api/v1/measures/"+ids[1]+"/complete", done), 200, "admin completes")
+		res = e.As(apptest.UserAdmin, "POST", "/api/v1/measures/"+ids[1]+"/verify", done)
 		if res.Status != http.StatusForbidden || !strings.Contains(string(res.Body), "由您报告完成") {
 			t.Errorf("the completer verifies: %d %s", res.Status, res.Body)
 		}
@@ -197,7 +200,7 @@ func TestMeasures_ProgressCompleteVerify(t *testing.T) {
 		}
 		// Town01 carries its own measure: its own user reports and completes it.
 		own := e.F.Samples[0]["measure"]
-		must(e.As(apptest.UserTown1, "POST", "/api/v1/measures/"+own+"/complete", map[string]any{}), 200, "town completes")
+		must(e.As(apptest.UserTown1, "POST", "/api/v1/measures/"+own+"/complete", done), 200, "town completes")
 		if res := e.As(apptest.UserTown2, "GET", "/api/v1/measures/"+own, nil); res.Status != http.StatusNotFound {
 			t.Errorf("town02 reads town01's measure: %d", res.Status)
 		}
@@ -213,12 +216,12 @@ func TestFigures_AgreeWithTheList(t *testing.T) {
 		must := apptest.Must(t)
 		// March 2: three measures due in March, one in April, one in June.
 		ids := measureIDs(districtProblem(t, e, "道路交通隐患", "2026-03-10", "2026-03-20", "2026-03-31", "2026-04-30", "2026-06-30"))
-		must(e.As(apptest.UserDept, "POST", "/api/v1/measures/"+ids[0]+"/complete", map[string]any{}), 200, "complete on time")
-		must(e.As(apptest.UserAdmin, "POST", "/api/v1/measures/"+ids[0]+"/verify", map[string]any{}), 200, "verify")
+		must(e.As(apptest.UserDept, "POST", "/api/v1/measures/"+ids[0]+"/complete", done), 200, "complete on time")
+		must(e.As(apptest.UserAdmin, "POST", "/api/v1/measures/"+ids[0]+"/verify", done), 200, "verify")
 		e.Clock.Set(time.Date(2026, 3, 25, 9, 0, 0, 0, time.UTC))
-		must(e.As(apptest.UserDept, "POST", "/api/v1/measures/"+ids[1]+"/complete", map[string]any{}), 200, "complete late")
-		must(e.As(apptest.UserAdmin, "POST", "/api/v1/measures/"+ids[1]+"/verify", map[string]any{}), 200, "verify late")
-		must(e.As(apptest.UserDept, "POST", "/api/v1/measures/"+ids[3]+"/complete", map[string]any{}), 200, "complete, awaiting")
+		must(e.As(apptest.UserDept, "POST", "/api/v1/measures/"+ids[1]+"/complete", done), 200, "complete late")
+		must(e.As(apptest.UserAdmin, "POST", "/api/v1/measures/"+ids[1]+"/verify", done), 200, "verify late")
+		must(e.As(apptest.UserDept, "POST", "/api/v1/measures/"+ids[3]+"/complete", done), 200, "complete, awaiting")
 		e.Clock.Set(time.Date(2026, 4, 5, 9, 0, 0, 0, time.UTC)) // ids[2] and the fixture's are overdue
 		for _, by := range []string{"leader", "department"} {
 			fig := get(t, e, apptest.UserAdmin, "/api/v1/measures/figures?by="+by+"&year=2026")
