@@ -228,6 +228,9 @@ func (b *builder) planMeasures(ms []*tkMeasure, year int) {
 	for i, m := range ms {
 		day := first.Add(time.Duration(int64(span) * int64(i) / int64(len(ms)-1)))
 		day = day.AddDate(0, 0, b.rng.IntN(9)-4)
+		if last := first.Add(span); day.After(last) {
+			day = last
+		}
 		m.deadline = clock.EndOfDay(day)
 		m.completeBy = b.d.User("dept-" + m.dept.Slug)
 		if m.completeBy == nil || m.completeBy == admin {
@@ -260,6 +263,10 @@ func (b *builder) planMeasures(ms []*tkMeasure, year int) {
 		default:
 			m.status, m.progress = "open", 10*(1+b.rng.IntN(8))
 		}
+		if m.completed != nil && m.verified == nil { // reported in the working day, not at midnight
+			at := m.completed.Add(-time.Duration(3+b.rng.IntN(8)) * time.Hour)
+			m.completed = &at
+		}
 		if m.completed != nil && m.completed.Before(m.created) {
 			at := m.created.Add(24 * time.Hour)
 			m.completed = &at
@@ -272,7 +279,8 @@ func (m *tkMeasure) done(at, now time.Time, days int) {
 	if !at.After(m.created) {
 		at = m.created.Add(24 * time.Hour)
 	}
-	v := at.Add(time.Duration(1+days) * 24 * time.Hour)
+	at = at.Add(-time.Duration(2+days) * time.Hour) // in the working day
+	v := at.Add(time.Duration(1+days)*24*time.Hour + 90*time.Minute)
 	if v.After(now) {
 		v = now.Add(-time.Hour)
 	}

@@ -50,7 +50,7 @@ func (m *Module) FiguresOf(ctx context.Context, p *auth.Principal, q FiguresPara
 	key, name, order := "m.leader_id", "COALESCE(MIN(l.name), '')", "MIN(l.id) IS NULL, MIN(l.id)"
 	post := "COALESCE((SELECT ps.title FROM posts ps WHERE ps.person_id = m.leader_id ORDER BY ps.rank, ps.id LIMIT 1), '')"
 	if q.By == "department" {
-		key, name, post, order = "m.department_id", "MIN(d.name)", "''", "MIN(d.path)"
+		key, name, post, order = "m.department_id", "MIN(d.name)", "''", "MIN(d.depth), MIN(d.sort_order), MIN(d.path)"
 	}
 	args := append([]any{now, now}, w.Args()...)
 	rows, err := m.DB.Query(ctx, `SELECT `+key+`, `+name+`, `+post+`, COUNT(*),
