@@ -103,6 +103,7 @@ func (m *Module) problemsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 // problemView is one problem's page.
 type problemView struct {
 	P        Problem
+	Changes  []Change
 	Now      time.Time
 	CanWrite bool
 }
@@ -115,7 +116,11 @@ func (m *Module) problemPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return s.Render(w, r, t.problem, problemView{P: pr, Now: m.Clock.Now(), CanWrite: p.Can(PermWrite) && inScope(p.Scope, pr.path)})
+		changes, err := m.changes(ctx, "problem", pr.ID)
+		if err != nil {
+			return err
+		}
+		return s.Render(w, r, t.problem, problemView{P: pr, Changes: changes, Now: m.Clock.Now(), CanWrite: p.Can(PermWrite) && inScope(p.Scope, pr.path)})
 	}
 }
 

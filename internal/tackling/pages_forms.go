@@ -159,6 +159,7 @@ func (m *Module) reflectionsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 // reflectionView is one 五个反思's page.
 type reflectionView struct {
 	R         Reflection
+	Changes   []Change
 	CanSubmit bool
 }
 
@@ -170,7 +171,11 @@ func (m *Module) reflectionPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return s.Render(w, r, t.reflection, reflectionView{R: rf, CanSubmit: rf.Status == "draft" && p.Can(PermWrite)})
+		changes, err := m.changes(ctx, "reflection", rf.ID)
+		if err != nil {
+			return err
+		}
+		return s.Render(w, r, t.reflection, reflectionView{R: rf, Changes: changes, CanSubmit: rf.Status == "draft" && p.Can(PermWrite)})
 	}
 }
 

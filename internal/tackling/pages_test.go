@@ -62,7 +62,7 @@ func TestPages_ProblemToVerification(t *testing.T) {
 			t.Fatalf("listed: %d %s", res.Status, apptest.Snippet(res.Body))
 		}
 		page := admin.Follow(t, "listed", res, loc)
-		apptest.WantPage(t, "the problem", page, http.StatusOK, []string{"问题已列入清单。", "建筑工地高处坠落隐患", "会议决定", "推行脚手架全封闭施工", "钱分管"}, nil)
+		apptest.WantPage(t, "the problem", page, http.StatusOK, []string{"问题已列入清单。", "建筑工地高处坠落隐患", "会议决定", "推行脚手架全封闭施工", "钱分管", "操作记录", "列入攻坚问题"}, nil)
 		p := get(t, e, apptest.UserAdmin, "/api/v1"+loc)
 		if p["source_kind"] != "meeting" || p["source_id"] != "7" {
 			t.Errorf("the meeting link: %v %v", p["source_kind"], p["source_id"])
@@ -138,7 +138,7 @@ func TestPages_Reflection(t *testing.T) {
 			t.Fatalf("submitted: %d %s", res.Status, apptest.Snippet(res.Body))
 		}
 		page := town.Follow(t, "submitted", res, loc)
-		apptest.WantPage(t, "the reflection", page, http.StatusOK, []string{"已提交", "充实镇安监站人员", "孙东湖", "投入", "65 分"}, nil)
+		apptest.WantPage(t, "the reflection", page, http.StatusOK, []string{"已提交", "充实镇安监站人员", "孙东湖", "投入", "65 分", "提交五个反思"}, nil)
 		if n := total(t, e, apptest.UserTown1, "/api/v1/problems?source_kind=reflection"); n != 1 {
 			t.Errorf("reflection problems: %d, want 1", n)
 		}
