@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/api"
+	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
@@ -56,6 +57,7 @@ func (m *Module) Pages(s *web.Site) {
 	s.Handle(web.Page{Method: "POST", Path: "/problems", Perm: &PermWrite, Handler: m.problemSubmit(s, t)})
 	s.Handle(web.Page{Path: "/problems/ledger", Handler: m.ledgerPage(s, t)})
 	s.Handle(web.Page{Path: "/problems/{id}", Object: "problem", Handler: m.problemPage(s, t)})
+	s.Handle(web.Page{Method: "POST", Path: "/problems/{id}/measures", Object: "problem", Perm: &PermWrite, Handler: m.measureSubmit(s, t)})
 	s.Handle(web.Page{Path: "/measures", Handler: m.measuresPage(s, t)})
 	s.Handle(web.Page{Path: "/measures/figures", Handler: m.figuresPage(s, t)})
 	s.Handle(web.Page{Path: "/measures/{id}", Object: "measure", Handler: m.measurePage(s, t)})
@@ -106,21 +108,69 @@ type problemView struct {
 	Changes  []Change
 	Now      time.Time
 	CanWrite bool
+	// The form adding a measure (writers), with its choices.
+	Form           *web.Form
+	Units, Leaders []Choice
+	Rows           []int
 }
 
 func (m *Module) problemPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := api.PathID(r, "id", "problem")
+		if err != nil {
+			return err
+		}
+		return m.renderProblem(w, r, s, t, http.StatusOK, id, web.NewForm(nil))
+	}
+}
+
+// renderProblem renders a problem with its measures and, for a writer, the form f adding one.
+func (m *Module) renderProblem(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, id db.ID, f *web.Form) error {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	pr, err := m.GetProblem(ctx, m.DB, p, id)
+	if err != nil {
+		return err
+	}
+	v := problemView{P: pr, Now: m.Clock.Now(), CanWrite: p.Can(PermWrite) && inScope(p.Scope, pr.path), Form: f, Rows: []int{0}}
+	if v.Changes, err = m.changes(ctx, "problem", pr.ID); err != nil {
+		return err
+	}
+	if v.CanWrite {
+		if v.Units, err = m.unitChoices(ctx, p); err != nil {
+			return err
+		}
+		if v.Leaders, err = m.leaderChoices(ctx, p); err != nil {
+			return err
+		}
+	}
+	return s.RenderStatus(w, r, status, t.problem, v)
+}
+
+// measureSubmit adds the form's measure to a problem.
+func (m *Module) measureSubmit(s *web.Site, t pageTemplates) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
-		_, pr, err := web.PathRecord(r, "problem", func(id db.ID) (Problem, error) { return m.GetProblem(ctx, m.DB, p, id) })
+		id, _, f, err := web.RecordForm(r, "problem", func(id db.ID) (Problem, error) { return m.GetProblem(ctx, m.DB, p, id) })
 		if err != nil {
 			return err
 		}
-		changes, err := m.changes(ctx, "problem", pr.ID)
-		if err != nil {
-			return err
+		in := MeasureInput{}
+		for _, k := range []string{"text", "deadline"} {
+			v := f.Get("m0_" + k)
+			if k == "text" {
+				in.Text = &v
+			} else {
+				in.Deadline = &v
+			}
 		}
-		return s.Render(w, r, t.problem, problemView{P: pr, Changes: changes, Now: m.Clock.Now(), CanWrite: p.Can(PermWrite) && inScope(p.Scope, pr.path)})
+		in.LeaderID, in.DepartmentID = f.ID("m0_leader_id"), f.ID("m0_department_id")
+		_, err = m.AddMeasure(ctx, p, id, in)
+		err = apperr.RenameFields(err, func(fl string) string { return "m0_" + fl })
+		return f.Done(w, r, err, "flash.tackling_measure_added", "/problems/"+id.String()+"#measures-title", func() error {
+			return m.renderProblem(w, r, s, t, f.Status, id, f)
+		})
 	}
 }
 

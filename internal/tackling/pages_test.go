@@ -68,6 +68,15 @@ func TestPages_ProblemToVerification(t *testing.T) {
 			t.Errorf("the meeting link: %v %v", p["source_kind"], p["source_id"])
 		}
 		ids := measureIDs(p)
+		add := url.Values{"m0_text": {"约谈整改不力的施工单位"}, "m0_department_id": {e.F.Units["construction"].String()}}
+		apptest.WantPage(t, "an added measure without its deadline", admin.PostForm(loc+"/measures", add, true), http.StatusUnprocessableEntity,
+			[]string{"完成时限", "必填", "约谈整改不力的施工单位"}, nil)
+		add.Set("m0_deadline", "2026-05-31")
+		apptest.WantPage(t, "a measure added", admin.Follow(t, "add a measure", admin.PostForm(loc+"/measures", add, true), loc+"#measures-title"),
+			http.StatusOK, []string{"整改措施已增加。", "约谈整改不力的施工单位", "3 条"}, nil)
+		if res := e.SignIn(apptest.UserReader).PostForm(loc+"/measures", add, true); res.Status != http.StatusForbidden {
+			t.Errorf("a reader adds a measure: %d", res.Status)
+		}
 
 		// The department's to-do card: on March 2 nothing falls due within 14 days (the
 		// first is due March 31); on March 22 the first does, and the card counts exactly

@@ -48,6 +48,7 @@ func (m *Module) Todo(ctx context.Context, p *auth.Principal) ([]web.TodoGroup, 
 			d := x.Deadline
 			tg.Items = append(tg.Items, web.TodoItem{Title: x.Text, Sub: x.ProblemCode + " · " + x.ProblemTitle, Href: "/measures/" + x.ID.String(),
 				Due: &d, Overdue: x.Overdue})
+			tg.Urgent = tg.Urgent || x.Overdue
 			return nil
 		})
 		if err != nil {
