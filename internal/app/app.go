@@ -241,6 +241,7 @@ func Wire(d *db.DB, cfg Config) *App {
 	// The to-do card's sources (待我处理), in the card's order.
 	a.Site.AddTodo(a.Hazard)
 	a.Site.AddTodo(a.Enterprise)
+	a.Site.AddTodo(a.Tackling)
 
 	a.RefreshReferenceData(context.Background())
 	a.mountOps()

@@ -300,9 +300,12 @@ CREATE INDEX measures_leader ON measures (leader_id, status);
 CREATE INDEX measures_department ON measures (department_id, status);
 CREATE INDEX measures_status ON measures (status, deadline);
 
+-- measure_progress: the history of a measure. kind: progress (a report with its percent),
+-- complete, verify, reject (text = the reason), change.
 CREATE TABLE measure_progress (
     id         {{id}},
     measure_id {{bigint}} NOT NULL REFERENCES measures (id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL DEFAULT 'progress',
     text       TEXT NOT NULL,
     progress   INTEGER NOT NULL,
     created_by {{bigint}} REFERENCES users (id),
@@ -310,8 +313,16 @@ CREATE TABLE measure_progress (
 );
 CREATE INDEX measure_progress_measure ON measure_progress (measure_id, created_at);
 
+-- measure_progress_attachments: the photos and files of a progress report.
+CREATE TABLE measure_progress_attachments (
+    progress_id   {{bigint}} NOT NULL REFERENCES measure_progress (id) ON DELETE CASCADE,
+    attachment_id {{bigint}} NOT NULL UNIQUE REFERENCES attachments (id),
+    PRIMARY KEY (progress_id, attachment_id)
+);
+
 -- reflections: the yearly 五个反思 of the party committee or the government; actions
--- become the measures of problem_id (a problem of source_kind 'reflection').
+-- (JSON, kept while a draft) become the measures of problem_id (a problem of source_kind
+-- 'reflection') when it is submitted.
 CREATE TABLE reflections (
     id         {{id}},
     year       INTEGER NOT NULL,
@@ -320,6 +331,7 @@ CREATE TABLE reflections (
     org_path   {{path}} NOT NULL,
     summary    TEXT NOT NULL DEFAULT '',
     status     TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'submitted')),
+    actions    TEXT NOT NULL DEFAULT '[]',
     problem_id {{bigint}} REFERENCES problems (id),
     created_by {{bigint}} REFERENCES users (id),
     created_at {{time}} NOT NULL,
@@ -342,6 +354,7 @@ CREATE TABLE reflection_answers (
 -- +goose Down
 DROP TABLE reflection_answers;
 DROP TABLE reflections;
+DROP TABLE measure_progress_attachments;
 DROP TABLE measure_progress;
 DROP TABLE measures;
 DROP TABLE problems;
