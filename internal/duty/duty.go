@@ -8,6 +8,8 @@ package duty
 
 import (
 	"context"
+	"embed"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"time"
 
 	"github.com/safeduty/safeduty/internal/notify"
@@ -106,3 +108,10 @@ func (m *Module) Prove(ctx context.Context, tx *db.Tx, actor *auth.Principal, ev
 		Detail: map[string]any{"kind": ev.Kind, "title": ev.Title, "tasks_done": len(tasks)}})
 	return id, tasks, err
 }
+
+// files are the capability's messages, page templates and stylesheet.
+//
+//go:embed messages/*.json templates/*.html static/*.css
+var files embed.FS
+
+func init() { i18n.MustRegister(files, "messages") }
