@@ -101,12 +101,12 @@ type bodyGroup struct {
 
 // listView is one list version.
 type listView struct {
-	L        List
-	Groups   []bodyGroup
-	Versions []List
-	History  []historyEntry
-	CanEdit  bool
-	Form     *web.Form
+	L                                            List
+	Groups                                       []bodyGroup
+	Versions                                     []List
+	History                                      []historyEntry
+	CanEdit                                      bool
+	Form                                         *web.Form
 	Bodies, Roles, Freqs, Evidence, MeetingKinds []string
 }
 
@@ -292,12 +292,12 @@ func (m *Module) removeItemSubmit(s *web.Site, t pageTemplates) web.HandlerFunc 
 // tasksView is /tasks.
 type tasksView struct {
 	web.ListPage
-	Items                        []Task
-	Mine                         []Task // 本周我的职责, on the unfiltered first page
+	Items                         []Task
+	Mine                          []Task // 本周我的职责, on the unfiltered first page
 	Status, Overdue, Freq, Period string
-	MineOn                       bool
-	Filtered                     bool
-	Now                          time.Time
+	MineOn                        bool
+	Filtered                      bool
+	Now                           time.Time
 }
 
 func (m *Module) tasksPage(s *web.Site, t pageTemplates) web.HandlerFunc {
