@@ -305,7 +305,9 @@ func (m *Module) tasksPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
 		var f TaskFilter
-		lp, l, err := web.ParseListPage(r, taskSorting, &f)
+		latest := taskSorting // the page opens with the latest periods
+		latest.Default = "-due_at"
+		lp, l, err := web.ParseListPage(r, latest, &f)
 		if err != nil {
 			return err
 		}
