@@ -24,7 +24,7 @@ import (
 // tasks by unit and period (/tasks/overdue); and the home panel 本周我的职责.
 
 type pageTemplates struct {
-	lists, list, print, tasks, task, overdue, panel *template.Template
+	lists, list, print, tasks, task, overdue, panel, templates *template.Template
 }
 
 // Pages registers the pages.
@@ -39,10 +39,18 @@ func (m *Module) Pages(s *web.Site) {
 		task:    s.MustParse(files, "templates/task.html"),
 		overdue: s.MustParse(files, "templates/overdue.html"),
 		panel:   s.MustParse(files, "templates/panel.html"),
+
+		templates: s.MustParse(files, "templates/duty_templates.html"),
 	}
 	s.AddNav(web.NavItem{Key: "duty.nav_tasks", Path: "/tasks", Icon: "check", Order: 16})
 	s.AddNav(web.NavItem{Key: "duty.nav_lists", Path: "/duties", Icon: "shield", Order: 17})
+	s.AddNav(web.NavItem{Key: "duty.nav_templates", Path: "/duty-templates", Icon: "rules", Order: 18, Perm: &PermWrite})
 	s.Handle(web.Page{Path: "/duties", Handler: m.listsPage(s, t)})
+	s.Handle(web.Page{Method: "POST", Path: "/duties", Perm: &PermWrite, Handler: m.createListSubmit(s, t)})
+	s.Handle(web.Page{Method: "POST", Path: "/duties/copy", Perm: &PermWrite, Handler: m.copySubmit(s, t)})
+	s.Handle(web.Page{Path: "/duty-templates", Handler: m.templatesPage(s, t)})
+	s.Handle(web.Page{Method: "POST", Path: "/duty-templates", Perm: &PermWrite, Handler: m.templateAddSubmit(s, t)})
+	s.Handle(web.Page{Method: "POST", Path: "/duty-templates/remove", Perm: &PermWrite, Handler: m.templateRemoveSubmit(s, t)})
 	s.Handle(web.Page{Path: "/duty-lists/{id}", Object: "duty_list", Handler: m.listPage(s, t)})
 	s.Handle(web.Page{Path: "/duty-lists/{id}/print", Object: "duty_list", Handler: m.printPage(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/duty-lists/{id}/items", Object: "duty_list", Perm: &PermWrite, Handler: m.addItemSubmit(s, t)})
@@ -65,32 +73,47 @@ type listsView struct {
 	PostKind string
 	Kinds    []string
 	Filtered bool
+	// The safety office's forms: draw a list for a person without one this year, copy
+	// this year's lists to the next.
+	CanWrite bool
+	Unlisted []choice
+	ThisYear int
+	Form     *web.Form
 }
 
 func (m *Module) listsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p := auth.FromContext(r.Context())
-		var f ListFilter
-		lp, l, err := web.ParseListPage(r, listSorting, &f)
-		if err != nil {
-			return err
-		}
-		year := m.Clock.Now().In(clock.China).Year()
-		v := listsView{ListPage: l, QText: f.Q, PostKind: f.PostKind, Filtered: l.Filtered(), Kinds: postKinds()}
-		if f.Year == nil {
-			f.Year = &year
-		}
-		v.Year = strconv.Itoa(*f.Year)
-		for y := year + 1; y >= year-2; y-- {
-			v.Years = append(v.Years, strconv.Itoa(y))
-		}
-		total, err := m.ListLists(r.Context(), p, f, lp, web.Collect(&v.Items))
-		if err != nil {
-			return err
-		}
-		v.Finish(total)
-		return s.Render(w, r, t.lists, v)
+		return m.renderLists(w, r, s, t, http.StatusOK, web.NewForm(nil))
 	}
+}
+
+func (m *Module) renderLists(w http.ResponseWriter, r *http.Request, s *web.Site, t pageTemplates, status int, form *web.Form) error {
+	p := auth.FromContext(r.Context())
+	var f ListFilter
+	lp, l, err := web.ParseListPage(r, listSorting, &f)
+	if err != nil {
+		return err
+	}
+	year := m.Clock.Now().In(clock.China).Year()
+	v := listsView{ListPage: l, QText: f.Q, PostKind: f.PostKind, Filtered: l.Filtered(), Kinds: postKinds(), Form: form, ThisYear: year}
+	if f.Year == nil {
+		f.Year = &year
+	}
+	v.Year = strconv.Itoa(*f.Year)
+	for y := year + 1; y >= year-2; y-- {
+		v.Years = append(v.Years, strconv.Itoa(y))
+	}
+	if v.CanWrite = p.Can(PermWrite); v.CanWrite {
+		if v.Unlisted, err = m.unlisted(r, year); err != nil {
+			return err
+		}
+	}
+	total, err := m.ListLists(r.Context(), p, f, lp, web.Collect(&v.Items))
+	if err != nil {
+		return err
+	}
+	v.Finish(total)
+	return s.RenderStatus(w, r, status, t.lists, v)
 }
 
 // bodyGroup is the items of one body, in a list's page.

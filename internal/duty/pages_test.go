@@ -54,3 +54,37 @@ func TestPages_LinkEvidenceAndEditList(t *testing.T) {
 		apptest.WantPage(t, "town may not edit", town.Get(v3), http.StatusOK, []string{"第3版"}, []string{"删除此条", "增加职责"})
 	})
 }
+
+// The safety office draws a list from the template on /duties, copies the year, and adds
+// a duty to a template on /duty-templates; others read the templates only.
+func TestPages_TemplatesAndDrawing(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		admin := e.SignIn(apptest.UserAdmin)
+		apptest.WantPage(t, "duties as admin", admin.Get("/duties"), http.StatusOK, []string{"为人员生成清单", "钱分管", "复制2026年清单到2027年"}, nil)
+		apptest.WantPage(t, "no person", admin.PostForm("/duties", url.Values{"person_id": {""}}, true), http.StatusUnprocessableEntity, []string{"必填"}, nil)
+		res := admin.PostForm("/duties", url.Values{"person_id": {e.F.Leader.String()}}, true)
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("draw: %d %s", res.Status, res.Body)
+		}
+		apptest.WantPage(t, "drawn", admin.Get(res.Header.Get("Location")), http.StatusOK, []string{"清单已按模板生成。", "钱分管", "每季度召开分管行业领域安全生产专题会议"}, nil)
+		res = admin.PostForm("/duties/copy", url.Values{"year": {"2026"}}, true)
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("copy: %d", res.Status)
+		}
+		apptest.WantPage(t, "copied", admin.Get(res.Header.Get("Location")), http.StatusOK, []string{"清单已复制到下一年度。", "钱分管", "孙东湖", "周西山"}, nil)
+
+		apptest.WantPage(t, "templates", admin.Get("/duty-templates"), http.StatusOK, []string{"镇长（主任）", "每季度召开镇（街道）安全生产工作会议", "保存模板"}, nil)
+		apptest.WantPage(t, "no text", admin.PostForm("/duty-templates", url.Values{"post_kind": {"town_head"}, "body": {"town"}}, true),
+			http.StatusUnprocessableEntity, []string{"必填"}, nil)
+		res = admin.PostForm("/duty-templates", url.Values{"post_kind": {"town_head"}, "body": {"town"}, "role": {"execute"}, "text": {"汛前组织防汛安全检查"},
+			"frequency": {"yearly"}, "evidence": {"inspection"}}, true)
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("add to the template: %d %s", res.Status, res.Body)
+		}
+		town := e.SignIn(apptest.UserTown1)
+		apptest.WantPage(t, "templates as town", town.Get("/duty-templates"), http.StatusOK, []string{"汛前组织防汛安全检查"}, []string{"保存模板", "删除此条"})
+		if res := town.PostForm("/duty-templates", url.Values{"post_kind": {"town_head"}, "body": {"town"}, "text": {"x"}}, true); res.Status != http.StatusForbidden {
+			t.Errorf("town edits a template: %d", res.Status)
+		}
+	})
+}
