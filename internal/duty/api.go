@@ -33,7 +33,8 @@ func (m *Module) Routes(r *api.Registry) {
 		Object: "duty_list", Response: List{}, Handler: api.GetHandler("duty_list", m.getList)})
 	r.Add(api.Route{Method: "GET", Path: "/api/v1/duty-lists/{id}/versions", ID: "listDutyListVersions", Tag: "duty",
 		Summary: "Every version of the list, newest first", Object: "duty_list", Response: []List{}, Handler: api.GetHandler("duty_list", m.Versions)})
-	for method, id := range map[string]string{"PUT": "replaceDutyListItems", "PATCH": "changeDutyListItems"} {
+	for _, mi := range [][2]string{{"PUT", "replaceDutyListItems"}, {"PATCH", "changeDutyListItems"}} {
+		method, id := mi[0], mi[1]
 		r.Add(api.Route{Method: method, Path: "/api/v1/duty-lists/{id}/items", ID: id, Tag: "duty",
 			Summary: "Save the list's items as a new version (the safety office); items naming an origin_id keep that duty's tasks; answers the new version",
 			Object:  "duty_list", Perm: &PermWrite, Body: ItemsInput{}, Response: List{}, Status: http.StatusCreated,
