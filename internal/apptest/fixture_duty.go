@@ -11,7 +11,7 @@ import (
 )
 
 // dutySamples gives each town head a current duty list (version 2: the template's list,
-// then two items kept: a quarterly town meeting and a weekly confirmation with a photo
+// then two items kept: a quarterly town meeting and a monthly confirmation with a photo
 // every second time), the tasks of the current period, and one evidence record per town
 // (an inspection report that proves none of them).
 func dutySamples(ctx context.Context, a *app.App, f *Fixture) error {
@@ -30,8 +30,8 @@ func dutySamples(ctx context.Context, a *app.App, f *Fixture) error {
 		note := "精简为两项"
 		id, err = a.Duty.SaveItems(ctx, sys, id, duty.ItemsInput{Note: &note, Items: []duty.ItemInput{
 			{OriginID: &meeting, TemplateItem: l.Items[0].TemplateItem},
-			{TemplateItem: duty.TemplateItem{Body: "town", Role: "execute", Text: "每周巡查镇政府机关消防安全", Basis: "《消防法》第十六条",
-				Frequency: "weekly", Evidence: "confirm", PhotoEvery: 2}},
+			{TemplateItem: duty.TemplateItem{Body: "town", Role: "execute", Text: "每月巡查镇政府机关消防安全", Basis: "《消防法》第十六条",
+				Frequency: "monthly", Evidence: "confirm", PhotoEvery: 2}},
 		}})
 		if err != nil {
 			return fmt.Errorf("duty items: %w", err)

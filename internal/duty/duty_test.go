@@ -152,9 +152,9 @@ func TestLists_VersionsAndScope(t *testing.T) {
 			t.Errorf("town01's 2027 lists: %s", res.Body)
 		}
 		// duties of current lists.
-		res = e.As(apptest.UserTown2, "GET", "/api/v1/duties?year=2026&frequency=weekly", nil)
+		res = e.As(apptest.UserTown2, "GET", "/api/v1/duties?year=2026&frequency=monthly", nil)
 		if res.Status != http.StatusOK || res.Map(t)["total"] != float64(1) || strings.Contains(string(res.Body), "孙东湖") {
-			t.Errorf("town02's weekly duties: %s", res.Body)
+			t.Errorf("town02's monthly duties: %s", res.Body)
 		}
 	})
 }
@@ -230,9 +230,9 @@ func TestTasks_GenerateEvidenceConfirm(t *testing.T) {
 		if res := e.As(apptest.UserTown2, "GET", "/api/v1/evidence?kind=document", nil); strings.Contains(string(res.Body), "一季度安全生产工作会议纪要") {
 			t.Errorf("town02 sees town01's evidence: %s", res.Body)
 		}
-		// Confirmations: the fixture's weekly item asks for a photo every second time.
+		// Confirmations: the fixture's monthly item asks for a photo every second time.
 		e.Clock.Set(apptest.Start)
-		first := taskOf(t, e, e.F.TownHeads[0], "confirm", "2026-W10")
+		first := taskOf(t, e, e.F.TownHeads[0], "confirm", "2026-03")
 		if res := e.As(apptest.UserTown1, "POST", "/api/v1/tasks/"+meeting+"/confirm", map[string]any{}); res.Status != http.StatusConflict {
 			t.Errorf("confirm a meeting duty: %d", res.Status)
 		}
@@ -241,11 +241,11 @@ func TestTasks_GenerateEvidenceConfirm(t *testing.T) {
 		if res.Status != http.StatusOK || task.Status != "done" || task.PhotoRequired {
 			t.Fatalf("first confirmation: %d %s", res.Status, res.Body)
 		}
-		e.Clock.Set(apptest.Start.AddDate(0, 0, 7))
+		e.Clock.Set(apptest.Start.AddDate(0, 1, 0))
 		if _, err := e.App.Duty.Generate(ctx, e.Clock.Now()); err != nil {
 			t.Fatal(err)
 		}
-		second := taskOf(t, e, e.F.TownHeads[0], "confirm", "2026-W11")
+		second := taskOf(t, e, e.F.TownHeads[0], "confirm", "2026-04")
 		if f := apptest.FieldRules(t, e.As(apptest.UserTown1, "POST", "/api/v1/tasks/"+second+"/confirm", map[string]any{})); f["photo"] != "photo_required" {
 			t.Errorf("confirmation without the photo: %v", f)
 		}
@@ -279,7 +279,7 @@ func TestTasks_SummaryAgreesWithList(t *testing.T) {
 		if res := e.As(apptest.UserLeader, "POST", "/api/v1/tasks/"+jan+"/evidence", map[string]any{"attachment_id": att}); res.Status != http.StatusOK {
 			t.Fatal(string(res.Body))
 		}
-		if res := e.As(apptest.UserTown1, "POST", "/api/v1/tasks/"+taskOf(t, e, e.F.TownHeads[0], "confirm", "2026-W10")+"/confirm", map[string]any{}); res.Status != http.StatusOK {
+		if res := e.As(apptest.UserTown1, "POST", "/api/v1/tasks/"+taskOf(t, e, e.F.TownHeads[0], "confirm", "2026-03")+"/confirm", map[string]any{}); res.Status != http.StatusOK {
 			t.Fatal(string(res.Body))
 		}
 		total := func(user, q string) int {
@@ -327,9 +327,9 @@ func TestTasks_SummaryAgreesWithList(t *testing.T) {
 func TestTasks_RemindOnce(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
-		// 2026-03-08 (Sunday): the week's confirmation is due within a day; the quarter's
-		// meeting is not yet within its seven days.
-		now := time.Date(2026, 3, 8, 12, 0, 0, 0, time.UTC)
+		// 2026-03-26: the quarter's meetings are due within their seven days; the month's
+		// confirmations (three days ahead) not yet.
+		now := time.Date(2026, 3, 26, 12, 0, 0, 0, time.UTC)
 		n, err := e.App.Duty.Remind(ctx, now)
 		if err != nil || n != 2 {
 			t.Fatalf("reminded %d tasks (%v), want 2", n, err)
@@ -349,9 +349,9 @@ func TestTasks_RemindOnce(t *testing.T) {
 		if notices() != 1 {
 			t.Errorf("town01's notices after the second run: %d", notices())
 		}
-		n, _ = e.App.Duty.Remind(ctx, time.Date(2026, 3, 26, 12, 0, 0, 0, time.UTC))
-		if n != 2 {
-			t.Errorf("quarter's meetings reminded: %d, want 2", n)
+		n, _ = e.App.Duty.Remind(ctx, time.Date(2026, 3, 30, 12, 0, 0, 0, time.UTC))
+		if n != 2 || notices() != 2 {
+			t.Errorf("month's confirmations reminded: %d (town01's notices %d), want 2", n, notices())
 		}
 		res := e.As(apptest.UserTown1, "GET", "/api/v1/notifications", nil)
 		if !strings.Contains(string(res.Body), "职责即将到期") {

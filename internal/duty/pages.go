@@ -359,18 +359,16 @@ func (m *Module) tasksPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 	}
 }
 
-// thisWeek is the caller's open tasks due by the end of this week and those overdue
-// (本周我的职责), soonest first.
+// thisWeek is what the caller has to do now (本周我的职责): the open tasks of the
+// caller's person or unit, overdue and current, soonest due first (20 at most). Tasks
+// exist only for periods that have begun, so none of them lies ahead.
 func (m *Module) thisWeek(ctx context.Context, p *auth.Principal) ([]Task, error) {
 	if p.Has(auth.Reader) && len(p.Roles) == 1 {
 		return nil, nil
 	}
-	now := m.Clock.Now()
-	week, _ := PeriodOf("weekly", now)
-	days := int(week.Due.Sub(now).Hours()/24) + 1
 	yes := true
 	var out []Task
-	_, err := m.ListTasks(ctx, p, TaskFilter{Mine: &yes, Status: []string{"open"}, DueWithinDays: &days}, api.ListParams{Page: 1, PerPage: 20, Sort: "due_at"}, web.Collect(&out))
+	_, err := m.ListTasks(ctx, p, TaskFilter{Mine: &yes, Status: []string{"open"}}, api.ListParams{Page: 1, PerPage: 20, Sort: "due_at"}, web.Collect(&out))
 	return out, err
 }
 

@@ -17,7 +17,7 @@ func TestPages_DutiesRenderInBothLanguages(t *testing.T) {
 			apptest.Case(town, "/duties", []string{"责任清单", "孙东湖"}, []string{"Duty lists"}),
 			apptest.Case(town, "/duty-lists/"+list, []string{"每季度召开镇（街道）安全生产工作会议", "决策", "第2版", "第1版"}, []string{"Version 2"}),
 			apptest.Case(town, "/duty-lists/"+list+"/print", []string{"安全生产责任清单", "《消防法》第十六条"}, []string{"safety duty list"}),
-			apptest.Case(town, "/tasks", []string{"本周我的职责", "每周巡查镇政府机关消防安全", "确认完成"}, []string{"My duties this week"}),
+			apptest.Case(town, "/tasks", []string{"本周我的职责", "每月巡查镇政府机关消防安全", "确认完成"}, []string{"My duties this week"}),
 			apptest.Case(town, "/tasks/"+task, []string{"可关联的已有佐证", "东湖镇一季度安全检查报告", "上传并完成"}, []string{"Evidence already recorded"}),
 			apptest.Case(town, "/tasks/overdue", []string{"逾期统计", "东湖镇人民政府"}, []string{"Overdue by unit"}),
 		}, []string{"周西山", "西山镇一季度安全检查报告"})
