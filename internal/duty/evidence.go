@@ -99,16 +99,19 @@ func (m *Module) getEvidence(ctx context.Context, p *auth.Principal, id db.ID) (
 }
 
 // Fitting lists the evidence in the caller's scope that could prove the task and is not
-// linked to it yet: of the task's unit, or already proving a task of the same person,
-// that happened within the task's period, newest first.
+// linked to it yet: of the kind the duty asks for or a document (minutes, a report), of
+// the task's unit or already proving a task of the same person, that happened within the
+// task's period; eight at most, the kind asked for first, then the newest.
 func (m *Module) Fitting(ctx context.Context, p *auth.Principal, t Task) ([]EvidenceRecord, error) {
 	var w db.Where
 	w.AddCond(p.Scope.PathCond("e.org_path"))
+	w.Add("(e.kind = ? OR e.kind = 'document')", t.Evidence)
 	w.Add(`(e.org_id = ? OR EXISTS (SELECT 1 FROM duty_task_evidence x JOIN duty_tasks y ON y.id = x.task_id WHERE x.evidence_id = e.id AND y.person_id = ?))`,
 		t.OrgID, t.PersonID)
 	w.Add("e.happened_at >= ? AND e.happened_at < ?", t.StartsAt, t.DueAt)
 	w.Add("NOT EXISTS (SELECT 1 FROM duty_task_evidence z WHERE z.evidence_id = e.id AND z.task_id = ?)", t.ID)
-	return db.All(ctx, m.DB, selectEvidence+w.SQL()+` ORDER BY e.happened_at DESC, e.id DESC LIMIT 20`, w.Args(), scanEvidence)
+	return db.All(ctx, m.DB, selectEvidence+w.SQL()+` ORDER BY CASE WHEN e.kind = ? THEN 0 ELSE 1 END, e.happened_at DESC, e.id DESC LIMIT 8`,
+		append(w.Args(), t.Evidence), scanEvidence)
 }
 
 // CanAct reports whether p may do a task's paperwork: the users of the owner person, and
