@@ -95,8 +95,8 @@ func (m *Module) Prove(ctx context.Context, tx *db.Tx, actor *auth.Principal, ev
 		return 0, nil, err
 	}
 	for _, t := range tasks {
-		if _, err := tx.Exec(ctx, `INSERT INTO duty_task_evidence (task_id, evidence_id, linked_by, linked_at) VALUES (?, ?, ?, ?)`,
-			t, id, actor.UserRef(), now); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO duty_task_evidence (task_id, evidence_id, linked_by, linked_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (task_id, evidence_id) DO NOTHING`, t, id, actor.UserRef(), now); err != nil {
 			return 0, nil, err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE duty_tasks SET status = 'done', done_at = ?, done_by = ?, late = (due_at < ?) WHERE id = ?`,
