@@ -411,3 +411,55 @@ func TestTasks_HolidaysAndSchoolDays(t *testing.T) {
 		}
 	})
 }
+
+// Prove (how a meeting recorded elsewhere proves duties): a town meeting in the town
+// government proves the town head's quarterly meeting duty, not the other town's, and
+// proving the same meeting again adds nothing.
+func TestProve_MeetingProvesTheUnitsMeetingDuty(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		ctx := context.Background()
+		unit := e.F.Units["town1gov"]
+		var path string
+		if err := e.App.DB.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, unit).Scan(&path); err != nil {
+			t.Fatal(err)
+		}
+		ref := db.ID(4242)
+		prove := func(kind string) (db.ID, []db.ID) {
+			t.Helper()
+			var ev db.ID
+			var tasks []db.ID
+			err := e.App.DB.Tx(ctx, func(tx *db.Tx) error {
+				var err error
+				ev, tasks, err = e.App.Duty.Prove(ctx, tx, auth.System(), duty.Evidence{Kind: "meeting", RefID: &ref, Title: "东湖镇一季度安全生产工作会议",
+					At: apptest.Start.Add(time.Hour), OrgID: unit, OrgPath: path, MeetingKind: kind})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ev, tasks
+		}
+		if _, tasks := prove("executive"); len(tasks) != 0 {
+			t.Errorf("an executive meeting proves the town meeting duty: %v", tasks)
+		}
+		ev, tasks := prove("town")
+		if len(tasks) != 1 || tasks[0].String() != e.F.Samples[0]["task"] {
+			t.Fatalf("town meeting proves %v, want the town head's task %s", tasks, e.F.Samples[0]["task"])
+		}
+		res := e.As(apptest.UserTown1, "GET", "/api/v1/tasks/"+tasks[0].String(), nil)
+		var task duty.Task
+		res.JSON(t, &task)
+		if task.Status != "done" || task.Late || len(task.Proofs) != 1 || task.Proofs[0].ID != ev {
+			t.Errorf("proved task: %s", res.Body)
+		}
+		if again, more := prove("town"); again != ev || len(more) != 0 {
+			t.Errorf("proving again: evidence %v (was %v), tasks %v", again, ev, more)
+		}
+		if n := count(t, e, `SELECT COUNT(*) FROM duty_evidence WHERE kind = 'meeting'`); n != 1 {
+			t.Errorf("meeting evidence rows: %d", n)
+		}
+		if res := e.As(apptest.UserTown2, "GET", "/api/v1/tasks/"+e.F.Samples[1]["task"], nil); res.Map(t)["status"] != "open" {
+			t.Errorf("the other town's meeting task: %s", res.Body)
+		}
+	})
+}
