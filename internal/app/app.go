@@ -241,9 +241,13 @@ func Wire(d *db.DB, cfg Config) *App {
 	// The to-do card's sources (待我处理), in the card's order.
 	a.Site.AddTodo(a.Hazard)
 	a.Site.AddTodo(a.Enterprise)
+	a.Site.AddTodo(a.Duty)
 	a.Site.AddTodo(a.Tackling)
 
 	a.RefreshReferenceData(context.Background())
+	if err := a.Duty.LoadDefaults(context.Background()); err != nil { // the default duty templates and holidays, into empty tables
+		cfg.Log.Error("duty templates", "err", err)
+	}
 	a.mountOps()
 	a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.metrics.MustRegister(collectors.NewDBStatsCollector(d.Pool(), string(d.Engine())))
@@ -324,6 +328,8 @@ func (a *App) addJobs() {
 		_, err := a.DB.Exec(ctx, `DELETE FROM sessions WHERE expires_at < ? OR idle_expires_at < ?`, now, now)
 		return err
 	}})
+	a.Jobs.Add(jobs.Job{Name: "duty.generate", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error { _, err := a.Duty.Generate(ctx, now); return err }})
+	a.Jobs.Add(jobs.Job{Name: "duty.remind", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error { _, err := a.Duty.Remind(ctx, now); return err }})
 	a.Jobs.Add(jobs.Job{Name: "signin.throttle_sweep", Every: 15 * time.Minute, Run: func(ctx context.Context, now time.Time) error {
 		_, err := a.Auth.SweepThrottles(ctx, now)
 		return err

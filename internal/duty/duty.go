@@ -8,6 +8,8 @@ package duty
 
 import (
 	"context"
+	"embed"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"time"
 
 	"github.com/safeduty/safeduty/internal/notify"
@@ -93,8 +95,8 @@ func (m *Module) Prove(ctx context.Context, tx *db.Tx, actor *auth.Principal, ev
 		return 0, nil, err
 	}
 	for _, t := range tasks {
-		if _, err := tx.Exec(ctx, `INSERT INTO duty_task_evidence (task_id, evidence_id, linked_by, linked_at) VALUES (?, ?, ?, ?)`,
-			t, id, actor.UserRef(), now); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO duty_task_evidence (task_id, evidence_id, linked_by, linked_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (task_id, evidence_id) DO NOTHING`, t, id, actor.UserRef(), now); err != nil {
 			return 0, nil, err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE duty_tasks SET status = 'done', done_at = ?, done_by = ?, late = (due_at < ?) WHERE id = ?`,
@@ -106,3 +108,10 @@ func (m *Module) Prove(ctx context.Context, tx *db.Tx, actor *auth.Principal, ev
 		Detail: map[string]any{"kind": ev.Kind, "title": ev.Title, "tasks_done": len(tasks)}})
 	return id, tasks, err
 }
+
+// files are the capability's messages, page templates and stylesheet.
+//
+//go:embed messages/*.json templates/*.html static/*.css
+var files embed.FS
+
+func init() { i18n.MustRegister(files, "messages") }
