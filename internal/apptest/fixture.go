@@ -257,7 +257,7 @@ func buildFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 		f.Markers[i] = append(f.Markers[i], h.title)
 	}
 	// The responsibility system's records, one file each.
-	for _, add := range []func(context.Context, *app.App, *Fixture) error{dutySamples, letterSamples, meetingSamples, tacklingSamples} {
+	for _, add := range []func(context.Context, *app.App, *Fixture) error{meetingSamples, dutySamples, letterSamples, tacklingSamples} {
 		if err := add(ctx, a, f); err != nil {
 			return nil, err
 		}

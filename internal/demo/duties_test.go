@@ -37,8 +37,11 @@ func TestDemo_Duties(t *testing.T) {
 		{"school heads' lists", count(`SELECT COUNT(*) FROM duty_lists WHERE post_kind = 'school_head'`), 5},
 		{"school accounts bound to their head", count(`SELECT COUNT(*) FROM users u JOIN duty_lists l ON l.person_id = u.person_id
 			WHERE u.username LIKE 'school%' AND l.org_id = u.org_id`), 5},
-		{"done meeting tasks (left to the meetings step)", count(`SELECT COUNT(*) FROM duty_tasks t JOIN duty_items i ON i.id = t.item_id
-			WHERE i.evidence = 'meeting' AND t.status = 'done'`), 0},
+		{"done meeting tasks not proved by a meeting (the meetings step proves them)", count(`SELECT COUNT(*) FROM duty_tasks t
+			JOIN duty_items i ON i.id = t.item_id WHERE i.evidence = 'meeting' AND t.status = 'done' AND NOT EXISTS (SELECT 1
+			FROM duty_task_evidence x JOIN duty_evidence e ON e.id = x.evidence_id WHERE x.task_id = t.id AND e.kind = 'meeting')`), 0},
+		{"the district head's executive-meeting duty of the third quarter (no meeting: the gap)", count(`SELECT COUNT(*) FROM duty_tasks t
+			JOIN duty_items i ON i.id = t.item_id WHERE i.meeting_kind = 'executive' AND t.period = '2026-Q3' AND t.status = 'open'`), 1},
 		{"done tasks without evidence", count(`SELECT COUNT(*) FROM duty_tasks t WHERE t.status = 'done'
 			AND NOT EXISTS (SELECT 1 FROM duty_task_evidence x WHERE x.task_id = t.id)`), 0},
 		{"open tasks with evidence", count(`SELECT COUNT(*) FROM duty_tasks t WHERE t.status = 'open'
@@ -51,6 +54,9 @@ func TestDemo_Duties(t *testing.T) {
 		if c.got != c.want {
 			t.Errorf("%s: %d, want %d", c.what, c.got, c.want)
 		}
+	}
+	if n := count(`SELECT COUNT(*) FROM duty_tasks t JOIN duty_items i ON i.id = t.item_id WHERE i.evidence = 'meeting' AND t.status = 'done'`); n < 300 {
+		t.Errorf("meeting duties proved by the year's meetings: %d, want the most of them", n)
 	}
 	if n := count(`SELECT COUNT(*) FROM duty_tasks`); n < 2000 || n > 20000 {
 		t.Errorf("tasks: %d", n)

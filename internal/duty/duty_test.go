@@ -455,7 +455,7 @@ func TestProve_MeetingProvesTheUnitsMeetingDuty(t *testing.T) {
 		if again, more := prove("town"); again != ev || len(more) != 0 {
 			t.Errorf("proving again: evidence %v (was %v), tasks %v", again, ev, more)
 		}
-		if n := count(t, e, `SELECT COUNT(*) FROM duty_evidence WHERE kind = 'meeting'`); n != 1 {
+		if n := count(t, e, `SELECT COUNT(*) FROM duty_evidence WHERE kind = 'meeting' AND ref_id = ?`, ref); n != 1 {
 			t.Errorf("meeting evidence rows: %d", n)
 		}
 		if res := e.As(apptest.UserTown2, "GET", "/api/v1/tasks/"+e.F.Samples[1]["task"], nil); res.Map(t)["status"] != "open" {

@@ -295,7 +295,7 @@ func (m *Module) Confirm(ctx context.Context, p *auth.Principal, id db.ID, in Co
 		now := m.Clock.Now()
 		var ev db.ID
 		if err := tx.QueryRow(ctx, `INSERT INTO duty_evidence (kind, attachment_id, title, happened_at, org_id, org_path, created_by, created_at)
-			VALUES ('confirm', ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.PhotoID, t.Text+" "+t.Period, now, t.OrgID, t.path, p.UserRef(), now).Scan(&ev); err != nil {
+			VALUES ('confirm', ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.PhotoID, t.Text+" "+t.PeriodName()(i18n.Localizer{Lang: i18n.Zh, Catalog: i18n.Default}), now, t.OrgID, t.path, p.UserRef(), now).Scan(&ev); err != nil {
 			return err
 		}
 		return m.link(ctx, tx, p, t, ev, now)

@@ -14,6 +14,7 @@ import (
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
@@ -487,6 +488,7 @@ type overdueView struct {
 	Year    int
 	ByUnit  Summary
 	Periods []string
+	Names   map[string]i18n.Text             // each period's name
 	Cells   map[string]map[string]SummaryRow // unit id → period → counts
 	Freq    string
 }
@@ -500,7 +502,7 @@ func (m *Module) overduePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if !slices.Contains([]string{"monthly", "quarterly"}, freq) {
 			freq = "quarterly"
 		}
-		v := overdueView{Year: year, Cells: map[string]map[string]SummaryRow{}, Freq: freq}
+		v := overdueView{Year: year, Cells: map[string]map[string]SummaryRow{}, Freq: freq, Names: map[string]i18n.Text{}}
 		f := TaskFilter{Year: &year, Frequency: []string{freq}}
 		var err error
 		if v.ByUnit, err = m.SummaryOf(ctx, p, SummaryParams{By: "unit", TaskFilter: f}); err != nil {
@@ -508,6 +510,7 @@ func (m *Module) overduePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		}
 		for _, pr := range PeriodsOfYear(freq, year) {
 			v.Periods = append(v.Periods, pr.Key)
+			v.Names[pr.Key] = PeriodName(pr.Key)
 			g := f
 			g.Period = pr.Key
 			sum, err := m.SummaryOf(ctx, p, SummaryParams{By: "unit", TaskFilter: g})

@@ -2,9 +2,12 @@ package duty
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/clock"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
 // Frequencies a duty recurs at; "" is a duty without recurring tasks. A before_holidays
@@ -72,4 +75,41 @@ func PeriodsOfYear(freq string, year int) []Period {
 		t = p.Due
 	}
 	return out
+}
+
+// periodMessages are the messages of quarters and halves by the end of a period's key.
+var periodMessages = map[string]string{"Q1": "duty.period.q1", "Q2": "duty.period.q2", "Q3": "duty.period.q3",
+	"Q4": "duty.period.q4", "H1": "duty.period.h1", "H2": "duty.period.h2"}
+
+// PeriodName words a period's key (PeriodOf, or a holiday's day) in the reader's
+// language: 2026年12月3日, 2026年第49周, 2026年12月, 2026年第四季度, 2026年下半年, 2026年. A
+// key it does not know is shown as it is.
+func PeriodName(key string) i18n.Text {
+	return func(l i18n.Localizer) string {
+		year, rest, _ := strings.Cut(key, "-")
+		switch {
+		case len(year) != 4:
+		case rest == "":
+			return l.T("duty.period.year", "year", year)
+		case periodMessages[rest] != "":
+			return l.T(periodMessages[rest], "year", year)
+		case strings.HasPrefix(rest, "W"):
+			if w, err := strconv.Atoi(rest[1:]); err == nil {
+				return l.T("duty.period.week", "year", year, "week", w)
+			}
+		case len(rest) == 2:
+			if m, err := strconv.Atoi(rest); err == nil && m >= 1 && m <= 12 {
+				month := strconv.Itoa(m)
+				if l.Lang != i18n.Zh {
+					month = time.Month(m).String()
+				}
+				return l.T("duty.period.month", "year", year, "month", month)
+			}
+		default:
+			if d, err := time.ParseInLocation(time.DateOnly, key, clock.China); err == nil {
+				return clock.DateLong(d, string(l.Lang))
+			}
+		}
+		return key
+	}
 }

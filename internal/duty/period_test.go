@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/safeduty/safeduty/internal/platform/clock"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
 )
 
 func TestPeriodOf(t *testing.T) {
@@ -35,5 +36,26 @@ func TestPeriodOf(t *testing.T) {
 	}
 	if n := len(PeriodsOfYear("monthly", 2026)); n != 12 {
 		t.Errorf("months of 2026: %d", n)
+	}
+}
+
+func TestPeriodName(t *testing.T) {
+	zh := i18n.Localizer{Lang: i18n.Zh, Catalog: i18n.Default}
+	en := i18n.Localizer{Lang: i18n.En, Catalog: i18n.Default}
+	for key, want := range map[string][2]string{
+		"2026":       {"2026年", "2026"},
+		"2026-Q3":    {"2026年第三季度", "Q3 2026"},
+		"2026-H1":    {"2026年上半年", "H1 2026"},
+		"2026-12":    {"2026年12月", "December 2026"},
+		"2026-W49":   {"2026年第49周", "week 49, 2026"},
+		"2026-12-03": {"2026年12月3日", "3 December 2026"},
+		"later":      {"later", "later"},
+	} {
+		if got := PeriodName(key)(zh); got != want[0] {
+			t.Errorf("%s in Chinese: %q, want %q", key, got, want[0])
+		}
+		if got := PeriodName(key)(en); got != want[1] {
+			t.Errorf("%s in English: %q, want %q", key, got, want[1])
+		}
 	}
 }

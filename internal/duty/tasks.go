@@ -69,7 +69,7 @@ var taskExport = api.Export[Task]{Name: "duty.export_tasks", Columns: []api.Colu
 	{Header: "duty.field.org", Value: func(t Task) any { return t.OrgName }, Width: 24},
 	{Header: "duty.field.person", Value: func(t Task) any { return t.PersonName }, Width: 10},
 	{Header: "duty.field.text", Value: func(t Task) any { return t.Text }, Width: 40},
-	{Header: "duty.field.period", Value: func(t Task) any { return t.Period }, Width: 12},
+	{Header: "duty.field.period", Value: func(t Task) any { return t.PeriodName() }, Width: 14},
 	{Header: "duty.field.due_at", Value: func(t Task) any { return api.DueDay(&t.DueAt) }, Width: 12},
 	{Header: "duty.field.status", Value: func(t Task) any { return i18n.Key("duty.status." + t.statusKey()) }, Width: 10},
 	{Header: "duty.field.done_at", Value: func(t Task) any { return t.DoneAt }, Width: 17},
@@ -367,3 +367,6 @@ func (m *Module) SummaryOf(ctx context.Context, p *auth.Principal, q SummaryPara
 	}
 	return out, nil
 }
+
+// PeriodName is the task's period in the reader's language (2026年第四季度).
+func (t Task) PeriodName() i18n.Text { return PeriodName(t.Period) }

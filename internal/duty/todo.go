@@ -6,6 +6,7 @@ import (
 
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/auth"
+	"github.com/safeduty/safeduty/internal/platform/i18n"
 	"github.com/safeduty/safeduty/internal/platform/web"
 )
 
@@ -25,6 +26,7 @@ func (m *Module) Todo(ctx context.Context, p *auth.Principal) ([]web.TodoGroup, 
 		{"duty.todo.overdue", url.Values{"mine": {"true"}, "overdue": {"true"}}, true},
 	}
 	var out []web.TodoGroup
+	loc := i18n.FromContext(ctx)
 	for _, g := range groups {
 		var f TaskFilter
 		if err := web.LinkFilter(g.q, &f); err != nil {
@@ -34,7 +36,7 @@ func (m *Module) Todo(ctx context.Context, p *auth.Principal) ([]web.TodoGroup, 
 		var err error
 		tg.Count, err = m.ListTasks(ctx, p, f, api.ListParams{Page: 1, PerPage: web.TodoItems, Sort: "due_at"}, func(t Task) error {
 			due := t.DueAt
-			tg.Items = append(tg.Items, web.TodoItem{Title: t.Text, Sub: t.PersonName + " · " + t.Period, Href: "/tasks/" + t.ID.String(), Due: &due, Overdue: t.Overdue})
+			tg.Items = append(tg.Items, web.TodoItem{Title: t.Text, Sub: t.PersonName + " · " + t.PeriodName()(loc), Href: "/tasks/" + t.ID.String(), Due: &due, Overdue: t.Overdue})
 			return nil
 		})
 		if err != nil {

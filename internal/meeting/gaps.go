@@ -315,14 +315,10 @@ func (m *Module) Summary(ctx context.Context, p *auth.Principal, q SummaryParams
 	return out, err
 }
 
-// periodKeys are the messages of quarters and halves, by the end of the period's key;
-// shortKeys the same without the year (a table's head).
-var (
-	periodKeys = map[string]string{"Q1": "meeting.period.q1", "Q2": "meeting.period.q2", "Q3": "meeting.period.q3", "Q4": "meeting.period.q4",
-		"H1": "meeting.period.h1", "H2": "meeting.period.h2"}
-	shortKeys = map[string]string{"Q1": "meeting.period_short.q1", "Q2": "meeting.period_short.q2", "Q3": "meeting.period_short.q3",
-		"Q4": "meeting.period_short.q4", "H1": "meeting.period_short.h1", "H2": "meeting.period_short.h2"}
-)
+// shortKeys are the messages of quarters and halves without the year (a table's head),
+// by the end of the period's key.
+var shortKeys = map[string]string{"Q1": "meeting.period_short.q1", "Q2": "meeting.period_short.q2", "Q3": "meeting.period_short.q3",
+	"Q4": "meeting.period_short.q4", "H1": "meeting.period_short.h1", "H2": "meeting.period_short.h2"}
 
 // PeriodShort words a period without its year: 第三季度, 3月.
 func PeriodShort(loc i18n.Localizer, freq string, pd duty.Period) string {
@@ -339,14 +335,5 @@ func PeriodShort(loc i18n.Localizer, freq string, pd duty.Period) string {
 
 // PeriodText words a period: 2026年第三季度, 2026年3月, 2026年上半年, 2026年.
 func PeriodText(loc i18n.Localizer, freq string, pd duty.Period) string {
-	y := strconv.Itoa(pd.Start.In(clock.China).Year())
-	switch freq {
-	case "monthly":
-		return loc.T("meeting.period.monthly", "year", y, "month", strconv.Itoa(int(pd.Start.In(clock.China).Month())))
-	case "quarterly", "half_yearly":
-		return loc.T(periodKeys[pd.Key[len(pd.Key)-2:]], "year", y)
-	case "yearly":
-		return loc.T("meeting.period.yearly", "year", y)
-	}
-	return pd.Key
+	return duty.PeriodName(pd.Key)(loc)
 }

@@ -708,3 +708,6 @@ func (m *Module) prove(ctx context.Context, tx *db.Tx, p *auth.Principal, id db.
 	_, tasks, err := m.Duties.Prove(ctx, tx, p, ev)
 	return tasks, err
 }
+
+// PeriodName is the task's period in the reader's language (2026年第三季度).
+func (t ProvedTask) PeriodName() i18n.Text { return duty.PeriodName(t.Period) }

@@ -142,11 +142,22 @@ func (s *Site) funcs(loc i18n.Localizer) template.FuncMap {
 				if v := reflect.ValueOf(p); v.IsZero() || (v.Kind() == reflect.Pointer && v.IsNil()) {
 					continue
 				}
-				if s := fmt.Sprint(p); s != "" {
+				s, ok := loc.Value(p)
+				if !ok {
+					s = fmt.Sprint(p)
+				}
+				if s != "" {
 					out = append(out, s)
 				}
 			}
 			return out
+		},
+		// text writes a value that needs the reader's language (i18n.Text, Key, Name …).
+		"text": func(v any) string {
+			if s, ok := loc.Value(v); ok {
+				return s
+			}
+			return fmt.Sprint(v)
 		},
 		// industry shows an industry code by its name in the reader's language.
 		"industry": func(code string) string { return loc.Name(i18n.KindIndustry, code) },
