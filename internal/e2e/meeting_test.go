@@ -24,8 +24,10 @@ func TestBrowser_MeetingOnAPhone(t *testing.T) {
 	s.noTokenInAddress("refused meeting")
 	s.do(chromedp.SetValue(css("#held_at"), "2026-03-01T09:30"),
 		chromedp.SendKeys(css("#title"), "东湖镇三月安全生产例会"),
-		chromedp.SendKeys(css("#topics"), "春季复工复产安全"),
-		chromedp.Click(css(`input[name="attendee_ids"]`)))
+		chromedp.SendKeys(css("#topics"), "春季复工复产安全"))
+	// The attendees' box scrolls on its own; bring the first one to the middle of the screen.
+	value(s, chromedp.Evaluate[any](`document.querySelector('input[name="attendee_ids"]').scrollIntoView({block: "center"})`))
+	s.do(chromedp.Click(css(`input[name="attendee_ids"]`)))
 	s.submit(`form.mt-form button[type=submit]`, "h1")
 	s.waitLocation("/meetings/")
 	s.wantText("the meeting", "东湖镇三月安全生产例会", "镇（街道）会议", "春季复工复产安全", "据此完成的责任任务")
