@@ -43,9 +43,9 @@ func (m *Module) Pages(s *web.Site) {
 
 		templates: s.MustParse(files, "templates/duty_templates.html"),
 	}
-	s.AddNav(web.NavItem{Key: "duty.nav_tasks", Path: "/tasks", Icon: "check", Order: 16})
-	s.AddNav(web.NavItem{Key: "duty.nav_lists", Path: "/duties", Icon: "shield", Order: 17})
-	s.AddNav(web.NavItem{Key: "duty.nav_templates", Path: "/duty-templates", Icon: "rules", Order: 18, Perm: &PermWrite})
+	s.AddNav(web.NavItem{Key: "duty.nav_tasks", Path: "/tasks", Icon: "check", Order: 15})
+	s.AddNav(web.NavItem{Key: "duty.nav_lists", Path: "/duties", Icon: "shield", Order: 16})
+	s.AddNav(web.NavItem{Key: "duty.nav_templates", Path: "/duty-templates", Icon: "rules", Order: 33, Perm: &PermWrite})
 	s.Handle(web.Page{Path: "/duties", Handler: m.listsPage(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/duties", Perm: &PermWrite, Handler: m.createListSubmit(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/duties/copy", Perm: &PermWrite, Handler: m.copySubmit(s, t)})

@@ -40,7 +40,7 @@ func (m *Module) Pages(s *web.Site) {
 		create: s.MustParse(files, "templates/letter_new.html"),
 		print:  s.MustParse(files, "templates/letter_print.html"),
 	}
-	s.AddNav(web.NavItem{Key: "letter.nav", Path: "/letters", Icon: "edit", Order: 30, Visible: reads})
+	s.AddNav(web.NavItem{Key: "letter.nav", Path: "/letters", Icon: "edit", Order: 17, Visible: reads})
 	s.Handle(web.Page{Path: "/letters", Handler: m.listPage(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/letters/generate", Perm: &PermWrite, Handler: m.generateSubmit(s, t)})
 	s.Handle(web.Page{Path: "/letters/new", Perm: &PermWrite, Handler: m.newPage(s, t)})

@@ -47,8 +47,8 @@ func (m *Module) Pages(s *web.Site) {
 	s.Handle(web.Page{Path: "/meeting-rules", Handler: m.rulesPage(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/meeting-rules", Perm: &PermRules, Handler: m.ruleSubmit(s, t)})
 	notEnterprise := func(p *auth.Principal) bool { return p.Scope.EnterpriseID == nil && !p.Has(auth.Enterprise) }
-	s.AddNav(web.NavItem{Key: "meeting.nav", Path: "/meetings", Icon: "people", Order: 30, Visible: notEnterprise})
-	s.AddNav(web.NavItem{Key: "meeting.nav_gaps", Path: "/meetings/gaps", Icon: "clock", Order: 31, Visible: notEnterprise})
+	s.AddNav(web.NavItem{Key: "meeting.nav", Path: "/meetings", Icon: "people", Order: 18, Visible: notEnterprise})
+	s.AddNav(web.NavItem{Key: "meeting.nav_gaps", Path: "/meetings/gaps", Icon: "clock", Order: 19, Visible: notEnterprise})
 }
 
 // choice is a record to pick.

@@ -34,9 +34,9 @@ func (m *Module) Pages(s *web.Site) {
 		}
 		return false
 	}
-	s.AddNav(web.NavItem{Key: "org.nav.orgs", Path: "/orgs", Icon: "tree", Order: 20, Visible: notEnterprise})
-	s.AddNav(web.NavItem{Key: "org.nav.grids", Path: "/grids", Icon: "grid", Order: 21, Visible: notEnterprise})
-	s.AddNav(web.NavItem{Key: "org.nav.people", Path: "/people", Icon: "people", Order: 22, Visible: notEnterprise})
+	s.AddNav(web.NavItem{Key: "org.nav.orgs", Path: "/orgs", Icon: "tree", Order: 30, Visible: notEnterprise})
+	s.AddNav(web.NavItem{Key: "org.nav.grids", Path: "/grids", Icon: "grid", Order: 31, Visible: notEnterprise})
+	s.AddNav(web.NavItem{Key: "org.nav.people", Path: "/people", Icon: "people", Order: 32, Visible: notEnterprise})
 
 	s.Handle(web.Page{Path: "/orgs", Handler: m.orgRootPage(s, t)})
 	s.Handle(web.Page{Path: "/orgs/{id}", Object: "org", Handler: m.orgPage(s, t)})

@@ -51,7 +51,7 @@ func (m *Module) Pages(s *web.Site) {
 		ledger: s.MustParse(files, "templates/ledger.html"), reflections: parse("reflections.html"),
 		reflection: parse("reflection.html"), reflectionNew: parse("reflection_new.html"),
 	}
-	s.AddNav(web.NavItem{Key: "tackling.nav", Path: "/problems", Icon: "check", Order: 30, Visible: sees})
+	s.AddNav(web.NavItem{Key: "tackling.nav", Path: "/problems", Icon: "chart", Order: 20, Visible: sees})
 	s.Handle(web.Page{Path: "/problems", Handler: m.problemsPage(s, t)})
 	s.Handle(web.Page{Path: "/problems/new", Perm: &PermWrite, Handler: m.problemNewPage(s, t)})
 	s.Handle(web.Page{Method: "POST", Path: "/problems", Perm: &PermWrite, Handler: m.problemSubmit(s, t)})
