@@ -11,6 +11,7 @@ import (
 
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
@@ -128,7 +129,7 @@ type listView struct {
 	L                                            List
 	Groups                                       []bodyGroup
 	Versions                                     []List
-	History                                      []historyEntry
+	History                                      []audit.Change
 	CanEdit                                      bool
 	Form                                         *web.Form
 	Bodies, Roles, Freqs, Evidence, MeetingKinds []string
@@ -190,7 +191,7 @@ func (m *Module) renderList(w http.ResponseWriter, r *http.Request, s *web.Site,
 	for i, x := range v.Versions {
 		ids[i] = x.ID.String()
 	}
-	if v.History, err = m.history(ctx, "duty_list", ids); err != nil {
+	if v.History, err = audit.Changes(ctx, m.DB, "duty_list", ids...); err != nil {
 		return err
 	}
 	return s.RenderStatus(w, r, status, t.list, v)
@@ -377,7 +378,7 @@ func (m *Module) thisWeek(ctx context.Context, p *auth.Principal) ([]Task, error
 type taskView struct {
 	T       Task
 	Fitting []EvidenceRecord
-	History []historyEntry
+	History []audit.Change
 	CanAct  bool
 	Form    *web.Form
 	Now     time.Time
@@ -403,7 +404,7 @@ func (m *Module) renderTask(w http.ResponseWriter, r *http.Request, s *web.Site,
 			return err
 		}
 	}
-	if v.History, err = m.history(ctx, "task", []string{tk.ID.String()}); err != nil {
+	if v.History, err = audit.Changes(ctx, m.DB, "task", tk.ID.String()); err != nil {
 		return err
 	}
 	return s.RenderStatus(w, r, status, t.task, v)
@@ -540,23 +541,6 @@ func (m *Module) panelData(r *http.Request) (any, error) {
 		return nil, err
 	}
 	return panelView{Tasks: tasks, Now: m.Clock.Now()}, nil
-}
-
-// historyEntry is one audited change of a record.
-type historyEntry struct {
-	At     time.Time
-	By     string
-	Action string
-}
-
-// history is the audit log of records of a kind, newest first.
-func (m *Module) history(ctx context.Context, kind string, ids []string) ([]historyEntry, error) {
-	in, args := db.In("object_id", ids)
-	return db.All(ctx, m.DB, `SELECT at, username, action FROM audit_log WHERE object_type = ? AND `+in+` AND result = 'ok' ORDER BY at DESC, id DESC LIMIT 50`,
-		append([]any{kind}, args...), func(s db.Scanner) (historyEntry, error) {
-			var h historyEntry
-			return h, s.Scan(&h.At, &h.By, &h.Action)
-		})
 }
 
 // postKinds are the kinds of post with templates, for the filter.

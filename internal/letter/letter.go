@@ -251,12 +251,12 @@ func (m *Module) Get(ctx context.Context, q db.Querier, p *auth.Principal, id db
 		}); err != nil {
 		return Letter{}, err
 	}
-	l.History, err = db.All(ctx, q, `SELECT at, username, action FROM audit_log WHERE object_type = 'letter' AND object_id = ? AND result = 'ok' AND action LIKE 'letter.%' ORDER BY at DESC, id DESC`,
-		[]any{id.String()}, func(s db.Scanner) (Event, error) {
-			var e Event
-			err := s.Scan(&e.At, &e.By, &e.Action)
-			return e, err
-		})
+	changes, err := audit.Changes(ctx, q, "letter", id.String())
+	for _, c := range changes {
+		if strings.HasPrefix(c.Action, "letter.") {
+			l.History = append(l.History, Event(c))
+		}
+	}
 	if l.Targets == nil {
 		l.Targets = []Target{}
 	}

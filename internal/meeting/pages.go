@@ -12,6 +12,7 @@ import (
 	"github.com/safeduty/safeduty/internal/duty"
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
@@ -338,19 +339,12 @@ type detailView struct {
 	M         Meeting
 	Images    []Photo
 	Docs      []Photo
-	History   []event
+	History   []audit.Change
 	CanWrite  bool
 	LateDays  int
 	Recorded  time.Time
 	Recorder  string
 	HeldLocal string
-}
-
-// event is one entry of a meeting's history (its audit log).
-type event struct {
-	At     time.Time
-	Who    string
-	Action string
 }
 
 // detailPage shows a meeting.
@@ -371,13 +365,7 @@ func (m *Module) detailPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 				v.Images = append(v.Images, ph)
 			}
 		}
-		v.History, err = db.All(ctx, m.DB, `SELECT at, username, action FROM audit_log WHERE object_type = 'meeting' AND object_id = ? AND result = 'ok'
-			ORDER BY at, id`, []any{x.ID.String()}, func(sc db.Scanner) (event, error) {
-			var e event
-			err := sc.Scan(&e.At, &e.Who, &e.Action)
-			e.Action = "meeting.action." + e.Action
-			return e, err
-		})
+		v.History, err = audit.Changes(ctx, m.DB, "meeting", x.ID.String())
 		if err != nil {
 			return err
 		}

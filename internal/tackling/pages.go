@@ -10,6 +10,7 @@ import (
 
 	"github.com/safeduty/safeduty/internal/platform/api"
 	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
@@ -105,7 +106,7 @@ func (m *Module) problemsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 // problemView is one problem's page.
 type problemView struct {
 	P        Problem
-	Changes  []Change
+	Changes  []audit.Change
 	Now      time.Time
 	CanWrite bool
 	// The form adding a measure (writers), with its choices.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/safeduty/safeduty/internal/platform/apperr"
+	"github.com/safeduty/safeduty/internal/platform/audit"
 	"github.com/safeduty/safeduty/internal/platform/auth"
 	"github.com/safeduty/safeduty/internal/platform/clock"
 	"github.com/safeduty/safeduty/internal/platform/db"
@@ -159,7 +160,7 @@ func (m *Module) reflectionsPage(s *web.Site, t pageTemplates) web.HandlerFunc {
 // reflectionView is one 五个反思's page.
 type reflectionView struct {
 	R         Reflection
-	Changes   []Change
+	Changes   []audit.Change
 	CanSubmit bool
 }
 

@@ -135,3 +135,26 @@ func ResultFor(status int) Result {
 		return Failed
 	}
 }
+
+// Change is one change of a record that went through, as the record's page and API show
+// it: when, by whom (the user's display name, else the name recorded: "system"), and
+// the audit action ("meeting.update").
+type Change struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Action string    `json:"action"`
+}
+
+// Changes reads the history of records: the entries that went through of the records of
+// objectType with these ids, newest first (at most 200). It is what every record's page
+// shows as its history.
+func Changes(ctx context.Context, q db.Querier, objectType string, ids ...string) ([]Change, error) {
+	in, args := db.In("a.object_id", ids)
+	return db.All(ctx, q, `SELECT a.at, COALESCE(u.display_name, a.username), a.action FROM audit_log a
+		LEFT JOIN users u ON u.id = a.user_id
+		WHERE a.object_type = ? AND `+in+` AND a.result = 'ok' ORDER BY a.at DESC, a.id DESC LIMIT 200`,
+		append([]any{objectType}, args...), func(s db.Scanner) (Change, error) {
+			var c Change
+			return c, s.Scan(&c.At, &c.By, &c.Action)
+		})
+}
