@@ -183,7 +183,7 @@ func (m *Module) Obligations(ctx context.Context, p *auth.Principal, year int) (
 					id = s.person
 				}
 				g := Gap{RuleID: r.ID, RuleName: r.Name, MeetingKind: r.MeetingKind, Frequency: r.Frequency, OrgID: s.org, PersonID: s.person,
-					Period: pd.Key, PeriodText: PeriodText(loc, r.Frequency, pd), Start: pd.Start, Due: pd.Due,
+					Period: pd.Key, PeriodText: PeriodText(loc, r.Frequency, pd), Start: pd.Start.UTC(), Due: pd.Due.UTC(),
 					Held: counts[id.String()+"/"+pd.Key], Required: r.MinCount}
 				if s.person != nil {
 					g.PersonName, g.PostTitle = s.name, s.post
