@@ -3,6 +3,8 @@ package duty_test
 import (
 	"context"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -319,9 +321,24 @@ func TestTasks_SummaryAgreesWithList(t *testing.T) {
 					t.Errorf("no overdue tasks: %+v", s.Total)
 				}
 			}
+			// The overdue table (/tasks/overdue: units × months, counted in one query)
+			// links each cell's overdue count to the list it counts.
+			page := e.SignIn(user).Get("/tasks/overdue?frequency=monthly")
+			cells := overdueCellRE.FindAllStringSubmatch(string(page.Body), -1)
+			if len(cells) == 0 {
+				t.Errorf("%s: the overdue table links no overdue cell: %s", user, page.Body)
+			}
+			for _, c := range cells {
+				q := "org_id=" + c[1] + "&period=" + c[2] + "&overdue=true&frequency=monthly"
+				if n, _ := strconv.Atoi(c[3]); n != total(user, q) {
+					t.Errorf("%s: overdue cell %s shows %s, the list %d", user, q, c[3], total(user, q))
+				}
+			}
 		}
 	})
 }
+
+var overdueCellRE = regexp.MustCompile(`href="/tasks\?org_id=(\d+)&amp;period=([0-9-]+)&amp;overdue=true">(\d+)<`)
 
 // Reminders go once to the owner's users and the users of the task's unit.
 func TestTasks_RemindOnce(t *testing.T) {

@@ -503,7 +503,7 @@ func (m *Module) overduePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		if !slices.Contains([]string{"monthly", "quarterly"}, freq) {
 			freq = "quarterly"
 		}
-		v := overdueView{Year: year, Cells: map[string]map[string]SummaryRow{}, Freq: freq, Names: map[string]i18n.Text{}}
+		v := overdueView{Year: year, Freq: freq, Names: map[string]i18n.Text{}}
 		f := TaskFilter{Year: &year, Frequency: []string{freq}}
 		var err error
 		if v.ByUnit, err = m.SummaryOf(ctx, p, SummaryParams{By: "unit", TaskFilter: f}); err != nil {
@@ -512,18 +512,9 @@ func (m *Module) overduePage(s *web.Site, t pageTemplates) web.HandlerFunc {
 		for _, pr := range PeriodsOfYear(freq, year) {
 			v.Periods = append(v.Periods, pr.Key)
 			v.Names[pr.Key] = PeriodName(pr.Key)
-			g := f
-			g.Period = pr.Key
-			sum, err := m.SummaryOf(ctx, p, SummaryParams{By: "unit", TaskFilter: g})
-			if err != nil {
-				return err
-			}
-			for _, row := range sum.Rows {
-				if v.Cells[row.Key] == nil {
-					v.Cells[row.Key] = map[string]SummaryRow{}
-				}
-				v.Cells[row.Key][pr.Key] = row
-			}
+		}
+		if v.Cells, err = m.summaryCells(ctx, p, f); err != nil {
+			return err
 		}
 		return s.Render(w, r, t.overdue, v)
 	}

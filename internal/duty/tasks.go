@@ -333,6 +333,39 @@ type SummaryRow struct {
 	Overdue  int    `json:"overdue"`
 }
 
+// summaryCounts are the counts of a summary row (its one argument: now).
+const summaryCounts = `COUNT(*),
+	SUM(CASE WHEN t.status = 'done' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN t.status = 'done' AND t.late = TRUE THEN 1 ELSE 0 END),
+	SUM(CASE WHEN t.status = 'open' AND t.due_at <= ? THEN 1 ELSE 0 END) AS overdue`
+
+// summaryCells counts the tasks of f per unit and period in one query (the overdue
+// table): unit id → period → counts, each counted as SummaryOf counts.
+func (m *Module) summaryCells(ctx context.Context, p *auth.Principal, f TaskFilter) (map[string]map[string]SummaryRow, error) {
+	now := m.Clock.Now()
+	w := taskWhere(p, f, now)
+	type cell struct {
+		unit string
+		row  SummaryRow
+	}
+	cells := map[string]map[string]SummaryRow{}
+	err := db.Each(ctx, m.DB, `SELECT t.org_id, t.period, `+summaryCounts+taskFrom+w.SQL()+` GROUP BY t.org_id, t.period`,
+		append([]any{now}, w.Args()...), func(s db.Scanner) (cell, error) {
+			var c cell
+			r := &c.row
+			err := s.Scan(&c.unit, &r.Key, &r.Total, &r.Done, &r.DoneLate, &r.Overdue)
+			r.Open = r.Total - r.Done
+			return c, err
+		}, func(c cell) error {
+			if cells[c.unit] == nil {
+				cells[c.unit] = map[string]SummaryRow{}
+			}
+			cells[c.unit][c.row.Key] = c.row
+			return nil
+		})
+	return cells, err
+}
+
 // SummaryOf counts the tasks in the caller's scope matching the filter, per unit (most
 // overdue first) or per period (in order).
 func (m *Module) SummaryOf(ctx context.Context, p *auth.Principal, q SummaryParams) (Summary, error) {
@@ -347,10 +380,7 @@ func (m *Module) SummaryOf(ctx context.Context, p *auth.Principal, q SummaryPara
 	}
 	w := taskWhere(p, q.TaskFilter, now)
 	args := append([]any{now}, w.Args()...)
-	rows, err := db.All(ctx, m.DB, `SELECT `+key+`, `+name+`, COUNT(*),
-		SUM(CASE WHEN t.status = 'done' THEN 1 ELSE 0 END),
-		SUM(CASE WHEN t.status = 'done' AND t.late = TRUE THEN 1 ELSE 0 END),
-		SUM(CASE WHEN t.status = 'open' AND t.due_at <= ? THEN 1 ELSE 0 END) AS overdue`+taskFrom+w.SQL()+`
+	rows, err := db.All(ctx, m.DB, `SELECT `+key+`, `+name+`, `+summaryCounts+taskFrom+w.SQL()+`
 		GROUP BY `+key+`, `+name+` ORDER BY `+order, args, func(s db.Scanner) (SummaryRow, error) {
 		var r SummaryRow
 		err := s.Scan(&r.Key, &r.Name, &r.Total, &r.Done, &r.DoneLate, &r.Overdue)
