@@ -121,6 +121,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var uploads attachment.Limits
 	fs.DurationVar(&uploads.KeepUnlinked, "uploads-keep-unclaimed", attachment.DefaultKeepUnlinked, "how long an uploaded file that no record uses is kept before it is removed")
 	webhook := fs.String("notice-webhook", env("SAFEDUTY_NOTICE_WEBHOOK", ""), "URL that receives every notice as JSON (e.g. an SMS gateway adapter); empty: notices are logged (env SAFEDUTY_NOTICE_WEBHOOK)")
+	jobsTick := fs.Duration("jobs-tick", 15*time.Second, "how often this process looks for due background jobs (each due run happens on one process of those sharing a database)")
 	logFormat := fs.String("log-format", env("SAFEDUTY_LOG_FORMAT", "text"), "log format: text or json")
 	logLevel := fs.String("log-level", env("SAFEDUTY_LOG_LEVEL", "info"), "log level: debug, info, warn, error")
 	if _, err := parsePositional(fs, args, 0, "safeduty serve [flags]"); err != nil {
@@ -128,6 +129,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if err := ac.CheckThrottle(); err != nil {
 		return err
+	}
+	if *jobsTick <= 0 {
+		return errors.New("--jobs-tick must be positive")
 	}
 	log := newLogger(stderr, *logFormat, *logLevel)
 	slog.SetDefault(log)
@@ -167,7 +171,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// server would otherwise hold for minutes; hand it back to the OS now.
 	debug.FreeOSMemory()
 
-	a.Jobs.Start(ctx, 15*time.Second)
+	a.Jobs.Start(ctx, *jobsTick)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
