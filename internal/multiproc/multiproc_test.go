@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/png"
 	"io"
@@ -36,8 +37,8 @@ const (
 )
 
 // Two `safeduty serve` processes on one PostgreSQL database and one S3 store: a session
-// made on one works on the other; a sign-out on one is refused by the other on the very
-// next request; an upload through one downloads (whole and by range) through the other;
+// made on one works on the other; a sign-out, a password change or a disabled account
+// on one is refused by the other on the very next request; an upload through one downloads (whole and by range) through the other;
 // the escalation job runs once per period while both look for it many times a period,
 // and goes on running on the one left when the other stops.
 func TestTwoProcessesOnePostgreSQL(t *testing.T) {
@@ -114,6 +115,50 @@ func TestTwoProcessesOnePostgreSQL(t *testing.T) {
 		}
 		if st, _ := b.do(t, "GET", "/api/v1/me", other, nil, ""); st != http.StatusOK {
 			t.Errorf("the other session, after the sign-out of the first: %d, want 200", st)
+		}
+	})
+
+	t.Run("revocation", func(t *testing.T) {
+		admin := a.signIn(t, "admin", password)
+		var office int64
+		if err := d.QueryRow(ctx, `SELECT id FROM orgs WHERE kind = 'unit'`).Scan(&office); err != nil {
+			t.Fatal(err)
+		}
+		const userPass = "Cluster-pass-2026"
+		body, _ := json.Marshal(map[string]any{"username": "officer1", "display_name": "值班员", "password": userPass,
+			"org_id": fmt.Sprint(office), "roles": []string{"safety_office"}})
+		st, res := a.do(t, "POST", "/api/v1/users", admin, body, "application/json")
+		if st != http.StatusCreated {
+			t.Fatalf("create a user on a: %d %s", st, res)
+		}
+		var u struct{ ID string }
+		if err := json.Unmarshal(res, &u); err != nil {
+			t.Fatal(err)
+		}
+
+		// A password change through b ends the user's other sessions on a at once.
+		onA, onB := a.signIn(t, "officer1", userPass), b.signIn(t, "officer1", userPass)
+		if st, _ := a.do(t, "GET", "/api/v1/me", onA, nil, ""); st != http.StatusOK {
+			t.Fatalf("before the change: %d", st)
+		}
+		change, _ := json.Marshal(map[string]string{"current_password": userPass, "new_password": "Cluster-pass-2027"})
+		if st, res := b.do(t, "POST", "/api/v1/me/password", onB, change, "application/json"); st != http.StatusNoContent {
+			t.Fatalf("password change on b: %d %s", st, res)
+		}
+		if st, _ := a.do(t, "GET", "/api/v1/me", onA, nil, ""); st != http.StatusUnauthorized {
+			t.Errorf("a session on a after the password changed on b: %d, want 401", st)
+		}
+
+		// Disabling the account on a refuses its session on b at once.
+		if st, _ := b.do(t, "GET", "/api/v1/me", onB, nil, ""); st != http.StatusOK {
+			t.Fatalf("the session that changed the password: %d", st)
+		}
+		disable, _ := json.Marshal(map[string]any{"disabled": true})
+		if st, res := a.do(t, "PATCH", "/api/v1/users/"+u.ID, admin, disable, "application/json"); st != http.StatusOK {
+			t.Fatalf("disable on a: %d %s", st, res)
+		}
+		if st, _ := b.do(t, "GET", "/api/v1/me", onB, nil, ""); st != http.StatusUnauthorized {
+			t.Errorf("a disabled account's session on b: %d, want 401", st)
 		}
 	})
 
