@@ -38,9 +38,10 @@ const (
 
 // Two `safeduty serve` processes on one PostgreSQL database and one S3 store: a session
 // made on one works on the other; a sign-out, a password change or a disabled account
-// on one is refused by the other on the very next request; an upload through one downloads (whole and by range) through the other;
-// the escalation job runs once per period while both look for it many times a period,
-// and goes on running on the one left when the other stops.
+// on one is refused by the other on the very next request; an upload through one
+// downloads (whole and by range) through the other; the escalation job runs once per
+// period while both look for it many times a period, and goes on running on the one left
+// when the other stops.
 func TestTwoProcessesOnePostgreSQL(t *testing.T) {
 	if os.Getenv(dbtest.EnvPostgres) == "" {
 		t.Skipf("the two-process test needs PostgreSQL: set %s (CI does)", dbtest.EnvPostgres)
