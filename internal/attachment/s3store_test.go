@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/johannesboyne/gofakes3"
@@ -25,13 +26,14 @@ import (
 // The server speaks HTTPS as a real store would: over plain HTTP minio-go signs each
 // chunk of a part (aws-chunked), which gofakes3 decodes for whole objects but not for
 // the parts of a multipart upload.
-func fakeS3(t *testing.T, prefix string) (*attachment.S3Store, *s3mem.Backend) {
+func fakeS3(t *testing.T, prefix string) (*attachment.S3Store, *s3mem.Backend, *getCounter) {
 	t.Helper()
 	backend := s3mem.New()
 	if err := backend.CreateBucket("safeduty"); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewTLSServer(gofakes3.New(backend).Server())
+	gets := &getCounter{next: gofakes3.New(backend).Server()}
+	srv := httptest.NewTLSServer(gets)
 	t.Cleanup(srv.Close)
 	u := "s3://safeduty/" + prefix + "?endpoint=" + strings.TrimPrefix(srv.URL, "https://") + "&region=cn-north-1"
 	cfg, err := attachment.ParseS3URL(u)
@@ -44,14 +46,43 @@ func fakeS3(t *testing.T, prefix string) (*attachment.S3Store, *s3mem.Backend) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, backend
+	return s, backend, gets
+}
+
+// getCounter counts the GET requests of objects whose name contains Key.
+type getCounter struct {
+	next http.Handler
+	mu   sync.Mutex
+	Key  string
+	n    int
+}
+
+func (c *getCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.mu.Lock()
+	if r.Method == http.MethodGet && c.Key != "" && strings.Contains(r.URL.Path, c.Key) {
+		c.n++
+	}
+	c.mu.Unlock()
+	c.next.ServeHTTP(w, r)
+}
+
+// Count starts counting the GETs of key and returns a function reporting how many.
+func (c *getCounter) Count(key string) func() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.Key, c.n = key, 0
+	return func() int {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.n
+	}
 }
 
 // The S3 store keeps the Store contract: put (of known and of unknown size), open, seek
 // for ranges, delete, a missing key as fs.ErrNotExist, and no keys outside its own.
 func TestS3Store(t *testing.T) {
 	ctx := context.Background()
-	s, backend := fakeS3(t, "city/files")
+	s, backend, _ := fakeS3(t, "city/files")
 	key := "2026/03/0123456789abcdef0123456789abcdef"
 	content := []byte(attachment.SamplePDF)
 
@@ -171,7 +202,7 @@ func TestS3Store_Refusals(t *testing.T) {
 // as not modified, on both engines; a missing object answers 404, not 500.
 func TestUpload_S3Store(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		s, backend := fakeS3(t, "files")
+		s, backend, gets := fakeS3(t, "files")
 		e.App.Attachments.Store = s
 		content := attachment.SampleJPEG(64, 48)
 		ae := &env{Env: e}
@@ -190,9 +221,13 @@ func TestUpload_S3Store(t *testing.T) {
 			t.Fatalf("the object in the bucket: %+v, %v", obj, err)
 		}
 
+		n := gets.Count(key)
 		whole := e.As(apptest.UserTown1, "GET", m.URL, nil)
 		if whole.Status != http.StatusOK || !bytes.Equal(whole.Body, content) {
 			t.Fatalf("content: %d, %d bytes", whole.Status, len(whole.Body))
+		}
+		if n() != 1 {
+			t.Errorf("a whole download made %d GETs of the object, want 1", n())
 		}
 		if whole.Header.Get("ETag") != `"`+m.SHA256+`"` || whole.Header.Get("Content-Type") != "image/jpeg" {
 			t.Errorf("headers %v", whole.Header)
