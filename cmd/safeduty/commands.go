@@ -26,10 +26,10 @@ import (
 )
 
 // dbFlags adds --db, --data and --files to fs; resolve the files folder with filesDir
-// after parsing.
+// (or, for serve, the files store with filesStore) after parsing.
 func dbFlags(fs *flag.FlagSet) (*db.Config, *string) {
 	cfg := &db.Config{}
-	files := fs.String("files", env("SAFEDUTY_FILES", ""), "folder of uploaded files (env SAFEDUTY_FILES); empty means <data>/files")
+	files := fs.String("files", env("SAFEDUTY_FILES", ""), "folder of uploaded files, or an S3-compatible store as s3://bucket/prefix?endpoint=host:port&region=…&secure=false with the keys in env SAFEDUTY_S3_ACCESS_KEY and SAFEDUTY_S3_SECRET_KEY (env SAFEDUTY_FILES); empty means <data>/files")
 	fs.StringVar(&cfg.URL, "db", env("SAFEDUTY_DB", ""), "PostgreSQL URL (postgres://…); empty for embedded SQLite (env SAFEDUTY_DB)")
 	fs.StringVar(&cfg.DataDir, "data", env("SAFEDUTY_DATA", "data"), "data folder for SQLite and files (env SAFEDUTY_DATA)")
 	return cfg, files
@@ -41,6 +41,33 @@ func filesDir(files string, dbc *db.Config) string {
 		return files
 	}
 	return filepath.Join(dbc.DataDir, "files")
+}
+
+// copiedFilesDir is filesDir for the commands that copy a files folder (backup,
+// restore): an S3 store is refused, its bucket is backed up by the object store's means.
+func copiedFilesDir(files string, dbc *db.Config) (string, error) {
+	if attachment.IsS3URL(files) {
+		return "", errors.New("--files names an S3 store, and backup and restore copy a files folder only: back up the bucket with the store's own tools (versioning, replication, mc mirror); to back up the database alone, add --allow-missing-files")
+	}
+	return filesDir(files, dbc), nil
+}
+
+// filesStore resolves --files for serve: an s3:// URL opens that S3 store (its bucket
+// must exist), anything else is the folder filesDir names.
+func filesStore(ctx context.Context, files string, dbc *db.Config) (dir string, store attachment.Store, err error) {
+	if !attachment.IsS3URL(files) {
+		return filesDir(files, dbc), nil, nil
+	}
+	c, err := attachment.ParseS3URL(files)
+	if err != nil {
+		return "", nil, err
+	}
+	c.AccessKey, c.SecretKey = env("SAFEDUTY_S3_ACCESS_KEY", ""), env("SAFEDUTY_S3_SECRET_KEY", "")
+	s, err := attachment.NewS3Store(ctx, c)
+	if err != nil {
+		return "", nil, err
+	}
+	return "", s, nil
 }
 
 type prefixes []netip.Prefix
@@ -94,6 +121,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var uploads attachment.Limits
 	fs.DurationVar(&uploads.KeepUnlinked, "uploads-keep-unclaimed", attachment.DefaultKeepUnlinked, "how long an uploaded file that no record uses is kept before it is removed")
 	webhook := fs.String("notice-webhook", env("SAFEDUTY_NOTICE_WEBHOOK", ""), "URL that receives every notice as JSON (e.g. an SMS gateway adapter); empty: notices are logged (env SAFEDUTY_NOTICE_WEBHOOK)")
+	jobsTick := fs.Duration("jobs-tick", 15*time.Second, "how often this process looks for due background jobs (each due run happens on one process of those sharing a database)")
 	logFormat := fs.String("log-format", env("SAFEDUTY_LOG_FORMAT", "text"), "log format: text or json")
 	logLevel := fs.String("log-level", env("SAFEDUTY_LOG_LEVEL", "info"), "log level: debug, info, warn, error")
 	if _, err := parsePositional(fs, args, 0, "safeduty serve [flags]"); err != nil {
@@ -101,6 +129,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if err := ac.CheckThrottle(); err != nil {
 		return err
+	}
+	if *jobsTick <= 0 {
+		return errors.New("--jobs-tick must be positive")
 	}
 	log := newLogger(stderr, *logFormat, *logLevel)
 	slog.SetDefault(log)
@@ -112,8 +143,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		defer unlock()
 	}
+	filesFolder, fileStore, err := filesStore(ctx, *files, dbc)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
-	a, err := app.New(ctx, app.Config{DB: *dbc, Files: filesDir(*files, dbc), Auth: ac, InsecureCookie: *insecure, TrustedProxies: trusted, Version: version(), Log: log,
+	a, err := app.New(ctx, app.Config{DB: *dbc, Files: filesFolder, FileStore: fileStore, Auth: ac, InsecureCookie: *insecure, TrustedProxies: trusted, Version: version(), Log: log,
 		Hazards: hc, NoticeWebhook: *webhook, Uploads: uploads})
 	if err != nil {
 		return err
@@ -136,7 +171,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// server would otherwise hold for minutes; hand it back to the OS now.
 	debug.FreeOSMemory()
 
-	a.Jobs.Start(ctx, 15*time.Second)
+	a.Jobs.Start(ctx, *jobsTick)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -201,7 +236,12 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer d.Close()
 	start := time.Now()
-	dir := filesDir(*files, dbc)
+	dir := ""
+	if !*allowMissing || !attachment.IsS3URL(*files) {
+		if dir, err = copiedFilesDir(*files, dbc); err != nil {
+			return err
+		}
+	}
 	st, err := backup.Create(ctx, d, dir, out, backup.Options{AllowMissingFiles: *allowMissing})
 	var missing *backup.MissingFilesError
 	if errors.As(err, &missing) {
@@ -231,7 +271,11 @@ func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if err := backup.Restore(ctx, *dbc, filesDir(*files, dbc), pos[0]); err != nil {
+	dir, err := copiedFilesDir(*files, dbc)
+	if err != nil {
+		return err
+	}
+	if err := backup.Restore(ctx, *dbc, dir, pos[0]); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "restored %s; start the server to apply any newer migrations\n", pos[0])

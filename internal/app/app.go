@@ -59,6 +59,9 @@ type Config struct {
 	// Files is the folder of uploaded files (attachments), outside any web root. New
 	// defaults it to <data dir>/files; Wire with it empty keeps uploads in memory (tests).
 	Files string
+	// FileStore, when set, keeps the attachments instead of the Files folder: an S3
+	// store shared by several server processes.
+	FileStore attachment.Store
 	// Uploads limits uploaded files; zero fields take the defaults (10 MiB, 10,000 px a
 	// side, 40 megapixels).
 	Uploads attachment.Limits
@@ -177,6 +180,9 @@ func Wire(d *db.DB, cfg Config) *App {
 	if cfg.Files != "" {
 		a.Attachments.Store = &attachment.LocalStore{Dir: cfg.Files}
 		a.Attachments.TempDir = filepath.Join(cfg.Files, ".tmp")
+	}
+	if cfg.FileStore != nil {
+		a.Attachments.Store, a.Attachments.TempDir = cfg.FileStore, ""
 	}
 
 	var sender notify.Sender = notify.LogSender{Log: cfg.Log}

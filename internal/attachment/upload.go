@@ -110,7 +110,7 @@ func (m *Module) Create(ctx context.Context, actor *auth.Principal, name string,
 	if a.StorageKey, err = newKey(now); err != nil {
 		return Attachment{}, err
 	}
-	if err := m.Store.Put(ctx, a.StorageKey, io.LimitReader(tmp, size)); err != nil {
+	if err := m.Store.Put(ctx, a.StorageKey, WithSize(io.LimitReader(tmp, size), size)); err != nil {
 		return Attachment{}, err
 	}
 	err = m.DB.Tx(ctx, func(tx *db.Tx) error {
