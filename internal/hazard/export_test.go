@@ -21,11 +21,9 @@ var ScanStats = (*Module).scanStats
 // TallyStats is Stats read from the tallies; ok is false when the filter or the scope
 // is not answered from them.
 func (m *Module) TallyStats(ctx context.Context, p *auth.Principal, sp StatsParams) (res StatsResult, ok bool, err error) {
-	now := m.Clock.Now()
-	w, ok, err := m.tallyWhere(ctx, p, sp.Filter, now)
-	if err != nil || !ok {
+	if _, ok, err = m.tallyWhere(ctx, p, sp.Filter, sp.Group, m.Clock.Now()); err != nil || !ok {
 		return res, ok, err
 	}
-	res, err = m.stats(ctx, statsSource{from: "hazard_tallies t", exprs: tallyClears, keys: tallyGroupBy, where: w}, sp.Group, now)
+	res, err = m.Stats(ctx, p, sp)
 	return res, true, err
 }

@@ -127,49 +127,83 @@ var groupBy = map[string]struct{ join, nameZh, nameEn string }{
 
 var hazardGroupBy = map[string]string{"town": "h.town_id", "industry": "h.industry", "grade": "h.grade", "source": "h.source"}
 
-// statsSource is where Stats reads: the table, its aggregates, its grouping keys and
-// the condition.
+// statsSource is where Stats reads: the table, its aggregates (and the arguments they
+// take), the column of the grouping asked, and the condition.
 type statsSource struct {
 	from  string
 	exprs []string
-	keys  map[string]string
+	args  []any
+	key   string
 	where db.Where
 }
 
 // Stats computes the three clears for the hazards in the caller's scope matching f,
-// optionally per group: one aggregate query each, whatever the number of hazards. It
-// reads the tallies (tallies.go) when every filter asked is a tally dimension, else
-// the hazards themselves; both give the same figures.
+// optionally per group: a few aggregate queries, whatever the number of hazards. It
+// reads the tallies (tallies.go) when the scope and every filter asked are tally
+// dimensions, and the overdue hazards from the open-hazard indexes; else the hazards
+// themselves. Both give the same figures (TestTallies_MatchScan).
 func (m *Module) Stats(ctx context.Context, p *auth.Principal, sp StatsParams) (StatsResult, error) {
 	now := m.Clock.Now()
-	tw, ok, err := m.tallyWhere(ctx, p, sp.Filter, now)
-	if err != nil {
-		return StatsResult{}, err
-	}
-	src := statsSource{from: "hazard_tallies t", exprs: tallyClears, keys: tallyGroupBy, where: tw}
-	if !ok {
-		src = statsSource{from: "hazards h", exprs: clearsExprs, keys: hazardGroupBy}
-		if src.where, err = m.where(ctx, p, sp.Filter, now); err != nil {
+	tw, ok, err := m.tallyWhere(ctx, p, sp.Filter, sp.Group, now)
+	if err != nil || !ok {
+		if err != nil {
 			return StatsResult{}, err
 		}
+		return m.scanStats(ctx, p, sp)
 	}
-	return m.stats(ctx, src, sp.Group, now)
+	res, err := m.stats(ctx, statsSource{from: "hazard_tallies t", exprs: tallyClears, key: tallyGroupBy[sp.Group].key, where: tw}, sp.Group)
+	if err != nil {
+		return res, err
+	}
+	return res, m.addOverdue(ctx, p, sp, now, &res)
 }
 
-// scanStats is Stats from the hazards whatever the filter: the reference the tallies
-// are tested against.
+// scanStats is Stats from the hazards whatever the filter.
 func (m *Module) scanStats(ctx context.Context, p *auth.Principal, sp StatsParams) (StatsResult, error) {
 	now := m.Clock.Now()
 	w, err := m.where(ctx, p, sp.Filter, now)
 	if err != nil {
 		return StatsResult{}, err
 	}
-	return m.stats(ctx, statsSource{from: "hazards h", exprs: clearsExprs, keys: hazardGroupBy, where: w}, sp.Group, now)
+	return m.stats(ctx, statsSource{from: "hazards h", exprs: clearsExprs, args: []any{now}, key: hazardGroupBy[sp.Group], where: w}, sp.Group)
 }
 
-func (m *Module) stats(ctx context.Context, src statsSource, group string, now time.Time) (StatsResult, error) {
+// addOverdue counts the overdue hazards of res (the figures from the tallies), per
+// group too, from the open-hazard partial indexes: open hazards past their deadline.
+func (m *Module) addOverdue(ctx context.Context, p *auth.Principal, sp StatsParams, now time.Time, res *StatsResult) error {
+	w, err := m.where(ctx, p, sp.Filter, now)
+	if err != nil {
+		return err
+	}
+	w.Add("h.status <> 'closed' AND h.deadline < ?", now)
+	key, grouped := hazardGroupBy[sp.Group]
+	if !grouped {
+		return m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM hazards h`+w.SQL(), w.Args()...).Scan(&res.Overdue)
+	}
+	rows, err := m.DB.Query(ctx, `SELECT `+key+`, COUNT(*) FROM hazards h`+w.SQL()+` GROUP BY `+key, w.Args()...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	byKey := map[string]int{}
+	for rows.Next() {
+		var k any
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return err
+		}
+		byKey[keyString(k)] += n
+		res.Overdue += n
+	}
+	for i := range res.Groups {
+		res.Groups[i].Overdue = byKey[res.Groups[i].Key]
+	}
+	return rows.Err()
+}
+
+func (m *Module) stats(ctx context.Context, src statsSource, group string) (StatsResult, error) {
 	w := src.where
-	args := append([]any{now}, w.Args()...)
+	args := append(append([]any{}, src.args...), w.Args()...)
 	var res StatsResult
 	var err error
 	res.Clears, err = scanClears(m.DB.QueryRow(ctx, `SELECT `+strings.Join(src.exprs, ",\n\t")+` FROM `+src.from+w.SQL(), args...))
@@ -184,10 +218,9 @@ func (m *Module) stats(ctx context.Context, src statsSource, group string, now t
 	if i18n.FromContext(ctx).Lang == i18n.En {
 		name = g.nameEn
 	}
-	key := src.keys[group]
 	inner, outer := aliased(src.exprs)
-	rows, err := m.DB.Query(ctx, `SELECT x.k, COALESCE(`+name+`, ''), `+outer+` FROM (SELECT `+key+` AS k, `+inner+
-		` FROM `+src.from+w.SQL()+` GROUP BY `+key+`) x`+g.join+` ORDER BY x.c0 DESC, x.k`, args...)
+	rows, err := m.DB.Query(ctx, `SELECT x.k, COALESCE(`+name+`, ''), `+outer+` FROM (SELECT `+src.key+` AS k, `+inner+
+		` FROM `+src.from+w.SQL()+` GROUP BY `+src.key+`) x`+g.join+` ORDER BY x.c0 DESC, x.k`, args...)
 	if err != nil {
 		return res, err
 	}
