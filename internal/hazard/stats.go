@@ -169,25 +169,30 @@ func (m *Module) scanStats(ctx context.Context, p *auth.Principal, sp StatsParam
 }
 
 // addOverdue counts the overdue hazards of res (the figures from the tallies), per
-// group too, from the open-hazard partial indexes: open hazards past their deadline.
+// group too: open hazards past their deadline, read from the partial index
+// hazards_open_overdue alone (it holds every column a tally filter names). The
+// materialized CTE makes the planners read that index first: left to itself, SQLite's
+// prefers an index on the filter's column (a town, an industry) and reads all of its
+// hazards, closed ones included.
 func (m *Module) addOverdue(ctx context.Context, p *auth.Principal, sp StatsParams, now time.Time, res *StatsResult) error {
-	w, err := m.where(ctx, p, sp.Filter, now)
-	if err != nil {
-		return err
-	}
-	// The overdue hazards first, from the partial index over open hazards' deadlines,
-	// then the scope and filters on those rows only: left to itself, SQLite's planner
-	// prefers an index on the filter's column (a town, an industry) and reads all of
-	// its hazards, closed ones included.
-	w.Add("h.id = o.id")
-	with := `WITH o AS MATERIALIZED (SELECT id FROM hazards WHERE status <> 'closed' AND deadline < ?) SELECT `
-	from := ` FROM o CROSS JOIN hazards h` + w.SQL()
+	f, sc := sp.Filter, p.Scope
+	var w db.Where
+	w.AddCond(sc.PathCond("o.org_path"))
+	w.AddCond(sc.IndustryCond("o.industry"))
+	w.AddCond(db.In("o.status", f.Status))
+	w.Bool(f.Open, "o.status <> 'closed'", "o.status = 'closed'")
+	w.Eq("o.grade", f.Grade)
+	w.Eq("o.source", f.Source)
+	w.Eq("o.industry", f.Industry)
+	w.Eq("o.town_id", f.TownID)
+	with := `WITH o AS MATERIALIZED (SELECT org_path, town_id, industry, source, grade, status FROM hazards
+		WHERE status <> 'closed' AND deadline < ?) SELECT `
 	args := append([]any{now}, w.Args()...)
-	key, grouped := hazardGroupBy[sp.Group]
+	key, grouped := overdueGroupBy[sp.Group]
 	if !grouped {
-		return m.DB.QueryRow(ctx, with+`COUNT(*)`+from, args...).Scan(&res.Overdue)
+		return m.DB.QueryRow(ctx, with+`COUNT(*) FROM o`+w.SQL(), args...).Scan(&res.Overdue)
 	}
-	rows, err := m.DB.Query(ctx, with+key+`, COUNT(*)`+from+` GROUP BY `+key, args...)
+	rows, err := m.DB.Query(ctx, with+key+`, COUNT(*) FROM o`+w.SQL()+` GROUP BY `+key, args...)
 	if err != nil {
 		return err
 	}
@@ -207,6 +212,8 @@ func (m *Module) addOverdue(ctx context.Context, p *auth.Principal, sp StatsPara
 	}
 	return rows.Err()
 }
+
+var overdueGroupBy = map[string]string{"town": "o.town_id", "industry": "o.industry", "grade": "o.grade", "source": "o.source"}
 
 func (m *Module) stats(ctx context.Context, src statsSource, group string) (StatsResult, error) {
 	w := src.where

@@ -6,8 +6,9 @@
 -- a figure filtered or grouped by one of them reads that dimension's rows only. The
 -- flags are what the clears count: owned (an owner and a supervising unit), scheduled
 -- (measures and a deadline) and listed (挂牌督办) for open hazards, on_time for closed
--- ones (0 otherwise, which keeps the rows few). Overdue hazards are counted from the
--- open-hazard partial indexes (migration 00008), as a deadline passes with no write.
+-- ones (0 otherwise, which keeps the rows few). Overdue hazards are counted from
+-- hazards_open_overdue, a partial index over open hazards holding every column the
+-- figures filter on, read alone (a deadline passes with no write to tally it).
 -- A write moves a hazard out of its tallies (n - 1) and into its new ones (n + 1);
 -- rows left at 0 are deleted.
 --
@@ -30,6 +31,7 @@ CREATE TABLE hazard_tallies (
     PRIMARY KEY (dim, value, town_path, grade, status, owned, scheduled, listed, on_time)
 );
 CREATE INDEX hazard_tallies_empty ON hazard_tallies (n) WHERE n = 0;
+CREATE INDEX hazards_open_overdue ON hazards (deadline, org_path, town_id, industry, source, grade, status) WHERE status <> 'closed';
 
 INSERT INTO hazard_tallies (dim, value, town_path, town_id, grade, status, owned, scheduled, listed, on_time, n)
 SELECT d.dim, CASE d.dim WHEN 'industry' THEN h.industry WHEN 'source' THEN h.source ELSE '' END,
@@ -45,4 +47,5 @@ CROSS JOIN (SELECT 'all' AS dim UNION ALL SELECT 'industry' UNION ALL SELECT 'so
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;
 
 -- +goose Down
+DROP INDEX hazards_open_overdue;
 DROP TABLE hazard_tallies;
