@@ -28,6 +28,9 @@ func (b *builder) storeHazards(ctx context.Context, plans []*hzPlan) error {
 	if err := b.insertRows(ctx, "hazards", append([]string{"id", "code"}, hazardColumns...), rows, "", nil); err != nil {
 		return err
 	}
+	if err := hazard.RebuildTallies(ctx, b.tx); err != nil { // the figures' counts (tallies.go)
+		return err
+	}
 	if b.tx.Engine() == db.Postgres {
 		_, err := b.tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence('hazards', 'id'), (SELECT MAX(id) FROM hazards))`)
 		return err

@@ -114,12 +114,23 @@ func (m *Module) Act(ctx context.Context, p *auth.Principal, id db.ID, in Action
 			return err
 		}
 		q, args := set.Update("hazards", "id = ? AND status = ?", id, string(h.Status))
-		res, err := tx.Exec(ctx, q, args...)
+		update := func() error {
+			res, err := tx.Exec(ctx, q, args...)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return apperr.Conflictf("hazard.changed", nil)
+			}
+			return nil
+		}
+		if in.Action == Comment { // nothing tallied changes
+			err = update()
+		} else {
+			err = retally(ctx, tx, id, update)
+		}
 		if err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.Conflictf("hazard.changed", nil)
 		}
 		if err := m.record(ctx, tx, p, &h, string(in.Action), h.Status, t.To, strings.TrimSpace(in.Comment), data, in.Attachments, kind); err != nil {
 			return err

@@ -395,6 +395,9 @@ func loadBench(ctx context.Context, d *db.DB, n int) error {
 			return fmt.Errorf("%s: %w", ix.def, err)
 		}
 	}
+	if err := hazard.RebuildTallies(ctx, d); err != nil {
+		return err
+	}
 	if d.Engine() == db.Postgres {
 		if _, err := d.Exec(ctx, `VACUUM ANALYZE`); err != nil {
 			return err

@@ -76,8 +76,8 @@ func newBenchEnv(b *testing.B, e db.Engine) *benchEnv {
 }
 
 // removeAdded deletes what the benchmarks added (the reports), so the other benchmarks
-// measure the table as loaded and the kept database stays so. (Audit rows stay: the
-// audit log refuses deletion.)
+// measure the table as loaded and the kept database stays so, tallies included. (Audit
+// rows stay: the audit log refuses deletion.)
 func (env *benchEnv) removeAdded(b *testing.B) {
 	ctx := context.Background()
 	for _, q := range []string{
@@ -88,6 +88,9 @@ func (env *benchEnv) removeAdded(b *testing.B) {
 		if _, err := env.bd.DB.Exec(ctx, q, env.bd.MaxID); err != nil {
 			b.Errorf("%s: %v", q, err)
 		}
+	}
+	if err := hazard.RebuildTallies(ctx, env.bd.DB); err != nil {
+		b.Errorf("rebuild tallies: %v", err)
 	}
 }
 

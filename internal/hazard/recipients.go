@@ -12,12 +12,14 @@ func userIDs(ctx context.Context, q db.Querier, query string, args ...any) ([]db
 	return db.All(ctx, q, query, args, db.ScanID)
 }
 
-// townAssigners are the town users of the hazard's town: they assign it.
-func townAssigners(ctx context.Context, q db.Querier, townID db.ID) ([]db.ID, error) {
+// reportRecipients hear of a new hazard: the town's assigners and, for a major hazard,
+// the safety office (one query).
+func reportRecipients(ctx context.Context, q db.Querier, townID db.ID, major bool) ([]db.ID, error) {
 	return userIDs(ctx, q, `SELECT DISTINCT u.id FROM users u
-		JOIN user_roles r ON r.user_id = u.id AND r.role = 'town'
+		JOIN user_roles r ON r.user_id = u.id
 		JOIN orgs o ON o.id = u.org_id
-		WHERE (o.id = ? OR o.parent_id = ?) AND u.disabled = FALSE ORDER BY u.id`, townID, townID)
+		WHERE u.disabled = FALSE AND ((r.role = 'town' AND (o.id = ? OR o.parent_id = ?)) OR (r.role = 'safety_office' AND ?))
+		ORDER BY u.id`, townID, townID, major)
 }
 
 // safetyOffice are the users of the safety office role.

@@ -2,8 +2,6 @@ package hazard
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -157,19 +155,20 @@ func (m *Module) ReportTx(ctx context.Context, tx *db.Tx, p *auth.Principal, in 
 		if err := v.Err(); err != nil {
 			return err
 		}
-		tmp := make([]byte, 8)
-		_, _ = rand.Read(tmp)
-		err = tx.QueryRow(ctx, `INSERT INTO hazards (code, title, description, category, industry, grade, source, status, enterprise_id,
+		// The code holds the id (Code): the id is drawn and the code made in the INSERT
+		// itself, so nothing is written twice.
+		var code string
+		err = tx.QueryRow(ctx, `INSERT INTO hazards (id, code, title, description, category, industry, grade, source, status, enterprise_id,
 			risk_point_id, place, grid_id, org_path, town_id, address, found_by, found_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			"tmp-"+hex.EncodeToString(tmp), strings.TrimSpace(in.Title), strings.TrimSpace(in.Description), in.Category, in.Industry,
+			SELECT n.id, `+codeSQL[tx.Engine()]+`, ?, ?, ?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+			FROM (SELECT `+nextIDSQL[tx.Engine()]+` AS id) n WHERE TRUE RETURNING id, code`,
+			codePrefix(foundAt), strings.TrimSpace(in.Title), strings.TrimSpace(in.Description), in.Category, in.Industry,
 			in.Grade, in.Source, in.EnterpriseID, in.RiskPointID, strings.TrimSpace(in.Place), in.GridID, gridPath, townID, strings.TrimSpace(in.Address),
-			p.UserID, foundAt, now, now).Scan(&id)
+			p.UserID, foundAt, now, now).Scan(&id, &code)
 		if err != nil {
 			return err
 		}
-		code := Code(foundAt, id)
-		if _, err := tx.Exec(ctx, `UPDATE hazards SET code = ? WHERE id = ?`, code, id); err != nil {
+		if err := tally(ctx, tx, id, 1); err != nil {
 			return err
 		}
 		h := &Hazard{ID: id, Code: code, Title: in.Title, Path: gridPath, Industry: in.Industry, Status: Reported, TownID: townID, EnterpriseID: in.EnterpriseID}
@@ -181,16 +180,9 @@ func (m *Module) ReportTx(ctx context.Context, tx *db.Tx, p *auth.Principal, in 
 			Detail: map[string]any{"code": code, "grade": in.Grade, "grid_id": in.GridID.String()}}); err != nil {
 			return err
 		}
-		recipients, err := townAssigners(ctx, tx, townID)
+		recipients, err := reportRecipients(ctx, tx, townID, in.Grade == Major)
 		if err != nil {
 			return err
-		}
-		if in.Grade == Major {
-			office, err := safetyOffice(ctx, tx)
-			if err != nil {
-				return err
-			}
-			recipients = append(recipients, office...)
 		}
 		if err := m.Notify.Send(ctx, tx, notices(recipients, p.UserID, "hazard.reported", h, "hazard.notice.reported", nil)...); err != nil {
 			return err
@@ -211,7 +203,25 @@ func (m *Module) changed(ctx context.Context, tx *db.Tx, enterprise *db.ID) erro
 
 // Code is a hazard's human number: YH, the year it was found, and the id.
 func Code(found time.Time, id db.ID) string {
-	return fmt.Sprintf("YH%d%06d", found.In(clock.China).Year(), id)
+	return codePrefix(found) + fmt.Sprintf("%06d", id)
+}
+
+// codePrefix is the part of Code before the id.
+func codePrefix(found time.Time) string {
+	return fmt.Sprintf("YH%d", found.In(clock.China).Year())
+}
+
+// nextIDSQL draws the next hazard id: SQLite's next rowid (its one writer holds the
+// table), PostgreSQL's identity sequence.
+var nextIDSQL = map[db.Engine]string{
+	db.SQLite:   `(SELECT COALESCE(MAX(id), 0) + 1 FROM hazards)`,
+	db.Postgres: `nextval(pg_get_serial_sequence('hazards', 'id'))`,
+}
+
+// codeSQL is Code in SQL, from the prefix (a parameter) and n.id.
+var codeSQL = map[db.Engine]string{
+	db.SQLite:   `? || printf('%06d', n.id)`,
+	db.Postgres: `? || CASE WHEN n.id < 1000000 THEN lpad(n.id::text, 6, '0') ELSE n.id::text END`,
 }
 
 // Update corrects a hazard that is still reported; the reporter or whoever may assign it
@@ -275,7 +285,13 @@ func (m *Module) Update(ctx context.Context, p *auth.Principal, id db.ID, in Upd
 			return err
 		}
 		q, args := set.Update("hazards", "id = ?", id)
-		if _, err := tx.Exec(ctx, q, args...); err != nil {
+		update := func() error { _, err := tx.Exec(ctx, q, args...); return err }
+		if in.Industry != nil || in.Grade != nil { // tallied fields
+			err = retally(ctx, tx, id, update)
+		} else {
+			err = update()
+		}
+		if err != nil {
 			return err
 		}
 		if err := m.record(ctx, tx, p, &h, "edit", h.Status, h.Status, "", set.Changed, nil, ""); err != nil {

@@ -113,14 +113,28 @@ type Service struct {
 
 // Send stores notices in tx (the transaction of the change that causes them).
 func (s *Service) Send(ctx context.Context, tx *db.Tx, notices ...Notice) error {
+	if len(notices) == 0 {
+		return nil
+	}
 	now := s.Clock.Now()
-	for _, n := range notices {
-		args, err := json.Marshal(n.Args)
-		if err != nil {
-			return err
+	// One multi-row INSERT (at most 100 rows each): one round trip for a town's users.
+	for len(notices) > 0 {
+		batch := notices[:min(len(notices), 100)]
+		notices = notices[len(batch):]
+		q := `INSERT INTO notifications (user_id, created_at, kind, subject_type, subject_id, message_key, args, link) VALUES `
+		vals := make([]any, 0, 8*len(batch))
+		for i, n := range batch {
+			args, err := json.Marshal(n.Args)
+			if err != nil {
+				return err
+			}
+			if i > 0 {
+				q += ", "
+			}
+			q += "(?, ?, ?, ?, ?, ?, ?, ?)"
+			vals = append(vals, n.UserID, now, n.Kind, n.SubjectType, n.SubjectID, n.Key, string(args), n.Link)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, created_at, kind, subject_type, subject_id, message_key, args, link)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, n.UserID, now, n.Kind, n.SubjectType, n.SubjectID, n.Key, string(args), n.Link); err != nil {
+		if _, err := tx.Exec(ctx, q, vals...); err != nil {
 			return err
 		}
 	}
