@@ -90,6 +90,9 @@ type Site struct {
 
 	base      *template.Template
 	errorPage *template.Template
+	// compiled holds each template cloned with one language's functions and escaped once
+	// (compiledKey → *template.Template); see compiled.
+	compiled sync.Map
 	assets    map[string]string // static path -> content hash
 	// Stylesheets the capabilities contribute (AddStylesheet), by static path, and
 	// their paths in the order the layout links them.
@@ -273,11 +276,10 @@ func (s *Site) Render(w http.ResponseWriter, r *http.Request, t *template.Templa
 // target the main area) into a buffer first, so a template error never sends half a page.
 func (s *Site) RenderStatus(w http.ResponseWriter, r *http.Request, status int, t *template.Template, data any) error {
 	v := s.view(w, r, data)
-	tc, err := t.Clone()
+	tc, err := s.compile(t, v.L)
 	if err != nil {
 		return err
 	}
-	tc.Funcs(s.funcs(v.L))
 	entry := "layout"
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") != "" && tc.Lookup("partial") != nil {
 		entry = "partial"
@@ -295,6 +297,30 @@ func (s *Site) RenderStatus(w http.ResponseWriter, r *http.Request, status int, 
 	w.WriteHeader(status)
 	_, err = w.Write(page)
 	return err
+}
+
+type compiledKey struct {
+	t   *template.Template
+	loc i18n.Localizer
+}
+
+// compile returns t cloned with the functions of loc, made once per template and language
+// and kept. html/template escapes a template set on its first execution, and a clone is
+// a new set: cloning on every request escaped the page's whole set (the layout, every
+// partial) again on every request, most of a page's time. A template and its clones are
+// never changed once pages are mounted, and an escaped template executes concurrently.
+func (s *Site) compile(t *template.Template, loc i18n.Localizer) (*template.Template, error) {
+	key := compiledKey{t, loc}
+	if tc, ok := s.compiled.Load(key); ok {
+		return tc.(*template.Template), nil
+	}
+	tc, err := t.Clone()
+	if err != nil {
+		return nil, err
+	}
+	tc.Funcs(s.funcs(loc))
+	got, _ := s.compiled.LoadOrStore(key, tc)
+	return got.(*template.Template), nil
 }
 
 func (s *Site) view(w http.ResponseWriter, r *http.Request, data any) *View {
@@ -388,11 +414,10 @@ func (s *Site) PanelsFor(r *http.Request) ([]template.HTML, error) {
 func (s *Site) RenderPart(r *http.Request, t *template.Template, name string, data any) (template.HTML, error) {
 	p := auth.FromContext(r.Context())
 	loc := i18n.FromContext(r.Context())
-	tc, err := t.Clone()
+	tc, err := s.compile(t, loc)
 	if err != nil {
 		return "", err
 	}
-	tc.Funcs(s.funcs(loc))
 	v := &View{L: loc, User: p, Path: r.URL.Path, Site: s, Data: data}
 	if p != nil {
 		v.CSRF = p.CSRFToken
