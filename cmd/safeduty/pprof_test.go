@@ -15,11 +15,17 @@ import (
 // printed: the application's and, with --pprof, the profiles'.
 func startServe(t *testing.T, args ...string) (app, profiles string) {
 	t.Helper()
+	return startServeOn(t, []string{"--data", t.TempDir()}, args...)
+}
+
+// startServeOn runs serve on the store named by storeArgs (--data or --db …).
+func startServeOn(t *testing.T, store []string, args ...string) (app, profiles string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--log-level", "error"}, args...), pw, io.Discard)
+		done <- run(ctx, append(append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "error"}, store...), args...), pw, io.Discard)
 		pw.Close()
 	}()
 	t.Cleanup(func() {
