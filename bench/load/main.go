@@ -61,19 +61,21 @@ type config struct {
 
 // result is one operation's run.
 type result struct {
-	Op       string  `json:"op"`
-	Run      int     `json:"run"`
-	Requests int     `json:"requests"`
-	Errors   int     `json:"errors"`
-	Seconds  float64 `json:"seconds"`
-	RPS      float64 `json:"rps"`
-	P50      float64 `json:"p50_ms"`
-	P90      float64 `json:"p90_ms"`
-	P99      float64 `json:"p99_ms"`
-	Rows     int     `json:"rows,omitempty"`       // export, import
-	RowsPerS float64 `json:"rows_per_s,omitempty"` // import
-	PeakRSS  float64 `json:"peak_rss_mib,omitempty"`
-	Note     string  `json:"note,omitempty"`
+	Op       string `json:"op"`
+	Run      int    `json:"run"`
+	Requests int    `json:"requests"`
+	Errors   int    `json:"errors"`
+	// Unfinished are the requests still waiting for an answer when the time was up.
+	Unfinished int     `json:"unfinished"`
+	Seconds    float64 `json:"seconds"`
+	RPS        float64 `json:"rps"`
+	P50        float64 `json:"p50_ms"`
+	P90        float64 `json:"p90_ms"`
+	P99        float64 `json:"p99_ms"`
+	Rows       int     `json:"rows,omitempty"`       // export, import
+	RowsPerS   float64 `json:"rows_per_s,omitempty"` // import
+	PeakRSS    float64 `json:"peak_rss_mib,omitempty"`
+	Note       string  `json:"note,omitempty"`
 }
 
 // op is a load operation: next builds each request.
@@ -158,6 +160,9 @@ func (r result) extra() string {
 	}
 	if r.Note != "" {
 		s = append(s, r.Note)
+	}
+	if r.Unfinished > 0 {
+		s = append(s, fmt.Sprintf("%d unfinished", r.Unfinished))
 	}
 	if len(s) == 0 {
 		return ""
@@ -320,7 +325,7 @@ func (h *harness) load(ctx context.Context, o op, run int) result {
 	defer cancel()
 	var mu sync.Mutex
 	var lat []time.Duration
-	errs, notes := 0, map[string]int{}
+	errs, unfinished, notes := 0, 0, map[string]int{}
 	var wg sync.WaitGroup
 	start := time.Now()
 	for i := range h.c.conns {
@@ -343,7 +348,10 @@ func (h *harness) load(ctx context.Context, o op, run int) result {
 					res.Body.Close()
 				}
 				if ctx.Err() != nil {
-					break // cut off by the end of the run: not counted
+					mu.Lock()
+					unfinished++ // cut off by the end of the run: counted apart, as wrk's timeouts
+					mu.Unlock()
+					break
 				}
 				mine = append(mine, time.Since(t))
 				if err != nil || res.StatusCode >= 400 {
@@ -365,7 +373,7 @@ func (h *harness) load(ctx context.Context, o op, run int) result {
 	}
 	wg.Wait()
 	secs := time.Since(start).Seconds()
-	res := result{Op: o.name, Run: run, Requests: len(lat), Errors: errs, Seconds: secs, RPS: float64(len(lat)) / secs}
+	res := result{Op: o.name, Run: run, Requests: len(lat), Errors: errs, Unfinished: unfinished, Seconds: secs, RPS: float64(len(lat)) / secs}
 	res.P50, res.P90, res.P99 = pct(lat, 50), pct(lat, 90), pct(lat, 99)
 	if len(notes) > 0 {
 		res.Note = fmt.Sprint("errors by status: ", notes)
@@ -565,7 +573,7 @@ func printTable(w io.Writer, c config, all []result) {
 		by[r.Op] = append(by[r.Op], r)
 	}
 	fmt.Fprintf(w, "\n%s — %d run(s), %v per operation, %d connections; median (min–max)\n\n", c.label, c.runs, c.duration, c.conns)
-	fmt.Fprintln(w, "| operation | req/s | p50 ms | p90 ms | p99 ms | errors | other |")
+	fmt.Fprintln(w, "| operation | req/s | p50 ms | p90 ms | p99 ms | errors (all runs) | other |")
 	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | --- |")
 	for _, op := range order {
 		rs := by[op]
@@ -584,11 +592,15 @@ func printTable(w io.Writer, c config, all []result) {
 			}
 			return fmt.Sprintf(format+" ("+format+"–"+format+")", med, v[0], v[len(v)-1])
 		}
-		errs := 0
+		errs, unfinished := 0, 0
 		for _, r := range rs {
 			errs += r.Errors
+			unfinished += r.Unfinished
 		}
 		other := ""
+		if unfinished > 0 {
+			other = fmt.Sprintf("%d unfinished at the end (all runs)", unfinished)
+		}
 		switch op {
 		case "export_xlsx":
 			other = fmt.Sprintf("%d rows; seconds %s; peak RSS MiB %s", rs[0].Rows, f(func(r result) float64 { return r.Seconds }, "%.1f"),
