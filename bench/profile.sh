@@ -70,8 +70,14 @@ requests=(
 	"list_default|/api/v1/hazards?per_page=20"
 	"detail|@detail.lua"
 	"stats|/api/v1/hazards/stats"
+	"home|/"
 	"create|@create.lua"
 )
+if [[ -n ${ONLY:-} ]]; then
+	kept=()
+	for r in "${requests[@]}"; do [[ ${r%%|*} == ceiling || ${r%%|*} =~ $ONLY ]] && kept+=("$r"); done
+	requests=("${kept[@]}")
+fi
 for r in "${requests[@]}"; do
 	name=${r%%|*} target=${r#*|}
 	args=(-t2 -c50 -d"$dur" --latency -H "$auth")
