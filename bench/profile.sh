@@ -11,6 +11,8 @@
 #   PORT         the server's port (default 8095); the ceiling uses PORT+1, pprof PORT+2000
 #   DURATION     wrk's run per request (default 15s); the profiles cover PROFILE_S seconds
 #                (default 10) from the 3rd second
+#   ONLY         only the requests whose names match this regexp (the ceiling always runs):
+#                healthz me list list_default detail stats home create
 #
 # Each request's wrk output, cpu.pb.gz, block.pb.gz and their `go tool pprof -top` go to
 # bench/results/profile-<engine>-<time>/; a table of req/s, p50 and p99 is printed at the end.
