@@ -17,6 +17,9 @@
 #   BENCH_PG      PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
 #   BENCH_FRESH=1 generate the dataset again even when one is kept
 #
+# Needs wrk-free tools only: go, curl, and sqlite3 or psql/createdb/dropdb (the largest
+# hazard id is read from the database).
+#
 # The generated dataset is kept (bench/results/load-sqlite-<scale>/, or the PostgreSQL
 # database safeduty_bench_load_<scale>); each run serves a scratch copy, so the hazards
 # and enterprises it creates never accumulate. Raw results go to
