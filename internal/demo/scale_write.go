@@ -26,8 +26,7 @@ func (w *bulkWriter) write(ctx context.Context, table string, cols []string, n i
 		m := min(rowsPerTx, n-done)
 		var err error
 		if w.d.Engine() == db.Postgres {
-			err = w.copy(ctx, table, cols, m, next)
-			p.add(m)
+			err = w.copy(ctx, table, cols, m, next, p)
 		} else {
 			err = w.insert(ctx, table, cols, m, next, p)
 		}
@@ -92,21 +91,30 @@ func insertSQL(table string, cols []string, rows int) string {
 }
 
 // copy writes n rows with PostgreSQL's COPY, through pgx's CopyFrom on the pool's
-// underlying connection.
-func (w *bulkWriter) copy(ctx context.Context, table string, cols []string, n int, next func() []any) error {
-	rows := make([][]any, n)
-	for i := range rows {
-		rows[i] = copyValues(next())
-	}
+// underlying connection, drawing each row as COPY asks for it.
+func (w *bulkWriter) copy(ctx context.Context, table string, cols []string, n int, next func() []any, p *progress) error {
 	conn, err := w.d.Pool().Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+	done := 0
+	rows := pgx.CopyFromFunc(func() ([]any, error) {
+		if done == n {
+			return nil, nil
+		}
+		done++
+		if done%1000 == 0 {
+			p.add(1000)
+		}
+		return copyValues(next()), nil
+	})
+	err = conn.Raw(func(dc any) error {
+		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, rows)
 		return err
 	})
+	p.add(done % 1000)
+	return err
 }
 
 // copyValues gives COPY the values the database/sql path would: ids as integers, times in
