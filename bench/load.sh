@@ -17,8 +17,8 @@
 #   BENCH_PG      PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
 #   BENCH_FRESH=1 generate the dataset again even when one is kept
 #
-# Needs wrk-free tools only: go, curl, and sqlite3 or psql/createdb/dropdb (the largest
-# hazard id is read from the database).
+# Needs go, curl, and sqlite3 (SQLite) or psql, createdb and dropdb (PostgreSQL): the
+# largest hazard id is read from the database.
 #
 # The generated dataset is kept (bench/results/load-sqlite-<scale>/, or the PostgreSQL
 # database safeduty_bench_load_<scale>); each run serves a scratch copy, so the hazards
@@ -69,7 +69,8 @@ if [[ $engine == sqlite ]]; then
 	store=(--data "$work/data")
 else
 	kept="safeduty_bench_load_$scale"
-	if [[ -n ${BENCH_FRESH:-} || ! -f $results/load-postgres-$scale.complete ]]; then
+	exists=$(psql $(pghost) -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$kept'")
+	if [[ -n ${BENCH_FRESH:-} || ! -f $results/load-postgres-$scale.complete || $exists != 1 ]]; then
 		rm -f "$results/load-postgres-$scale.complete"
 		dropdb $(pghost) --if-exists "$kept" >/dev/null 2>&1 || true
 		createdb $(pghost) "$kept"
