@@ -124,8 +124,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	jobsTick := fs.Duration("jobs-tick", 15*time.Second, "how often this process looks for due background jobs (each due run happens on one process of those sharing a database)")
 	logFormat := fs.String("log-format", env("SAFEDUTY_LOG_FORMAT", "text"), "log format: text or json")
 	logLevel := fs.String("log-level", env("SAFEDUTY_LOG_LEVEL", "info"), "log level: debug, info, warn, error")
+	pprofAddr := fs.String("pprof", "", pprofHelp)
 	if _, err := parsePositional(fs, args, 0, "safeduty serve [flags]"); err != nil {
 		return err
+	}
+	if *pprofAddr != "" {
+		if err := checkPprofAddr(*pprofAddr); err != nil {
+			return err
+		}
 	}
 	if err := ac.CheckThrottle(); err != nil {
 		return err
@@ -178,6 +184,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	srv := a.Server()
+	if *pprofAddr != "" {
+		at, err := startPprof(ctx, *pprofAddr, log)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Profiles on http://%s/debug/pprof/\n", at)
+	}
 	log.Info("SafeDuty serving", "url", "http://"+ln.Addr().String(), "db", a.DB.Describe(), "ready_in", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "SafeDuty is serving on http://%s\n", ln.Addr())
 	errc := make(chan error, 1)

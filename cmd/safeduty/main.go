@@ -6,6 +6,7 @@
 //	safeduty backup [--allow-missing-files] FILE
 //	safeduty restore FILE
 //	safeduty bootstrap --district NAME --code CODE [--admin USER]
+//	safeduty demo [--scale N] [--seed S] [--now YYYY-MM-DD]
 //	safeduty version
 package main
 
@@ -30,6 +31,7 @@ Usage:
   safeduty backup FILE          write a consistent copy of the database and uploaded files while it serves
   safeduty restore FILE         replace the database and files with a backup (server stopped)
   safeduty bootstrap [flags]    create the district and its first administrator
+  safeduty demo [--scale N]     build the demo district in a fresh database, and N more hazards (the city: 1000000)
   safeduty version              print the version
 
 Storage: --db (env SAFEDUTY_DB) is a postgres:// URL, or empty for embedded SQLite in
@@ -65,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return restoreCmd(ctx, rest, stdout, stderr)
 	case "bootstrap":
 		return bootstrap(ctx, rest, stdout, stderr)
+	case "demo":
+		return demoCmd(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version())
 		return nil
