@@ -50,6 +50,7 @@ type DB struct {
 	write  *sql.DB
 	url    string // PostgreSQL URL
 	path   string // SQLite file
+	group  group  // SQLite writers sharing commits (group.go)
 }
 
 // Open opens the database described by cfg. It does not migrate; call Migrate.
@@ -200,9 +201,16 @@ func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *Row {
 }
 
 // Tx runs fn in a read-write transaction, committing when fn returns nil and rolling back
-// otherwise (including on panic). On SQLite write transactions take the write lock at
-// BEGIN, so concurrent writers queue instead of failing.
+// otherwise (including on panic, which goes on in the caller). On SQLite write
+// transactions take the write lock at BEGIN, so concurrent writers queue instead of
+// failing, and concurrent calls share one durable commit (group.go): fn runs inside a
+// savepoint of a transaction that other calls' fns share, so it must not COMMIT, ROLLBACK
+// or call Tx itself. Tx returns once fn's work is durable, or with an error when it was
+// not written.
 func (d *DB) Tx(ctx context.Context, fn func(*Tx) error) (err error) {
+	if d.engine == SQLite {
+		return d.groupTx(ctx, fn)
+	}
 	return d.runTx(ctx, d.write, nil, fn)
 }
 
@@ -247,6 +255,15 @@ type Tx struct {
 	tx          *sql.Tx
 	db          *DB
 	afterCommit []func()
+	grouped     bool // one caller's part of a SQLite group commit
+}
+
+// ctx is the context a statement of the transaction runs with (see groupCtx).
+func (t *Tx) ctx(ctx context.Context) (context.Context, error) {
+	if !t.grouped {
+		return ctx, nil
+	}
+	return groupCtx(ctx)
 }
 
 // Engine reports the engine of the transaction's database.
@@ -257,18 +274,30 @@ func (t *Tx) AfterCommit(f func()) { t.afterCommit = append(t.afterCommit, f) }
 
 // Exec runs a statement in the transaction.
 func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx, err := t.ctx(ctx)
+	if err != nil {
+		return nil, err
+	}
 	res, err := t.tx.ExecContext(ctx, t.db.rebind(query), normalize(args)...)
 	return res, mapErr(t.db.engine, err)
 }
 
 // Query runs a query in the transaction.
 func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx, err := t.ctx(ctx)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := t.tx.QueryContext(ctx, t.db.rebind(query), normalize(args)...)
 	return rows, mapErr(t.db.engine, err)
 }
 
 // QueryRow runs a query that returns at most one row.
 func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *Row {
+	ctx, err := t.ctx(ctx)
+	if err != nil {
+		return &Row{err: err, engine: t.db.engine}
+	}
 	return &Row{row: t.tx.QueryRowContext(ctx, t.db.rebind(query), normalize(args)...), engine: t.db.engine}
 }
 
@@ -278,23 +307,32 @@ func (t *Tx) Prepare(ctx context.Context, query string) (*Stmt, error) {
 	if err != nil {
 		return nil, mapErr(t.db.engine, err)
 	}
-	return &Stmt{s: s, engine: t.db.engine}, nil
+	return &Stmt{s: s, engine: t.db.engine, tx: t}, nil
 }
 
 // Stmt is a prepared statement.
 type Stmt struct {
 	s      *sql.Stmt
 	engine Engine
+	tx     *Tx
 }
 
 // Exec runs the statement.
 func (s *Stmt) Exec(ctx context.Context, args ...any) (sql.Result, error) {
+	ctx, err := s.tx.ctx(ctx)
+	if err != nil {
+		return nil, err
+	}
 	res, err := s.s.ExecContext(ctx, normalize(args)...)
 	return res, mapErr(s.engine, err)
 }
 
 // QueryRow runs the statement for one row.
 func (s *Stmt) QueryRow(ctx context.Context, args ...any) *Row {
+	ctx, err := s.tx.ctx(ctx)
+	if err != nil {
+		return &Row{err: err, engine: s.engine}
+	}
 	return &Row{row: s.s.QueryRowContext(ctx, normalize(args)...), engine: s.engine}
 }
 
@@ -304,11 +342,15 @@ func (s *Stmt) Close() error { return s.s.Close() }
 // Row is the result of QueryRow; Scan maps driver errors and keeps sql.ErrNoRows.
 type Row struct {
 	row    *sql.Row
+	err    error // the query was not run
 	engine Engine
 }
 
 // Scan copies the row's columns into dest.
 func (r *Row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
 	err := r.row.Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return err
