@@ -51,6 +51,8 @@ type DB struct {
 	url    string // PostgreSQL URL
 	path   string // SQLite file
 	group  group  // SQLite writers sharing commits (group.go)
+
+	noGroup bool // one commit per Tx on SQLite, as before group commit (benchmarks only)
 }
 
 // Open opens the database described by cfg. It does not migrate; call Migrate.
@@ -208,7 +210,7 @@ func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *Row {
 // or call Tx itself. Tx returns once fn's work is durable, or with an error when it was
 // not written.
 func (d *DB) Tx(ctx context.Context, fn func(*Tx) error) (err error) {
-	if d.engine == SQLite {
+	if d.engine == SQLite && !d.noGroup {
 		return d.groupTx(ctx, fn)
 	}
 	return d.runTx(ctx, d.write, nil, fn)

@@ -13,3 +13,7 @@ func (d *DB) Batches() int64 {
 	defer d.group.mu.Unlock()
 	return d.group.batches
 }
+
+// SetGroupCommit turns group commit on or off (off: one COMMIT per Tx, as before), for
+// the benchmarks' before and after.
+func (d *DB) SetGroupCommit(on bool) { d.noGroup = !on }

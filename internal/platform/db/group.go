@@ -36,8 +36,8 @@ const maxBatch = 64
 
 // group is the queue of SQLite writers waiting for a batch.
 type group struct {
-	mu     sync.Mutex
-	queue  []*member
+	mu      sync.Mutex
+	queue   []*member
 	busy    bool  // a leader is running a batch
 	batches int64 // batches committed or failed since open (for tests)
 }
