@@ -52,6 +52,9 @@ type DB struct {
 	path   string // SQLite file
 	group  group  // SQLite writers sharing commits (group.go)
 
+	// prepared statements by query text, SQLite only (stmtcache.go)
+	readStmts, writeStmts *stmtCache
+
 	noGroup bool // one commit per Tx on SQLite, as before group commit (benchmarks only)
 }
 
@@ -107,7 +110,8 @@ func openSQLite(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	d := &DB{engine: SQLite, read: read, write: write, path: path}
+	d := &DB{engine: SQLite, read: read, write: write, path: path,
+		readStmts: newStmtCache(read), writeStmts: newStmtCache(write)}
 	if err := write.PingContext(ctx); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -159,6 +163,10 @@ func (d *DB) Describe() string {
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	if d.readStmts != nil {
+		d.readStmts.close()
+		d.writeStmts.close()
+	}
 	err := d.read.Close()
 	if d.write != d.read {
 		err = errors.Join(err, d.write.Close())
@@ -187,18 +195,30 @@ type Querier interface {
 
 // Exec runs a statement outside a transaction (on the write pool).
 func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if d.writeStmts != nil {
+		res, err := d.writeStmts.exec(ctx, nil, query, normalize(args))
+		return res, mapErr(d.engine, err)
+	}
 	res, err := d.write.ExecContext(ctx, d.rebind(query), normalize(args)...)
 	return res, mapErr(d.engine, err)
 }
 
 // Query runs a read query outside a transaction.
 func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if d.readStmts != nil {
+		rows, err := d.readStmts.query(ctx, nil, query, normalize(args))
+		return rows, mapErr(d.engine, err)
+	}
 	rows, err := d.read.QueryContext(ctx, d.rebind(query), normalize(args)...)
 	return rows, mapErr(d.engine, err)
 }
 
 // QueryRow runs a read query that returns at most one row.
 func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *Row {
+	if d.readStmts != nil {
+		row, err := d.readStmts.queryRow(ctx, nil, query, normalize(args))
+		return &Row{row: row, err: mapErr(d.engine, err), engine: d.engine}
+	}
 	return &Row{row: d.read.QueryRowContext(ctx, d.rebind(query), normalize(args)...), engine: d.engine}
 }
 
@@ -230,7 +250,10 @@ func (d *DB) runTx(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fu
 	if err != nil {
 		return mapErr(d.engine, err)
 	}
-	tx := &Tx{tx: stx, db: d}
+	tx := &Tx{tx: stx, db: d, stmts: d.writeStmts}
+	if pool == d.read {
+		tx.stmts = d.readStmts
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = stx.Rollback()
@@ -257,7 +280,8 @@ type Tx struct {
 	tx          *sql.Tx
 	db          *DB
 	afterCommit []func()
-	grouped     bool // one caller's part of a SQLite group commit
+	grouped     bool       // one caller's part of a SQLite group commit
+	stmts       *stmtCache // of the transaction's pool; nil on PostgreSQL
 }
 
 // ctx is the context a statement of the transaction runs with (see groupCtx).
@@ -280,6 +304,10 @@ func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	if err != nil {
 		return nil, err
 	}
+	if t.stmts != nil {
+		res, err := t.stmts.exec(ctx, t.tx, query, normalize(args))
+		return res, mapErr(t.db.engine, err)
+	}
 	res, err := t.tx.ExecContext(ctx, t.db.rebind(query), normalize(args)...)
 	return res, mapErr(t.db.engine, err)
 }
@@ -290,6 +318,10 @@ func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 	if err != nil {
 		return nil, err
 	}
+	if t.stmts != nil {
+		rows, err := t.stmts.query(ctx, t.tx, query, normalize(args))
+		return rows, mapErr(t.db.engine, err)
+	}
 	rows, err := t.tx.QueryContext(ctx, t.db.rebind(query), normalize(args)...)
 	return rows, mapErr(t.db.engine, err)
 }
@@ -299,6 +331,10 @@ func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *Row {
 	ctx, err := t.ctx(ctx)
 	if err != nil {
 		return &Row{err: err, engine: t.db.engine}
+	}
+	if t.stmts != nil {
+		row, err := t.stmts.queryRow(ctx, t.tx, query, normalize(args))
+		return &Row{row: row, err: mapErr(t.db.engine, err), engine: t.db.engine}
 	}
 	return &Row{row: t.tx.QueryRowContext(ctx, t.db.rebind(query), normalize(args)...), engine: t.db.engine}
 }

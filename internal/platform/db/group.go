@@ -190,7 +190,7 @@ func (d *DB) runMember(b *batch, m *member) {
 		b.broken = err
 		return
 	}
-	m.tx = &Tx{tx: b.tx, db: d, grouped: true}
+	m.tx = &Tx{tx: b.tx, db: d, grouped: true, stmts: d.writeStmts}
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
