@@ -23,12 +23,14 @@ func (d *DB) Analyze(ctx context.Context) error {
 }
 
 // Optimize refreshes SQLite's statistics where they are missing or stale (PRAGMA
-// optimize); on PostgreSQL it does nothing, autovacuum's ANALYZE does it there.
+// optimize, with SQLite's own sampling limit); on PostgreSQL it does nothing, autovacuum's
+// ANALYZE does it there. The 0x10000 flag makes it look at every table, not only at those
+// the write connection itself queried (the reads run on the other pool).
 func (d *DB) Optimize(ctx context.Context) error {
 	if d.engine != SQLite {
 		return nil
 	}
-	if _, err := d.write.ExecContext(ctx, `PRAGMA optimize`); err != nil {
+	if _, err := d.write.ExecContext(ctx, `PRAGMA optimize=0x10002`); err != nil {
 		return fmt.Errorf("optimize: %w", mapErr(d.engine, err))
 	}
 	return nil
