@@ -152,10 +152,6 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		d.Close()
 		return nil, err
 	}
-	if err := d.Optimize(ctx); err != nil {
-		d.Close()
-		return nil, err
-	}
 	return Wire(d, cfg), nil
 }
 
@@ -334,9 +330,6 @@ func (a *App) addJobs() {
 	}})
 	a.Jobs.Add(jobs.Job{Name: "duty.generate", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error { _, err := a.Duty.Generate(ctx, now); return err }})
 	a.Jobs.Add(jobs.Job{Name: "duty.remind", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error { _, err := a.Duty.Remind(ctx, now); return err }})
-	a.Jobs.Add(jobs.Job{Name: "db.optimize", Every: 24 * time.Hour, Lease: time.Hour, Run: func(ctx context.Context, now time.Time) error {
-		return a.DB.Optimize(ctx)
-	}})
 	a.Jobs.Add(jobs.Job{Name: "signin.throttle_sweep", Every: 15 * time.Minute, Run: func(ctx context.Context, now time.Time) error {
 		_, err := a.Auth.SweepThrottles(ctx, now)
 		return err

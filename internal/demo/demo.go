@@ -176,10 +176,6 @@ func Build(ctx context.Context, d *db.DB, opts Options) (Result, error) {
 	if b.d == nil { // built concurrently by another process
 		return Result{}, nil
 	}
-	// The planner's statistics, which would otherwise describe empty tables.
-	if err := d.Analyze(ctx); err != nil {
-		return Result{}, err
-	}
 	res.Built = true
 	res.District = b.d
 	res.Grids, res.Users = len(b.d.Grids), len(b.d.Users)
