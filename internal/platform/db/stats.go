@@ -6,12 +6,11 @@ import (
 )
 
 // Statistics for the query planners. PostgreSQL's autovacuum keeps its own; SQLite keeps
-// none until asked, and plans from the schema alone. So SQLite runs PRAGMA optimize once
-// the schema is migrated and daily (the db.optimize job), which analyzes only the tables
-// whose statistics are missing or stale; and both engines run ANALYZE after a bulk load
-// (the demo build, the enterprise import, the city-dataset generator), which would
-// otherwise leave the planner with the figures of a nearly empty database until the next
-// automatic run.
+// none until asked, and plans from the schema alone. Analyze is for after a bulk load
+// (the enterprise import, the city-dataset generator), Optimize for refreshing SQLite's
+// where they are missing or stale. Neither runs at start or daily yet: with statistics
+// SQLite picks worse plans for some hazard lists and the exports (docs/PERFORMANCE.md,
+// "Statistics for SQLite: measured, not switched on").
 
 // Analyze gathers the planner's statistics of every table (SQLite and PostgreSQL ANALYZE).
 // Call it after loading many rows at once.
