@@ -50,6 +50,12 @@ type DB struct {
 	write  *sql.DB
 	url    string // PostgreSQL URL
 	path   string // SQLite file
+	group  group  // SQLite writers sharing commits (group.go)
+
+	// prepared statements by query text, SQLite only (stmtcache.go)
+	readStmts, writeStmts *stmtCache
+
+	noGroup bool // one commit per Tx on SQLite, as before group commit (benchmarks only)
 }
 
 // Open opens the database described by cfg. It does not migrate; call Migrate.
@@ -104,7 +110,8 @@ func openSQLite(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	d := &DB{engine: SQLite, read: read, write: write, path: path}
+	d := &DB{engine: SQLite, read: read, write: write, path: path,
+		readStmts: newStmtCache(read), writeStmts: newStmtCache(write)}
 	if err := write.PingContext(ctx); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -156,6 +163,10 @@ func (d *DB) Describe() string {
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	if d.readStmts != nil {
+		d.readStmts.close()
+		d.writeStmts.close()
+	}
 	err := d.read.Close()
 	if d.write != d.read {
 		err = errors.Join(err, d.write.Close())
@@ -184,25 +195,44 @@ type Querier interface {
 
 // Exec runs a statement outside a transaction (on the write pool).
 func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if d.writeStmts != nil {
+		res, err := d.writeStmts.exec(ctx, nil, query, normalize(args))
+		return res, mapErr(d.engine, err)
+	}
 	res, err := d.write.ExecContext(ctx, d.rebind(query), normalize(args)...)
 	return res, mapErr(d.engine, err)
 }
 
 // Query runs a read query outside a transaction.
 func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if d.readStmts != nil {
+		rows, err := d.readStmts.query(ctx, nil, query, normalize(args))
+		return rows, mapErr(d.engine, err)
+	}
 	rows, err := d.read.QueryContext(ctx, d.rebind(query), normalize(args)...)
 	return rows, mapErr(d.engine, err)
 }
 
 // QueryRow runs a read query that returns at most one row.
 func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *Row {
+	if d.readStmts != nil {
+		row, err := d.readStmts.queryRow(ctx, nil, query, normalize(args))
+		return &Row{row: row, err: mapErr(d.engine, err), engine: d.engine}
+	}
 	return &Row{row: d.read.QueryRowContext(ctx, d.rebind(query), normalize(args)...), engine: d.engine}
 }
 
 // Tx runs fn in a read-write transaction, committing when fn returns nil and rolling back
-// otherwise (including on panic). On SQLite write transactions take the write lock at
-// BEGIN, so concurrent writers queue instead of failing.
+// otherwise (including on panic, which goes on in the caller). On SQLite write
+// transactions take the write lock at BEGIN, so concurrent writers queue instead of
+// failing, and concurrent calls share one durable commit (group.go): fn runs inside a
+// savepoint of a transaction that other calls' fns share, so it must not COMMIT, ROLLBACK
+// or call Tx itself. Tx returns once fn's work is durable, or with an error when it was
+// not written.
 func (d *DB) Tx(ctx context.Context, fn func(*Tx) error) (err error) {
+	if d.engine == SQLite && !d.noGroup {
+		return d.groupTx(ctx, fn)
+	}
 	return d.runTx(ctx, d.write, nil, fn)
 }
 
@@ -220,7 +250,10 @@ func (d *DB) runTx(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fu
 	if err != nil {
 		return mapErr(d.engine, err)
 	}
-	tx := &Tx{tx: stx, db: d}
+	tx := &Tx{tx: stx, db: d, stmts: d.writeStmts}
+	if pool == d.read {
+		tx.stmts = d.readStmts
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = stx.Rollback()
@@ -247,6 +280,16 @@ type Tx struct {
 	tx          *sql.Tx
 	db          *DB
 	afterCommit []func()
+	grouped     bool       // one caller's part of a SQLite group commit
+	stmts       *stmtCache // of the transaction's pool; nil on PostgreSQL
+}
+
+// ctx is the context a statement of the transaction runs with (see groupCtx).
+func (t *Tx) ctx(ctx context.Context) (context.Context, error) {
+	if !t.grouped {
+		return ctx, nil
+	}
+	return groupCtx(ctx)
 }
 
 // Engine reports the engine of the transaction's database.
@@ -257,18 +300,42 @@ func (t *Tx) AfterCommit(f func()) { t.afterCommit = append(t.afterCommit, f) }
 
 // Exec runs a statement in the transaction.
 func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx, err := t.ctx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if t.stmts != nil {
+		res, err := t.stmts.exec(ctx, t.tx, query, normalize(args))
+		return res, mapErr(t.db.engine, err)
+	}
 	res, err := t.tx.ExecContext(ctx, t.db.rebind(query), normalize(args)...)
 	return res, mapErr(t.db.engine, err)
 }
 
 // Query runs a query in the transaction.
 func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx, err := t.ctx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if t.stmts != nil {
+		rows, err := t.stmts.query(ctx, t.tx, query, normalize(args))
+		return rows, mapErr(t.db.engine, err)
+	}
 	rows, err := t.tx.QueryContext(ctx, t.db.rebind(query), normalize(args)...)
 	return rows, mapErr(t.db.engine, err)
 }
 
 // QueryRow runs a query that returns at most one row.
 func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *Row {
+	ctx, err := t.ctx(ctx)
+	if err != nil {
+		return &Row{err: err, engine: t.db.engine}
+	}
+	if t.stmts != nil {
+		row, err := t.stmts.queryRow(ctx, t.tx, query, normalize(args))
+		return &Row{row: row, err: mapErr(t.db.engine, err), engine: t.db.engine}
+	}
 	return &Row{row: t.tx.QueryRowContext(ctx, t.db.rebind(query), normalize(args)...), engine: t.db.engine}
 }
 
@@ -278,23 +345,32 @@ func (t *Tx) Prepare(ctx context.Context, query string) (*Stmt, error) {
 	if err != nil {
 		return nil, mapErr(t.db.engine, err)
 	}
-	return &Stmt{s: s, engine: t.db.engine}, nil
+	return &Stmt{s: s, engine: t.db.engine, tx: t}, nil
 }
 
 // Stmt is a prepared statement.
 type Stmt struct {
 	s      *sql.Stmt
 	engine Engine
+	tx     *Tx
 }
 
 // Exec runs the statement.
 func (s *Stmt) Exec(ctx context.Context, args ...any) (sql.Result, error) {
+	ctx, err := s.tx.ctx(ctx)
+	if err != nil {
+		return nil, err
+	}
 	res, err := s.s.ExecContext(ctx, normalize(args)...)
 	return res, mapErr(s.engine, err)
 }
 
 // QueryRow runs the statement for one row.
 func (s *Stmt) QueryRow(ctx context.Context, args ...any) *Row {
+	ctx, err := s.tx.ctx(ctx)
+	if err != nil {
+		return &Row{err: err, engine: s.engine}
+	}
 	return &Row{row: s.s.QueryRowContext(ctx, normalize(args)...), engine: s.engine}
 }
 
@@ -304,11 +380,15 @@ func (s *Stmt) Close() error { return s.s.Close() }
 // Row is the result of QueryRow; Scan maps driver errors and keeps sql.ErrNoRows.
 type Row struct {
 	row    *sql.Row
+	err    error // the query was not run
 	engine Engine
 }
 
 // Scan copies the row's columns into dest.
 func (r *Row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
 	err := r.row.Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return err
