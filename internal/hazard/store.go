@@ -20,6 +20,7 @@ var sorting = api.Sorting{
 	},
 	Default:  "-found_at",
 	Tiebreak: "h.id",
+	Nullable: []string{"deadline"},
 }
 
 // selectHazard reads a hazard with the names of everything it points to: one query for
