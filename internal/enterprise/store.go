@@ -100,7 +100,7 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 		w.Add("e.industry IN (SELECT industry FROM unit_industries WHERE org_id = ?)", *f.DepartmentID)
 	}
 	w.Eq("e.closure_flagged", f.Flagged)
-	w.AddCond(m.DB.Engine().ContainsAny(f.Q, "e.name", "e.credit_code"))
+	w.AddCond(m.DB.Engine().Search(f.Q, "e.id", "enterprises_fts", "e.name", "e.credit_code"))
 	return w, nil
 }
 
