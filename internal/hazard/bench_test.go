@@ -98,6 +98,10 @@ type listCase struct {
 	lp   api.ListParams
 }
 
+// listAfter names the list cases that read the page after another page's last row
+// (?after=, keyset paging): the page whose next cursor they start from.
+var listAfter = map[string]int{"default/after99": 99}
+
 func yes() *bool { t := true; return &t }
 
 var listCases = []listCase{
@@ -105,6 +109,12 @@ var listCases = []listCase{
 		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at"}},
 	{"default/page1000", func(*benchEnv) hazard.Filter { return hazard.Filter{} },
 		api.ListParams{Page: 1000, PerPage: 50, Sort: "-found_at"}},
+	{"default/page100", func(*benchEnv) hazard.Filter { return hazard.Filter{} },
+		api.ListParams{Page: 100, PerPage: 50, Sort: "-found_at"}},
+	{"default/after99", func(*benchEnv) hazard.Filter { return hazard.Filter{} },
+		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at"}},
+	{"default/count_exact", func(*benchEnv) hazard.Filter { return hazard.Filter{} },
+		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at", Exact: true}},
 	{"town_open_overdue", func(env *benchEnv) hazard.Filter {
 		return hazard.Filter{TownID: &env.town, Open: yes(), Overdue: yes()}
 	}, api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at"}},
@@ -155,7 +165,7 @@ func BenchmarkHazards(b *testing.B) {
 			b.Run("List", func(b *testing.B) {
 				for _, c := range listCases {
 					for _, u := range benchUsers {
-						b.Run(c.name+"/"+u, func(b *testing.B) { env.benchList(b, u, c.f(env), c.lp) })
+						b.Run(c.name+"/"+u, func(b *testing.B) { env.benchList(b, u, c.f(env), c.lp, listAfter[c.name]) })
 					}
 				}
 			})
@@ -194,10 +204,23 @@ func (env *benchEnv) benchReport(b *testing.B, user string) {
 }
 
 // benchList runs Module.List as the API does for a page: the count and the page.
-func (env *benchEnv) benchList(b *testing.B, user string, f hazard.Filter, lp api.ListParams) {
+func (env *benchEnv) benchList(b *testing.B, user string, f hazard.Filter, lp api.ListParams, after int) {
 	ctx := context.Background()
 	p := env.as[user]
 	var total, rows int
+	if after > 0 { // the cursor that page's next gives
+		res := &api.ListResult{}
+		prev := lp
+		prev.Page, prev.Result = after, res
+		if _, err := env.app.Hazard.List(ctx, p, f, prev, func(hazard.Hazard) error { return nil }); err != nil || res.Next == "" {
+			b.Fatalf("page %d: next %q, %v", after, res.Next, err)
+		}
+		c, err := api.ParseCursor(res.Next)
+		if err != nil {
+			b.Fatal(err)
+		}
+		lp.After = &c
+	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		rows = 0
