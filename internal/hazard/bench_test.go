@@ -104,35 +104,36 @@ var listAfter = map[string]int{"default/after99": 99}
 
 func yes() *bool { t := true; return &t }
 
+// listCases count as the API does, up to api.CountCap (count_exact: every match).
 var listCases = []listCase{
 	{"default/page1", func(*benchEnv) hazard.Filter { return hazard.Filter{} },
-		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at"}},
+		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at", CapCount: true}},
 	{"default/page1000", func(*benchEnv) hazard.Filter { return hazard.Filter{} },
-		api.ListParams{Page: 1000, PerPage: 50, Sort: "-found_at"}},
+		api.ListParams{Page: 1000, PerPage: 50, Sort: "-found_at", CapCount: true}},
 	{"default/page100", func(*benchEnv) hazard.Filter { return hazard.Filter{} },
-		api.ListParams{Page: 100, PerPage: 50, Sort: "-found_at"}},
+		api.ListParams{Page: 100, PerPage: 50, Sort: "-found_at", CapCount: true}},
 	{"default/after99", func(*benchEnv) hazard.Filter { return hazard.Filter{} },
-		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at"}},
+		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at", CapCount: true}},
 	{"default/count_exact", func(*benchEnv) hazard.Filter { return hazard.Filter{} },
-		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at", Exact: true}},
+		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at", CapCount: false}},
 	{"town_open_overdue", func(env *benchEnv) hazard.Filter {
 		return hazard.Filter{TownID: &env.town, Open: yes(), Overdue: yes()}
-	}, api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at"}},
+	}, api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at", CapCount: true}},
 	{"town_status_rectifying/page20", func(env *benchEnv) hazard.Filter {
 		return hazard.Filter{TownID: &env.town, Status: []string{"rectifying"}}
-	}, api.ListParams{Page: 20, PerPage: 50, Sort: "-found_at"}},
+	}, api.ListParams{Page: 20, PerPage: 50, Sort: "-found_at", CapCount: true}},
 	{"industry_major/by_deadline", func(*benchEnv) hazard.Filter {
 		return hazard.Filter{Industry: "construction", Grade: hazard.Major}
-	}, api.ListParams{Page: 1, PerPage: 50, Sort: "deadline"}},
+	}, api.ListParams{Page: 1, PerPage: 50, Sort: "deadline", CapCount: true}},
 	{"open/by_deadline", func(*benchEnv) hazard.Filter { return hazard.Filter{Open: yes()} },
-		api.ListParams{Page: 1, PerPage: 50, Sort: "deadline"}},
+		api.ListParams{Page: 1, PerPage: 50, Sort: "deadline", CapCount: true}},
 	{"q", func(*benchEnv) hazard.Filter { return hazard.Filter{Q: "脚手架"} },
-		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at"}},
+		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at", CapCount: true}},
 	// Two characters make no trigram: PostgreSQL's search indexes cannot serve it.
 	{"q_two_chars", func(*benchEnv) hazard.Filter { return hazard.Filter{Q: "护栏"} },
-		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at"}},
+		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at", CapCount: true}},
 	{"q_code", func(*benchEnv) hazard.Filter { return hazard.Filter{Q: "YH2026000123"} },
-		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at"}},
+		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at", CapCount: true}},
 }
 
 // statsCase is one Stats request.

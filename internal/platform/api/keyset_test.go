@@ -132,7 +132,7 @@ func TestQueryList_CappedCount(t *testing.T) {
 		defer func() { CountCap = old }()
 		CountCap = 10
 		var res ListResult
-		total, err := QueryList(context.Background(), d, lq, ListParams{Page: 3, PerPage: 5, Sort: "name", Result: &res}, func(s db.Scanner) (dated, error) {
+		total, err := QueryList(context.Background(), d, lq, ListParams{Page: 3, PerPage: 5, Sort: "name", CapCount: true, Result: &res}, func(s db.Scanner) (dated, error) {
 			var r dated
 			return r, s.Scan(&r.ID, &r.Key)
 		}, func(dated) error { return nil })
@@ -140,19 +140,19 @@ func TestQueryList_CappedCount(t *testing.T) {
 			t.Errorf("capped: total %d, %+v, %v; want 10, capped, a next page", total, res, err)
 		}
 		// Past the capped total the pages still answer (page 5 holds rows 21–23).
-		ids, res := listDated(t, d, lq, ListParams{Page: 5, PerPage: 5, Sort: "name"})
+		ids, res := listDated(t, d, lq, ListParams{Page: 5, PerPage: 5, Sort: "name", CapCount: true})
 		if len(ids) != 3 || res.Next != "" {
 			t.Errorf("page 5 of a capped list: %v, next %q; want 3 rows and no next", ids, res.Next)
 		}
-		total, err = QueryList(context.Background(), d, lq, ListParams{Page: 1, PerPage: 5, Sort: "name", Exact: true, Result: &res}, func(s db.Scanner) (dated, error) {
+		total, err = QueryList(context.Background(), d, lq, ListParams{Page: 1, PerPage: 5, Sort: "name", Result: &res}, func(s db.Scanner) (dated, error) {
 			var r dated
 			return r, s.Scan(&r.ID, &r.Key)
 		}, func(dated) error { return nil })
 		if err != nil || total != 23 || res.Capped {
-			t.Errorf("count=exact: total %d, %+v, %v; want 23, not capped", total, res, err)
+			t.Errorf("uncapped (count=exact, or a list asked for by code): total %d, %+v, %v; want 23, not capped", total, res, err)
 		}
 		CountCap = 23 // exactly the cap: not capped
-		total, _ = QueryList(context.Background(), d, lq, ListParams{Page: 1, PerPage: 5, Sort: "name", Result: &res}, func(s db.Scanner) (dated, error) {
+		total, _ = QueryList(context.Background(), d, lq, ListParams{Page: 1, PerPage: 5, Sort: "name", CapCount: true, Result: &res}, func(s db.Scanner) (dated, error) {
 			var r dated
 			return r, s.Scan(&r.ID, &r.Key)
 		}, func(dated) error { return nil })
@@ -191,7 +191,10 @@ func TestParseList_After(t *testing.T) {
 	if _, err := ParseList(httptest.NewRequest("GET", "/x?count=all", nil), s); err == nil {
 		t.Errorf("count=all accepted; only exact is")
 	}
-	if lp, err := ParseList(httptest.NewRequest("GET", "/x?count=exact", nil), s); err != nil || !lp.Exact {
+	if lp, err := ParseList(httptest.NewRequest("GET", "/x", nil), s); err != nil || !lp.CapCount {
+		t.Errorf("a request's list: %+v, %v; want its count capped", lp, err)
+	}
+	if lp, err := ParseList(httptest.NewRequest("GET", "/x?count=exact", nil), s); err != nil || lp.CapCount {
 		t.Errorf("count=exact: %+v, %v", lp, err)
 	}
 }

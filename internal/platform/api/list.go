@@ -31,8 +31,10 @@ type ListParams struct {
 	// After (?after=, the "next" of the page before) starts the page after that row
 	// instead of at (Page-1) × PerPage: keyset paging, no rows skipped by OFFSET.
 	After *Cursor
-	// Exact (?count=exact) counts every match; otherwise the count stops at CountCap.
-	Exact bool
+	// CapCount stops the count at CountCap: ParseList sets it for a request's list unless
+	// it asks count=exact. A list asked for by code (a panel's figure, a to-do count)
+	// counts every match unless it sets it.
+	CapCount bool
 	// Result, when set, receives what QueryList learns beside the total.
 	Result *ListResult
 }
@@ -67,7 +69,7 @@ func (s Sorting) Fields() []string {
 // ParseList reads page, per_page, sort and format from the query string.
 func ParseList(r *http.Request, s Sorting) (ListParams, error) {
 	q := r.URL.Query()
-	lp := ListParams{Page: 1, PerPage: DefaultPerPage, Sort: s.Default}
+	lp := ListParams{Page: 1, PerPage: DefaultPerPage, Sort: s.Default, CapCount: true}
 	v := apperr.Validation{}
 	if p := q.Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
@@ -106,7 +108,7 @@ func ParseList(r *http.Request, s Sorting) (ListParams, error) {
 	switch c := q.Get("count"); c {
 	case "":
 	case "exact":
-		lp.Exact = true
+		lp.CapCount = false
 	default:
 		v.Add("count", "validate.one_of", apperr.E{"values": "exact"})
 	}

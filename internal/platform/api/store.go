@@ -38,6 +38,7 @@ var SmallList = 2000
 // CountCap is the most matches a page's count reads: above it the total is CountCap and
 // capped (ListResult.Capped, "10,000+"), unless the request asked for the exact count. A
 // count stops early, where counting every match of a large table reads all of them.
+// Only a request's list caps its count (ListParams.CapCount).
 var CountCap = 10_000
 
 // keyset reports whether lq finds a page's ids first (see ListQuery.ID).
@@ -46,7 +47,7 @@ func (lq ListQuery) keyset() bool {
 }
 
 // QueryList runs a list query on q: when lp is paged it counts the matches (up to
-// CountCap unless lp.Exact) and reads one page of them, from lp.After (keyset) or at its
+// CountCap when lp.CapCount) and reads one page of them, from lp.After (keyset) or at its
 // offset; unpaged (an export) it skips the count and streams every row. Each row is read
 // by scan and handed to each as it arrives; an error of scan, each or the cursor
 // (rows.Err) ends the list and is returned. It returns the total (0 when unpaged), and
@@ -67,7 +68,7 @@ func QueryList[T any](ctx context.Context, q db.Querier, lq ListQuery, lp ListPa
 		res = &ListResult{}
 	}
 	*res = ListResult{}
-	total, capped, err := countList(ctx, q, lq, where, args, lp.Exact)
+	total, capped, err := countList(ctx, q, lq, where, args, !lp.CapCount)
 	if err != nil {
 		return 0, err
 	}
