@@ -48,12 +48,16 @@ type ListResult struct {
 // Sorting maps the API's sortable field names to SQL expressions; Default applies when
 // the request names none, and Tiebreak (usually the primary key) keeps pages stable.
 // Nullable names the fields whose column may be NULL: their NULLs sort after every value
-// on both engines (PostgreSQL's default; SQLite would put them first).
+// on both engines (PostgreSQL's default; SQLite would put them first). Joined names the
+// fields sorted by a column of Select's alone (a joined name, a computed count), which a
+// ListQuery's Count does not hold: a page in their order is read the plain way, without
+// ids first or keyset pages.
 type Sorting struct {
 	Columns  map[string]string
 	Default  string
 	Tiebreak string
 	Nullable []string
+	Joined   []string
 }
 
 // Fields lists the sortable field names (for docs and errors), sorted.

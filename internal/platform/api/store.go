@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/safeduty/safeduty/internal/platform/apperr"
 	"github.com/safeduty/safeduty/internal/platform/db"
@@ -41,9 +43,17 @@ var SmallList = 2000
 // Only a request's list caps its count (ListParams.CapCount).
 var CountCap = 10_000
 
-// keyset reports whether lq finds a page's ids first (see ListQuery.ID).
-func (lq ListQuery) keyset() bool {
-	return lq.ID != "" && lq.Count != "" && lq.Sorting.Tiebreak == lq.ID
+// keyset reports whether lq finds the ids of a page in lp's order first (see ListQuery.ID
+// and Sorting.Joined).
+func (lq ListQuery) keyset(lp ListParams) bool {
+	if lq.ID == "" || lq.Count == "" || lq.Sorting.Tiebreak != lq.ID {
+		return false
+	}
+	field, _ := strings.CutPrefix(lp.Sort, "-")
+	if _, ok := lq.Sorting.Columns[field]; !ok {
+		field, _ = strings.CutPrefix(lq.Sorting.Default, "-")
+	}
+	return !slices.Contains(lq.Sorting.Joined, field)
 }
 
 // QueryList runs a list query on q: when lp is paged it counts the matches (up to
@@ -58,7 +68,7 @@ func QueryList[T any](ctx context.Context, q db.Querier, lq ListQuery, lp ListPa
 	if !lp.Paged() {
 		return 0, db.Each(ctx, q, lq.Select+where+lp.OrderBy(lq.Sorting), args, scan, each)
 	}
-	if lp.After != nil && !lq.keyset() {
+	if lp.After != nil && !lq.keyset(lp) {
 		v := apperr.Validation{}
 		v.Add("after", "validate.cursor", nil)
 		return 0, badRequest(v)
@@ -77,7 +87,7 @@ func QueryList[T any](ctx context.Context, q db.Querier, lq ListQuery, lp ListPa
 		return total, nil // nothing on this page: no need to look
 	}
 	query := lq.Select + where
-	if lq.keyset() {
+	if lq.keyset(lp) {
 		ids, next, err := pageIDs(ctx, q, lq, lp, where, args, !capped && total <= SmallList)
 		if err != nil || len(ids) == 0 {
 			return total, err
