@@ -81,7 +81,7 @@ func (m *Module) ListAudit(ctx context.Context, sc auth.Scope, f AuditFilter, lp
 		w.Add("a.at < ?", to)
 	}
 	lq := api.ListQuery{Select: `SELECT a.id, a.at, a.user_id, a.username, a.ip, a.user_agent, a.action, a.object_type, a.object_id,
-		a.result, a.status, a.detail FROM audit_log a`, Count: `FROM audit_log a`, Where: w, Sorting: auditSorting}
+		a.result, a.status, a.detail FROM audit_log a`, Count: `FROM audit_log a`, Where: w, Sorting: auditSorting, ID: "a.id"}
 	return api.QueryList(ctx, m.DB, lq, lp, func(s db.Scanner) (AuditEntry, error) {
 		var e AuditEntry
 		var detail string

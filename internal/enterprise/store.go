@@ -25,6 +25,8 @@ var Sorting = api.Sorting{
 	},
 	Default:  "name",
 	Tiebreak: "e.id",
+	Nullable: []string{"next_inspection_at"},
+	Joined:   []string{"open_hazards"},
 }
 
 const selectEnterprise = `SELECT e.id, e.name, e.credit_code, e.industry, e.grid_id, g.code, v.name, e.town_id, t.name, e.address,
@@ -100,7 +102,7 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 		w.Add("e.industry IN (SELECT industry FROM unit_industries WHERE org_id = ?)", *f.DepartmentID)
 	}
 	w.Eq("e.closure_flagged", f.Flagged)
-	w.AddCond(m.DB.Engine().ContainsAny(f.Q, "e.name", "e.credit_code"))
+	w.AddCond(m.DB.Engine().Search(f.Q, "e.id", "enterprises_fts", "e.name", "e.credit_code"))
 	return w, nil
 }
 
@@ -122,7 +124,7 @@ func (m *Module) ListWhere(ctx context.Context, p *auth.Principal, f Filter, lp 
 	if extra != nil {
 		extra(&w)
 	}
-	lq := api.ListQuery{Select: selectEnterprise, Count: `FROM enterprises e`, Where: w, Sorting: Sorting}
+	lq := api.ListQuery{Select: selectEnterprise, Count: `FROM enterprises e`, Where: w, Sorting: Sorting, ID: "e.id"}
 	loc := i18n.FromContext(ctx)
 	return api.QueryList(ctx, m.DB, lq, lp, func(s db.Scanner) (Enterprise, error) { return m.scan(loc, s, now, false) }, each)
 }

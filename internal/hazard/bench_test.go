@@ -101,31 +101,42 @@ type listCase struct {
 	lp   api.ListParams
 }
 
+// listAfter names the list cases that read the page after another page's last row
+// (?after=, keyset paging): the page whose next cursor they start from.
+var listAfter = map[string]int{"default/after99": 99}
+
 func yes() *bool { t := true; return &t }
 
+// listCases count as the API does, up to api.CountCap (count_exact: every match).
 var listCases = []listCase{
 	{"default/page1", func(*benchEnv) hazard.Filter { return hazard.Filter{} },
-		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at"}},
+		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at", CapCount: true}},
 	{"default/page1000", func(*benchEnv) hazard.Filter { return hazard.Filter{} },
-		api.ListParams{Page: 1000, PerPage: 50, Sort: "-found_at"}},
+		api.ListParams{Page: 1000, PerPage: 50, Sort: "-found_at", CapCount: true}},
+	{"default/page100", func(*benchEnv) hazard.Filter { return hazard.Filter{} },
+		api.ListParams{Page: 100, PerPage: 50, Sort: "-found_at", CapCount: true}},
+	{"default/after99", func(*benchEnv) hazard.Filter { return hazard.Filter{} },
+		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at", CapCount: true}},
+	{"default/count_exact", func(*benchEnv) hazard.Filter { return hazard.Filter{} },
+		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at", CapCount: false}},
 	{"town_open_overdue", func(env *benchEnv) hazard.Filter {
 		return hazard.Filter{TownID: &env.town, Open: yes(), Overdue: yes()}
-	}, api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at"}},
+	}, api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at", CapCount: true}},
 	{"town_status_rectifying/page20", func(env *benchEnv) hazard.Filter {
 		return hazard.Filter{TownID: &env.town, Status: []string{"rectifying"}}
-	}, api.ListParams{Page: 20, PerPage: 50, Sort: "-found_at"}},
+	}, api.ListParams{Page: 20, PerPage: 50, Sort: "-found_at", CapCount: true}},
 	{"industry_major/by_deadline", func(*benchEnv) hazard.Filter {
 		return hazard.Filter{Industry: "construction", Grade: hazard.Major}
-	}, api.ListParams{Page: 1, PerPage: 50, Sort: "deadline"}},
+	}, api.ListParams{Page: 1, PerPage: 50, Sort: "deadline", CapCount: true}},
 	{"open/by_deadline", func(*benchEnv) hazard.Filter { return hazard.Filter{Open: yes()} },
-		api.ListParams{Page: 1, PerPage: 50, Sort: "deadline"}},
+		api.ListParams{Page: 1, PerPage: 50, Sort: "deadline", CapCount: true}},
 	{"q", func(*benchEnv) hazard.Filter { return hazard.Filter{Q: "脚手架"} },
-		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at"}},
+		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at", CapCount: true}},
 	// Two characters make no trigram: PostgreSQL's search indexes cannot serve it.
 	{"q_two_chars", func(*benchEnv) hazard.Filter { return hazard.Filter{Q: "护栏"} },
-		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at"}},
+		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at", CapCount: true}},
 	{"q_code", func(*benchEnv) hazard.Filter { return hazard.Filter{Q: "YH2026000123"} },
-		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at"}},
+		api.ListParams{Page: 1, PerPage: 50, Sort: "-found_at", CapCount: true}},
 }
 
 // statsCase is one Stats request.
@@ -158,7 +169,7 @@ func BenchmarkHazards(b *testing.B) {
 			b.Run("List", func(b *testing.B) {
 				for _, c := range listCases {
 					for _, u := range benchUsers {
-						b.Run(c.name+"/"+u, func(b *testing.B) { env.benchList(b, u, c.f(env), c.lp) })
+						b.Run(c.name+"/"+u, func(b *testing.B) { env.benchList(b, u, c.f(env), c.lp, listAfter[c.name]) })
 					}
 				}
 			})
@@ -197,10 +208,23 @@ func (env *benchEnv) benchReport(b *testing.B, user string) {
 }
 
 // benchList runs Module.List as the API does for a page: the count and the page.
-func (env *benchEnv) benchList(b *testing.B, user string, f hazard.Filter, lp api.ListParams) {
+func (env *benchEnv) benchList(b *testing.B, user string, f hazard.Filter, lp api.ListParams, after int) {
 	ctx := context.Background()
 	p := env.as[user]
 	var total, rows int
+	if after > 0 { // the cursor that page's next gives
+		res := &api.ListResult{}
+		prev := lp
+		prev.Page, prev.Result = after, res
+		if _, err := env.app.Hazard.List(ctx, p, f, prev, func(hazard.Hazard) error { return nil }); err != nil || res.Next == "" {
+			b.Fatalf("page %d: next %q, %v", after, res.Next, err)
+		}
+		c, err := api.ParseCursor(res.Next)
+		if err != nil {
+			b.Fatal(err)
+		}
+		lp.After = &c
+	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		rows = 0

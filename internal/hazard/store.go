@@ -20,6 +20,7 @@ var sorting = api.Sorting{
 	},
 	Default:  "-found_at",
 	Tiebreak: "h.id",
+	Nullable: []string{"deadline"},
 }
 
 // selectHazard reads a hazard with the names of everything it points to: one query for
@@ -106,7 +107,7 @@ func (m *Module) where(ctx context.Context, p *auth.Principal, f Filter, now tim
 	if f.DeadlineTo != nil {
 		w.Add("h.deadline < ?", clock.ThroughDay(*f.DeadlineTo))
 	}
-	w.AddCond(m.DB.Engine().ContainsAny(f.Q, "h.code", "h.title", "h.place"))
+	w.AddCond(m.DB.Engine().Search(f.Q, "h.id", "hazards_fts", "h.code", "h.title", "h.place"))
 	return w, nil
 }
 

@@ -28,14 +28,36 @@ type ListParams struct {
 	PerPage int    // 0 means every row (exports)
 	Sort    string // API field name, optionally prefixed by "-" for descending
 	Format  string // "" (JSON), "xlsx" or "csv"
+	// After (?after=, the "next" of the page before) starts the page after that row
+	// instead of at (Page-1) × PerPage: keyset paging, no rows skipped by OFFSET.
+	After *Cursor
+	// CapCount stops the count at CountCap: ParseList sets it for a request's list unless
+	// it asks count=exact. A list asked for by code (a panel's figure, a to-do count)
+	// counts every match unless it sets it.
+	CapCount bool
+	// Result, when set, receives what QueryList learns beside the total.
+	Result *ListResult
+}
+
+// ListResult is what a page's list query reports beside its total.
+type ListResult struct {
+	Next   string // the cursor of the next page (?after=); "" on the last page
+	Capped bool   // more than CountCap rows match: the total is CountCap
 }
 
 // Sorting maps the API's sortable field names to SQL expressions; Default applies when
 // the request names none, and Tiebreak (usually the primary key) keeps pages stable.
+// Nullable names the fields whose column may be NULL: their NULLs sort after every value
+// on both engines (PostgreSQL's default; SQLite would put them first). Joined names the
+// fields sorted by a column of Select's alone (a joined name, a computed count), which a
+// ListQuery's Count does not hold: a page in their order is read the plain way, without
+// ids first or keyset pages.
 type Sorting struct {
 	Columns  map[string]string
 	Default  string
 	Tiebreak string
+	Nullable []string
+	Joined   []string
 }
 
 // Fields lists the sortable field names (for docs and errors), sorted.
@@ -51,7 +73,7 @@ func (s Sorting) Fields() []string {
 // ParseList reads page, per_page, sort and format from the query string.
 func ParseList(r *http.Request, s Sorting) (ListParams, error) {
 	q := r.URL.Query()
-	lp := ListParams{Page: 1, PerPage: DefaultPerPage, Sort: s.Default}
+	lp := ListParams{Page: 1, PerPage: DefaultPerPage, Sort: s.Default, CapCount: true}
 	v := apperr.Validation{}
 	if p := q.Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
@@ -76,6 +98,24 @@ func ParseList(r *http.Request, s Sorting) (ListParams, error) {
 		}
 		lp.Sort = p
 	}
+	if a := q.Get("after"); a != "" {
+		c, err := ParseCursor(a)
+		switch {
+		case err != nil || c.Sort != lp.Sort:
+			v.Add("after", "validate.cursor", nil)
+		case q.Get("page") != "" && lp.Page != 1:
+			v.Add("after", "validate.cursor_page", nil)
+		default:
+			lp.After = &c
+		}
+	}
+	switch c := q.Get("count"); c {
+	case "":
+	case "exact":
+		lp.CapCount = false
+	default:
+		v.Add("count", "validate.one_of", apperr.E{"values": "exact"})
+	}
 	switch f := q.Get("format"); f {
 	case "", "json":
 	case "xlsx", "csv":
@@ -95,26 +135,41 @@ func ParseList(r *http.Request, s Sorting) (ListParams, error) {
 
 // All returns the parameters for every row in the same order (for exports).
 func (lp ListParams) All() ListParams {
-	lp.Page, lp.PerPage = 1, 0
+	lp.Page, lp.PerPage, lp.After = 1, 0, nil
 	return lp
 }
 
 // Paged reports whether the request wants one page (and so a total).
 func (lp ListParams) Paged() bool { return lp.PerPage > 0 }
 
-// OrderBy returns " ORDER BY …" for the requested sort.
-func (lp ListParams) OrderBy(s Sorting) string {
+// sortBy returns the column of the requested sort (the default's for an unknown field),
+// whether it descends and whether it may be NULL.
+func (lp ListParams) sortBy(s Sorting) (col string, desc, nullable bool) {
 	field, desc := strings.CutPrefix(lp.Sort, "-")
 	col, ok := s.Columns[field]
 	if !ok {
-		col = s.Columns[strings.TrimPrefix(s.Default, "-")]
-		desc = strings.HasPrefix(s.Default, "-")
+		field, desc = strings.CutPrefix(s.Default, "-")
+		col = s.Columns[field]
 	}
+	return col, desc, slices.Contains(s.Nullable, field)
+}
+
+// OrderBy returns " ORDER BY …" for the requested sort. A nullable column's NULLs come
+// last ascending and first descending on both engines (NULLS LAST/FIRST, which SQLite
+// speaks since 3.30), the order a keyset cursor assumes.
+func (lp ListParams) OrderBy(s Sorting) string {
+	col, desc, nullable := lp.sortBy(s)
 	dir := " ASC"
 	if desc {
 		dir = " DESC"
 	}
 	out := " ORDER BY " + col + dir
+	switch {
+	case nullable && desc:
+		out += " NULLS FIRST"
+	case nullable:
+		out += " NULLS LAST"
+	}
 	if s.Tiebreak != "" && s.Tiebreak != col {
 		out += ", " + s.Tiebreak + dir
 	}
@@ -129,12 +184,16 @@ func (lp ListParams) Limit() (string, []any) {
 	return " LIMIT ? OFFSET ?", []any{lp.PerPage, (lp.Page - 1) * lp.PerPage}
 }
 
-// Page is one page of a list.
+// Page is one page of a list. Total is every match, or CountCap with TotalCapped when
+// more match (unless the request asked count=exact); Next, absent on the last page, is
+// the cursor of the next page (?after=).
 type Page[T any] struct {
-	Items   []T `json:"items"`
-	Total   int `json:"total"`
-	Page    int `json:"page"`
-	PerPage int `json:"per_page"`
+	Items       []T    `json:"items"`
+	Total       int    `json:"total"`
+	TotalCapped bool   `json:"total_capped,omitempty"`
+	Page        int    `json:"page"`
+	PerPage     int    `json:"per_page"`
+	Next        string `json:"next,omitempty"`
 }
 
 // Lister runs a list query: it calls each for every row of the page (every row when
@@ -151,6 +210,8 @@ func ServeList[T any](w http.ResponseWriter, r *http.Request, lp ListParams, ex 
 		})
 	}
 	items := make([]T, 0, min(lp.PerPage, 64))
+	res := &ListResult{}
+	lp.Result = res
 	total, err := list(r.Context(), lp, func(t T) error {
 		items = append(items, t)
 		return nil
@@ -158,7 +219,7 @@ func ServeList[T any](w http.ResponseWriter, r *http.Request, lp ListParams, ex 
 	if err != nil {
 		return err
 	}
-	return JSON(w, http.StatusOK, Page[T]{Items: items, Total: total, Page: lp.Page, PerPage: lp.PerPage})
+	return JSON(w, http.StatusOK, Page[T]{Items: items, Total: total, TotalCapped: res.Capped, Page: lp.Page, PerPage: lp.PerPage, Next: res.Next})
 }
 
 // ScopedLister is a store's list function: rows in scope matching filter f.

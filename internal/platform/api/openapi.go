@@ -46,7 +46,7 @@ func (g *Registry) OpenAPI(version string) map[string]any {
 		"info": map[string]any{
 			"title":       "SafeDuty API",
 			"version":     version,
-			"description": "安责通 SafeDuty public API (v1). Authenticate with POST /api/v1/session and send `Authorization: Bearer <token>`. Errors are RFC 9457 problem details. Lists take page, per_page (max 500), sort (field or -field) and format=json|xlsx|csv.",
+			"description": "安责通 SafeDuty public API (v1). Authenticate with POST /api/v1/session and send `Authorization: Bearer <token>`. Errors are RFC 9457 problem details. Lists take page, per_page (max 500), sort (field or -field), after (the next of the page before), count=exact and format=json|xlsx|csv.",
 			// The repository's LICENSE.
 			"license": map[string]any{"name": "Apache License 2.0", "identifier": "Apache-2.0"},
 		},
@@ -130,6 +130,8 @@ func (b *docBuilder) operation(rt Route) map[string]any {
 			map[string]any{"name": "page", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": MaxPage, "default": 1}},
 			map[string]any{"name": "per_page", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": MaxPerPage, "default": DefaultPerPage}},
 			map[string]any{"name": "format", "in": "query", "description": "json (default), or the whole list as a file", "schema": map[string]any{"type": "string", "enum": []string{"json", "xlsx", "csv"}}},
+			map[string]any{"name": "after", "in": "query", "description": "the next of the page before: the page after its last row (keyset; instead of page, in the same sort)", "schema": map[string]any{"type": "string"}},
+			map[string]any{"name": "count", "in": "query", "description": "exact: count every match (else total stops at 10000 with total_capped)", "schema": map[string]any{"type": "string", "enum": []string{"exact"}}},
 		)
 		if len(rt.Sorts) > 0 {
 			var enum []string
@@ -169,10 +171,12 @@ func (b *docBuilder) operation(rt Route) map[string]any {
 			"type":     "object",
 			"required": []string{"items", "total", "page", "per_page"},
 			"properties": map[string]any{
-				"items":    map[string]any{"type": "array", "items": b.schema(rt.Response)},
-				"total":    map[string]any{"type": "integer"},
-				"page":     map[string]any{"type": "integer"},
-				"per_page": map[string]any{"type": "integer"},
+				"items":        map[string]any{"type": "array", "items": b.schema(rt.Response)},
+				"total":        map[string]any{"type": "integer"},
+				"total_capped": map[string]any{"type": "boolean", "description": "more match than total (10000) counts; count=exact counts them all"},
+				"page":         map[string]any{"type": "integer"},
+				"per_page":     map[string]any{"type": "integer"},
+				"next":         map[string]any{"type": "string", "description": "the cursor of the next page (?after=); absent on the last page"},
 			},
 		}}
 		content["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"] = map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}

@@ -15,7 +15,7 @@ import (
 )
 
 // Query parameters every list understands, beside its filters.
-var listParams = []string{"page", "per_page", "sort", "format"}
+var listParams = []string{"page", "per_page", "sort", "format", "after", "count"}
 
 // commonParams are accepted everywhere.
 var commonParams = []string{"lang"}

@@ -3,6 +3,7 @@ package db
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // This file holds the few SQL differences between the engines. Everything else is SQL
@@ -51,6 +52,21 @@ func (e Engine) ContainsAny(s string, cols ...string) (string, []any) {
 		}
 	}
 	return "(" + strings.Join(parts, " OR ") + ")", args
+}
+
+// Search returns a text search's condition: true when any of cols contains s, ignoring
+// case, as ContainsAny. On SQLite a text of three characters or more is looked up in fts,
+// an FTS5 trigram table indexing cols of the rows whose rowid is id (migration 00017):
+// `id IN (SELECT rowid FROM fts WHERE fts MATCH ?)`, where LIKE would read every row. The
+// text goes to MATCH as one quoted string, its double quotes doubled, so FTS5's syntax in
+// it (AND, *, NEAR, column filters) is text to find, never a query. A shorter text makes
+// no trigram: ContainsAny, as on PostgreSQL, whose trigram indexes serve LIKE itself.
+func (e Engine) Search(s, id, fts string, cols ...string) (string, []any) {
+	s = searchText(s)
+	if e != SQLite || utf8.RuneCountInString(s) < 3 {
+		return e.ContainsAny(s, cols...)
+	}
+	return id + " IN (SELECT rowid FROM " + fts + " WHERE " + fts + " MATCH ?)", []any{`"` + strings.ReplaceAll(s, `"`, `""`) + `"`}
 }
 
 // hasTrigram reports whether s holds three letters or digits in a row (what pg_trgm

@@ -70,3 +70,40 @@ func TestContainsAny(t *testing.T) {
 		}
 	})
 }
+
+// Search looks a text of three characters or more up in the FTS5 table on SQLite, as one
+// quoted string whatever it holds; anything shorter, and PostgreSQL, take ContainsAny.
+func TestSearch(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.New(t, db.SQLite)
+	if _, err := d.Exec(ctx, `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Exec(ctx, `CREATE VIRTUAL TABLE notes_fts USING fts5 (body, content = 'notes', content_rowid = 'id', tokenize = 'trigram')`); err != nil {
+		t.Fatal(err)
+	}
+	for i, b := range []string{`say "hi" AND bye`, "隐患排查", "x*y NEAR(a b)"} {
+		if _, err := d.Exec(ctx, `INSERT INTO notes (id, body) VALUES (?, ?)`, i+1, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := d.Exec(ctx, `INSERT INTO notes_fts (notes_fts) VALUES ('rebuild')`); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string][]int64{`"HI" and`: {1}, "排查": {2}, "隐患排": {2}, "x*y": {3}, "NEAR(a": {3}, `" OR "`: nil, "hi*": nil} {
+		cond, args := db.SQLite.Search(q, "n.id", "notes_fts", "n.body")
+		if fts := strings.Contains(cond, "MATCH"); fts != (len([]rune(q)) >= 3) {
+			t.Errorf("%q: %s; want the FTS table for three characters or more", q, cond)
+		}
+		got, err := db.All(ctx, d, `SELECT n.id FROM notes n WHERE `+cond+` ORDER BY n.id`, args, func(s db.Scanner) (int64, error) {
+			var id int64
+			return id, s.Scan(&id)
+		})
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("%q: %v, %v; want %v", q, got, err, want)
+		}
+	}
+	if cond, _ := db.Postgres.Search("隐患排", "n.id", "notes_fts", "n.body"); strings.Contains(cond, "MATCH") {
+		t.Errorf("PostgreSQL searched an FTS5 table: %s", cond)
+	}
+}

@@ -30,13 +30,21 @@ func PerPage(r *http.Request) int {
 
 // ListPage holds what a list page's links, sort headers, chips and pager need.
 type ListPage struct {
-	Q       url.Values // the request's non-empty query parameters
+	Q       url.Values // the request's non-empty query parameters but after
 	Export  url.Values // the same without paging: export links, chips, tiles
 	Sort    string
 	Page    int
 	Pages   int
 	Total   int
 	PerPage int // PerPage(r): 20 on a phone, 50 elsewhere
+	// Capped says more than Total (api.CountCap) match: the page shows "10,000+", its page
+	// links reach Total, and Next (a keyset cursor, ?after=) leads beyond them. After is
+	// the request's own cursor: the page follows a row rather than being numbered.
+	Capped bool
+	Next   string
+	After  string
+
+	result *api.ListResult // filled by the list query (ParseListPage's ListParams.Result)
 }
 
 // ParseListPage decodes a list page's filters into filter (the API's own filter struct,
@@ -53,7 +61,7 @@ func ParseListPage(r *http.Request, s api.Sorting, filter any) (api.ListParams, 
 	lp.PerPage, lp.Format = PerPage(r), ""
 	q, ex := url.Values{}, url.Values{}
 	for k, vs := range r.URL.Query() {
-		if k == "per_page" || k == "format" || k == "lang" {
+		if k == "per_page" || k == "format" || k == "lang" || k == "after" || k == "count" {
 			continue
 		}
 		for _, v := range vs {
@@ -65,7 +73,8 @@ func ParseListPage(r *http.Request, s api.Sorting, filter any) (api.ListParams, 
 			}
 		}
 	}
-	return lp, ListPage{Q: q, Export: ex, Sort: lp.Sort, Page: lp.Page, PerPage: lp.PerPage}, nil
+	lp.Result = &api.ListResult{}
+	return lp, ListPage{Q: q, Export: ex, Sort: lp.Sort, Page: lp.Page, PerPage: lp.PerPage, After: r.URL.Query().Get("after"), result: lp.Result}, nil
 }
 
 // Filtered reports whether a filter is on (a sort alone is not one).
@@ -78,11 +87,21 @@ func (l *ListPage) Filtered() bool {
 	return false
 }
 
-// Finish sets the total and the page count.
+// Finish sets the total and the page count, and what the list query reported beside
+// them (a capped total, the next page's cursor).
 func (l *ListPage) Finish(total int) {
 	l.Total = total
 	if l.PerPage == 0 {
 		l.PerPage = PageSize
 	}
 	l.Pages = (total + l.PerPage - 1) / l.PerPage
+	if l.result != nil {
+		l.Capped, l.Next = l.result.Capped, l.result.Next
+	}
+}
+
+// More reports whether the pager is past its numbered pages: a page after a cursor, or
+// the last numbered page of a capped list with a next page.
+func (l ListPage) More() bool {
+	return l.After != "" || (l.Next != "" && l.Capped && l.Page >= l.Pages)
 }
