@@ -161,6 +161,7 @@ func Wire(d *db.DB, cfg Config) *App {
 	a := &App{Cfg: cfg, DB: d, mux: http.NewServeMux(), metrics: prometheus.NewRegistry()}
 	a.Audit = &audit.Log{Clock: cfg.Clock}
 	a.Auth = &auth.Service{DB: d, Clock: cfg.Clock, Audit: a.Audit, Cfg: cfg.Auth, Log: cfg.Log}
+	a.Auth.Listen(context.Background()) // the principal cache's announcements, until d is closed
 	a.AuthMW = &auth.Middleware{Service: a.Auth, InsecureCookie: cfg.InsecureCookie, OnError: a.renderError}
 	a.API = api.NewRegistry(a.mux, a.Audit, d)
 	a.Site = web.NewSite(a.mux, a.Audit, d, a.AuthMW)

@@ -50,6 +50,7 @@ type DB struct {
 	write  *sql.DB
 	url    string // PostgreSQL URL
 	path   string // SQLite file
+	hub    hub    // notify.go: this process's listeners
 }
 
 // Open opens the database described by cfg. It does not migrate; call Migrate.
@@ -156,6 +157,7 @@ func (d *DB) Describe() string {
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	d.hub.close()
 	err := d.read.Close()
 	if d.write != d.read {
 		err = errors.Join(err, d.write.Close())
