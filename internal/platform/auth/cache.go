@@ -30,18 +30,18 @@ const Channel = "safeduty_auth"
 // may do has changed (roles, org, enterprise, language, name, disabled, password,
 // sessions ended): every process forgets the user's sessions once tx commits.
 func UserChanged(ctx context.Context, tx *db.Tx, id db.ID) error {
-	return tx.Notify(ctx, Channel, "u:"+id.String())
+	return tx.NotifyWait(ctx, Channel, "u:"+id.String())
 }
 
 // OrgChanged announces that the principals of the users bound to org id have changed
 // (its name, the industries it supervises).
 func OrgChanged(ctx context.Context, tx *db.Tx, id db.ID) error {
-	return tx.Notify(ctx, Channel, "o:"+id.String())
+	return tx.NotifyWait(ctx, Channel, "o:"+id.String())
 }
 
 // AllChanged announces a change that may alter any principal (the org tree rearranged).
 func AllChanged(ctx context.Context, tx *db.Tx) error {
-	return tx.Notify(ctx, Channel, "*")
+	return tx.NotifyWait(ctx, Channel, "*")
 }
 
 // Listen starts receiving the announcements of Channel for s's cache until ctx ends or
@@ -54,6 +54,13 @@ func (s *Service) Listen(ctx context.Context) {
 			s.Log.Debug("auth: not listening for changes; the principal cache is off until the listener is back")
 		}
 	})
+}
+
+// Caching reports whether the principal cache is in use: its listener is connected.
+func (s *Service) Caching() bool {
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	return s.cache.listening && s.Cfg.CacheMaxAge > 0
 }
 
 // session is what the cache keeps of a session: its principal (without the session's
@@ -77,10 +84,11 @@ func (e *session) principal() *Principal {
 
 // flight is one database lookup that concurrent requests with the same token share.
 type flight struct {
-	done chan struct{}
-	gen  uint64
-	e    *session
-	err  error
+	done    chan struct{}
+	gen     uint64
+	waiters int // requests sharing it
+	e       *session
+	err     error
 }
 
 // principalCache is the bounded map of sessions, keyed by the token's SHA-256.
@@ -167,6 +175,7 @@ func (c *principalCache) lookup(key [32]byte, size int, load func() (*session, e
 		return load()
 	}
 	if f := c.flights[key]; f != nil && f.gen == c.gen {
+		f.waiters++
 		c.mu.Unlock()
 		<-f.done
 		return f.e, f.err
@@ -215,8 +224,8 @@ func (c *principalCache) slide(e *session, now time.Time, idleFor time.Duration)
 	return true
 }
 
-// valid reports whether the entry's session is alive at now (read under the lock, as
-// slide moves the idle time).
+// times returns the entry's idle and absolute expiry (read under the lock, as slide
+// moves the idle time).
 func (c *principalCache) times(e *session) (idle, expires time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

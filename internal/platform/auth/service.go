@@ -306,7 +306,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 		if err != nil {
 			return err
 		}
-		if err := tx.NotifyEcho(ctx, Channel, "s:"+sid.String()); err != nil {
+		if err := tx.NotifyWait(ctx, Channel, "s:"+sid.String()); err != nil {
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "session.delete", ObjectType: "session", ObjectID: sid.String()})

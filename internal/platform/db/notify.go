@@ -20,22 +20,40 @@ import (
 // pg_notify, which the server delivers at commit. On SQLite one process owns the file
 // (lock_unix.go), so the process's own callbacks are all there is.
 //
-// On PostgreSQL Listen holds one dedicated connection running LISTEN and reconnects with
+// A change that must be in force everywhere by the time the writer answers (a sign-out)
+// uses Tx.NotifyWait: on PostgreSQL each listener acknowledges the notification on
+// channel+"_ack" once its callback has run, and the writer's commit returns when every
+// listening connection counted at the time of writing has done so (or after EchoWait).
+//
+// On PostgreSQL Listen holds one dedicated connection running LISTEN (named by its
+// application_name, which is how NotifyWait counts the listeners) and reconnects with
 // backoff when it drops. A listener that is not connected may have missed notifications:
 // onState(false) says so (before the first connection, and whenever it is lost), and a
 // cache built on the notifications must be dropped and bypassed until onState(true).
 
-// EchoWait bounds how long NotifyEcho's commit waits for its notification to come back.
+// EchoWait bounds how long NotifyWait's commit waits for the acknowledgements (a
+// listener counted but gone, a process hung).
 const EchoWait = 2 * time.Second
+
+// listenerApp is the application_name of a listening connection of channel.
+func listenerApp(channel string) string { return "safeduty listen " + channel }
+
+func ackChannel(channel string) string { return channel + "_ack" }
 
 // hub holds a process's listeners of one *DB and the commits waiting for their echo.
 type hub struct {
 	mu        sync.Mutex
 	listeners map[string][]*listener
-	waiters   map[string]chan struct{} // by the notification's nonce
+	waiters   map[string]*waiter // by the notification's nonce
 	seq       atomic.Uint64
 	stop      chan struct{} // closed by DB.Close: PostgreSQL listeners end
 	stopOnce  sync.Once
+}
+
+// waiter is a commit waiting for the acknowledgements of its notification.
+type waiter struct {
+	need int
+	done chan struct{}
 }
 
 type listener struct {
@@ -43,8 +61,9 @@ type listener struct {
 	connected atomic.Bool
 }
 
-// nonce is the prefix that makes each PostgreSQL notification of this process unique:
-// the listener strips it, and a commit waiting for its echo matches it.
+// processNonce starts the nonce that makes each PostgreSQL notification of this process
+// unique: the listener strips it, and a commit waiting for acknowledgements counts those
+// that name it.
 var processNonce = strconv.FormatInt(time.Now().UnixNano(), 36)
 
 func (h *hub) stopped() chan struct{} {
@@ -104,72 +123,92 @@ func (h *hub) connected(channel string) bool {
 	return false
 }
 
-func (h *hub) wait(nonce string) chan struct{} {
+func (h *hub) wait(nonce string, need int) chan struct{} {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.waiters == nil {
-		h.waiters = map[string]chan struct{}{}
+		h.waiters = map[string]*waiter{}
 	}
-	ch := make(chan struct{})
-	h.waiters[nonce] = ch
-	return ch
+	w := &waiter{need: need, done: make(chan struct{})}
+	h.waiters[nonce] = w
+	return w.done
 }
 
-func (h *hub) done(nonce string, echoed bool) {
+// ack counts one acknowledgement of nonce.
+func (h *hub) ack(nonce string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if ch, ok := h.waiters[nonce]; ok {
-		delete(h.waiters, nonce)
-		if echoed {
-			close(ch)
+	if w, ok := h.waiters[nonce]; ok {
+		w.need--
+		if w.need == 0 {
+			close(w.done)
 		}
 	}
+}
+
+func (h *hub) forget(nonce string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.waiters, nonce)
+}
+
+// NotifyWait is Notify, and on PostgreSQL the commit then waits (at most EchoWait) until
+// every process listening on channel when the notification was written has received it
+// and run its callbacks: a request sent to any of them after the writer answers sees the
+// change. Without a connected listener of its own the writer cannot hear the
+// acknowledgements and does not wait; on SQLite the commit's own delivery is all there is.
+func (t *Tx) NotifyWait(ctx context.Context, channel, payload string) error {
+	h := &t.db.hub
+	if t.db.engine != Postgres || !h.connected(channel) {
+		return t.Notify(ctx, channel, payload)
+	}
+	var n int
+	if err := t.QueryRow(ctx, `SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = ?`,
+		listenerApp(channel)).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return t.Notify(ctx, channel, payload)
+	}
+	nonce := "!" + processNonce + "." + strconv.FormatUint(h.seq.Add(1), 36)
+	done := h.wait(nonce, n)
+	if err := t.send(ctx, channel, nonce, payload); err != nil {
+		h.forget(nonce)
+		return err
+	}
+	t.AfterCommit(func() {
+		timer := time.NewTimer(EchoWait)
+		defer timer.Stop()
+		select {
+		case <-done:
+		case <-timer.C:
+		case <-ctx.Done():
+		}
+		h.forget(nonce)
+	})
+	return nil
 }
 
 // Notify announces payload on channel if the transaction commits: to this process's
 // listeners once the commit returns, and on PostgreSQL to every process listening.
 func (t *Tx) Notify(ctx context.Context, channel, payload string) error {
-	_, err := t.notify(ctx, channel, payload)
-	return err
-}
-
-// NotifyEcho is Notify, and the commit then waits (at most EchoWait) until the
-// notification has come back through this process's own PostgreSQL listener: every other
-// process listening on the server has then, in practice, received it too, so a request
-// sent to any of them after the writer answers sees the change. Without a connected
-// listener, and on SQLite, it does not wait.
-func (t *Tx) NotifyEcho(ctx context.Context, channel, payload string) error {
-	nonce, err := t.notify(ctx, channel, payload)
-	if err != nil || nonce == "" || !t.db.hub.connected(channel) {
-		return err
-	}
-	h := &t.db.hub
-	echo := h.wait(nonce)
-	t.AfterCommit(func() {
-		timer := time.NewTimer(EchoWait)
-		defer timer.Stop()
-		select {
-		case <-echo:
-		case <-timer.C:
-		case <-ctx.Done():
-		}
-		h.done(nonce, false)
-	})
-	return nil
-}
-
-// notify sends payload (on PostgreSQL with a nonce, returned) and delivers it locally
-// after the commit.
-func (t *Tx) notify(ctx context.Context, channel, payload string) (string, error) {
 	nonce := ""
 	if t.db.engine == Postgres {
 		nonce = processNonce + "." + strconv.FormatUint(t.db.hub.seq.Add(1), 36)
+	}
+	return t.send(ctx, channel, nonce, payload)
+}
+
+// send writes the notification (on PostgreSQL, behind its nonce) and delivers it to this
+// process's listeners after the commit.
+func (t *Tx) send(ctx context.Context, channel, nonce, payload string) error {
+	if t.db.engine == Postgres {
 		if _, err := t.Exec(ctx, `SELECT pg_notify(?, ?)`, channel, nonce+" "+payload); err != nil {
-			return "", err
+			return err
 		}
 	}
 	t.AfterCommit(func() { t.db.hub.deliver(channel, payload) })
-	return nonce, nil
+	return nil
 }
 
 // Listen calls onNotify with the payload of every notification on channel until ctx ends
@@ -226,7 +265,12 @@ func (d *DB) Listen(ctx context.Context, channel string, onNotify func(payload s
 // listenOnce connects, listens and dispatches until the connection fails; it reports
 // whether it had been listening.
 func (d *DB) listenOnce(ctx context.Context, channel string, l *listener, onState func(bool)) bool {
-	conn, err := pgx.Connect(ctx, d.url)
+	cfg, err := pgx.ParseConfig(d.url)
+	if err != nil {
+		return false
+	}
+	cfg.RuntimeParams["application_name"] = listenerApp(channel)
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return false
 	}
@@ -235,8 +279,11 @@ func (d *DB) listenOnce(ctx context.Context, channel string, l *listener, onStat
 		defer cancel()
 		_ = conn.Close(closeCtx)
 	}()
-	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
-		return false
+	ack := ackChannel(channel)
+	for _, ch := range []string{channel, ack} {
+		if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{ch}.Sanitize()); err != nil {
+			return false
+		}
 	}
 	l.connected.Store(true)
 	onState(true)
@@ -249,11 +296,19 @@ func (d *DB) listenOnce(ctx context.Context, channel string, l *listener, onStat
 		if err != nil {
 			return true
 		}
+		if n.Channel == ack {
+			d.hub.ack(n.Payload)
+			continue
+		}
 		nonce, payload, ok := strings.Cut(n.Payload, " ")
 		if !ok {
 			payload = n.Payload
 		}
 		l.fn(payload)
-		d.hub.done(nonce, true)
+		if strings.HasPrefix(nonce, "!") { // the writer waits for every listener
+			if _, err := conn.Exec(ctx, `SELECT pg_notify($1, $2)`, ack, nonce); err != nil {
+				return true
+			}
+		}
 	}
 }

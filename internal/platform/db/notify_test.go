@@ -112,11 +112,11 @@ func TestNotify_DeliveredAtCommitOnly(t *testing.T) {
 		if !b.has("u:7") {
 			t.Error("not delivered to this process when the commit returned")
 		}
-		if err := d.Tx(ctx, func(tx *db.Tx) error { return tx.NotifyEcho(ctx, "test_channel", "s:9") }); err != nil {
+		if err := d.Tx(ctx, func(tx *db.Tx) error { return tx.NotifyWait(ctx, "test_channel", "s:9") }); err != nil {
 			t.Fatal(err)
 		}
 		if !b.has("s:9") {
-			t.Error("NotifyEcho not delivered when the commit returned")
+			t.Error("NotifyWait not delivered when the commit returned")
 		}
 		if b.has("rolled back") {
 			t.Error("a rolled-back transaction's notification was delivered")
@@ -146,7 +146,7 @@ func pgPair(t *testing.T) (*db.DB, *db.DB) {
 func listenerPIDs(t *testing.T, d *db.DB) []string {
 	t.Helper()
 	return dbtest.Strings(t, d, `SELECT pid::text FROM pg_stat_activity
-		WHERE datname = current_database() AND query LIKE 'LISTEN %' ORDER BY pid`)
+		WHERE datname = current_database() AND application_name LIKE 'safeduty listen %' ORDER BY pid`)
 }
 
 // On PostgreSQL a notification committed through one handle reaches the listener of
@@ -154,18 +154,29 @@ func listenerPIDs(t *testing.T, d *db.DB) []string {
 func TestNotify_PostgresAcrossHandlesAndReconnect(t *testing.T) {
 	a, b := pgPair(t)
 	ctx := t.Context()
-	in := newInbox()
+	in, own := newInbox(), newInbox()
+	a.Listen(ctx, "test_channel", own.notify, own.state)
+	own.waitFor(t, "listening", connected)
+	aPIDs := listenerPIDs(t, a)
 	b.Listen(ctx, "test_channel", in.notify, in.state)
 	in.waitFor(t, "listening", connected)
 
-	if err := a.Tx(ctx, func(tx *db.Tx) error { return tx.NotifyEcho(ctx, "test_channel", "u:1") }); err != nil {
+	// NotifyWait returns once every listener has run its callback: no waiting after it.
+	if err := a.Tx(ctx, func(tx *db.Tx) error { return tx.NotifyWait(ctx, "test_channel", "u:1") }); err != nil {
 		t.Fatal(err)
 	}
-	in.waitFor(t, "the other handle's notification", contains("u:1"))
+	if !in.has("u:1") {
+		t.Error("NotifyWait returned before the other handle's listener had the notification")
+	}
 
-	pids := listenerPIDs(t, a)
+	var pids []string
+	for _, p := range listenerPIDs(t, a) {
+		if p != aPIDs[0] {
+			pids = append(pids, p)
+		}
+	}
 	if len(pids) != 1 {
-		t.Fatalf("listener connections: %v, want one", pids)
+		t.Fatalf("listener connections: %v, want one besides a's %v", pids, aPIDs)
 	}
 	if _, err := a.Exec(ctx, `SELECT pg_terminate_backend(`+pids[0]+`)`); err != nil {
 		t.Fatal(err)
