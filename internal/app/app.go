@@ -401,7 +401,11 @@ func (a *App) langMiddleware(next http.Handler) http.Handler {
 		lang := i18n.Lang("")
 		dest := r.Header.Get("Sec-Fetch-Dest")
 		shown := dest == "document" || dest == "iframe" || dest == "image"
-		if q := r.URL.Query().Get("lang"); q != "" {
+		q := ""
+		if r.URL.RawQuery != "" { // most requests have no query: spare parsing one
+			q = r.URL.Query().Get("lang")
+		}
+		if q != "" {
 			lang = i18n.Parse(q)
 		} else if isAPI(r) && !shown {
 			if al := r.Header.Get("Accept-Language"); al != "" {
