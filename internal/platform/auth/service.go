@@ -293,8 +293,8 @@ func (s *Service) LockState(ctx context.Context, q db.Querier, username string) 
 }
 
 // Logout ends the session holding token. Ending an unknown token is not an error. It
-// returns once the session's end has been announced to every server process (on
-// PostgreSQL, once the announcement came back through this process's own listener).
+// returns once every server process has dropped the session from its cache (on
+// PostgreSQL, once every listening process acknowledged the announcement: Tx.NotifyWait).
 func (s *Service) Logout(ctx context.Context, token string) error {
 	defer s.cache.drop(sha256.Sum256([]byte(token)))
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
@@ -337,7 +337,8 @@ func (s *Service) Authenticate(ctx context.Context, token, kind string) (*Princi
 	}
 	if e == nil {
 		var err error
-		load := func() (*session, error) { return s.loadSession(ctx, key) }
+		// The lookup may answer other requests too: one of them going away must not fail it.
+		load := func() (*session, error) { return s.loadSession(context.WithoutCancel(ctx), key) }
 		if s.Cfg.CacheMaxAge > 0 {
 			e, err = s.cache.lookup(key, s.cacheSize(), load)
 		} else {
