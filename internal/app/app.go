@@ -164,6 +164,7 @@ func Wire(d *db.DB, cfg Config) *App {
 	a := &App{Cfg: cfg, DB: d, mux: http.NewServeMux(), metrics: prometheus.NewRegistry()}
 	a.Audit = &audit.Log{Clock: cfg.Clock}
 	a.Auth = &auth.Service{DB: d, Clock: cfg.Clock, Audit: a.Audit, Cfg: cfg.Auth, Log: cfg.Log}
+	a.Auth.Listen(context.Background()) // the principal cache's announcements, until d is closed
 	a.AuthMW = &auth.Middleware{Service: a.Auth, InsecureCookie: cfg.InsecureCookie, OnError: a.renderError}
 	a.API = api.NewRegistry(a.mux, a.Audit, d)
 	a.Site = web.NewSite(a.mux, a.Audit, d, a.AuthMW)
@@ -406,7 +407,11 @@ func (a *App) langMiddleware(next http.Handler) http.Handler {
 		lang := i18n.Lang("")
 		dest := r.Header.Get("Sec-Fetch-Dest")
 		shown := dest == "document" || dest == "iframe" || dest == "image"
-		if q := r.URL.Query().Get("lang"); q != "" {
+		q := ""
+		if r.URL.RawQuery != "" { // most requests have no query: spare parsing one
+			q = r.URL.Query().Get("lang")
+		}
+		if q != "" {
 			lang = i18n.Parse(q)
 		} else if isAPI(r) && !shown {
 			if al := r.Header.Get("Accept-Language"); al != "" {

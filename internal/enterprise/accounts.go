@@ -113,6 +113,9 @@ func (m *Module) CreateAccount(ctx context.Context, p *auth.Principal, entID db.
 		if _, err := tx.Exec(ctx, `UPDATE users SET enterprise_id = ? WHERE id = ?`, entID, id); err != nil {
 			return err
 		}
+		if err := auth.UserChanged(ctx, tx, id); err != nil { // the principal's scope holds the enterprise
+			return err
+		}
 		return m.Audit.Record(ctx, tx, audit.Entry{Action: "enterprise.account_create", ObjectType: "enterprise", ObjectID: entID.String(),
 			Detail: map[string]any{"user_id": id.String(), "username": auth.NormalizeUsername(strings.TrimSpace(in.Username))}})
 	})

@@ -303,6 +303,9 @@ func (m *Module) UpdateOrg(ctx context.Context, actor *auth.Principal, id db.ID,
 			}
 			set.Changed["industries"] = *in.Industries
 		}
+		if err := auth.OrgChanged(ctx, tx, id); err != nil { // its users' principals hold its name and industries
+			return err
+		}
 		return m.Audit.Record(ctx, tx, audit.Entry{Action: "org.update", ObjectType: "org", ObjectID: id.String(), Detail: set.Changed})
 	})
 }

@@ -33,6 +33,11 @@ type Config struct {
 	BrowserMax       time.Duration // browser session absolute timeout (12 h)
 	TokenIdle        time.Duration // API token idle timeout (7 days)
 	TokenMax         time.Duration // API token absolute timeout (30 days)
+	// CacheMaxAge is how long a session read from the database answers requests from
+	// memory (30 s; zero: no cache). Changes announced on Channel apply at once whatever
+	// it is; it bounds only the staleness after a change nobody announced.
+	CacheMaxAge time.Duration
+	CacheSize   int // sessions the cache holds at most, the oldest dropped first (10,000)
 }
 
 // DefaultConfig is the policy used unless flags say otherwise.
@@ -46,6 +51,8 @@ func DefaultConfig() Config {
 		BrowserMax:       12 * time.Hour,
 		TokenIdle:        7 * 24 * time.Hour,
 		TokenMax:         30 * 24 * time.Hour,
+		CacheMaxAge:      30 * time.Second,
+		CacheSize:        10000,
 	}
 }
 
@@ -62,6 +69,8 @@ type Service struct {
 	Audit *audit.Log
 	Cfg   Config
 	Log   *slog.Logger
+
+	cache principalCache // cache.go
 }
 
 // LoginResult is a successful sign-in.
@@ -283,8 +292,11 @@ func (s *Service) LockState(ctx context.Context, q db.Querier, username string) 
 	return until, failures, err
 }
 
-// Logout ends the session holding token. Ending an unknown token is not an error.
+// Logout ends the session holding token. Ending an unknown token is not an error. It
+// returns once every server process has dropped the session from its cache (on
+// PostgreSQL, once every listening process acknowledged the announcement: Tx.NotifyWait).
 func (s *Service) Logout(ctx context.Context, token string) error {
+	defer s.cache.drop(sha256.Sum256([]byte(token)))
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		var sid, uid db.ID
 		err := tx.QueryRow(ctx, `DELETE FROM sessions WHERE token_hash = ? RETURNING id, user_id`, hashToken(token)).Scan(&sid, &uid)
@@ -294,51 +306,107 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 		if err != nil {
 			return err
 		}
+		if err := tx.NotifyWait(ctx, Channel, "s:"+sid.String()); err != nil {
+			return err
+		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "session.delete", ObjectType: "session", ObjectID: sid.String()})
 	})
 }
 
 // Authenticate resolves a session token of kind to its principal. An unknown, expired or
-// idle-timed-out token, or a disabled user, is Unauthenticated.
+// idle-timed-out token, or a disabled user, is Unauthenticated. A session seen in the last
+// Cfg.CacheMaxAge is answered from the principal cache (cache.go) without a query.
 func (s *Service) Authenticate(ctx context.Context, token, kind string) (*Principal, error) {
 	if token == "" {
 		return nil, apperr.New(apperr.Unauthenticated, "auth.required", nil)
 	}
 	now := s.Clock.Now()
-	var (
-		sid             db.ID
-		uid             db.ID
-		csrf            string
-		lastSeen, idle  time.Time
-		expires         time.Time
-		disabled        bool
-		sessionKindInDB string
-	)
-	err := s.DB.QueryRow(ctx, `SELECT s.id, s.user_id, s.kind, s.csrf_token, s.last_seen_at, s.idle_expires_at, s.expires_at, u.disabled
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, hashToken(token)).
-		Scan(&sid, &uid, &sessionKindInDB, &csrf, &lastSeen, &idle, &expires, &disabled)
-	if db.IsNoRows(err) || (err == nil && (sessionKindInDB != kind || disabled || !now.Before(idle) || !now.Before(expires))) {
-		return nil, apperr.New(apperr.Unauthenticated, "auth.expired", nil)
+	key := sha256.Sum256([]byte(token))
+	e, cached := (*session)(nil), false
+	if s.Cfg.CacheMaxAge > 0 {
+		e = s.cache.get(key, now, s.Cfg.CacheMaxAge)
+		cached = e != nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	// Slide the idle timeout, at most once a minute per session.
-	if now.Sub(lastSeen) > time.Minute {
-		idleFor := s.Cfg.BrowserIdle
-		if kind == KindAPI {
-			idleFor = s.Cfg.TokenIdle
+	if e != nil {
+		// Another process may have moved the idle timeout on: an entry that says idle is
+		// read again before the session is refused.
+		if idle, _ := s.cache.times(e); !now.Before(idle) {
+			s.cache.drop(key)
+			e, cached = nil, false
 		}
-		if _, err := s.DB.Exec(ctx, `UPDATE sessions SET last_seen_at = ?, idle_expires_at = ? WHERE id = ?`, now, now.Add(idleFor), sid); err != nil {
+	}
+	if e == nil {
+		var err error
+		// The lookup may answer other requests too: one of them going away must not fail it.
+		load := func() (*session, error) { return s.loadSession(context.WithoutCancel(ctx), key) }
+		if s.Cfg.CacheMaxAge > 0 {
+			e, err = s.cache.lookup(key, s.cacheSize(), load)
+		} else {
+			e, err = load()
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
-	p, err := s.LoadPrincipal(ctx, s.DB, uid)
+	if e == nil || e.p.SessionKind != kind || e.disabled {
+		return nil, apperr.New(apperr.Unauthenticated, "auth.expired", nil)
+	}
+	if idle, expires := s.cache.times(e); !now.Before(idle) || !now.Before(expires) {
+		return nil, apperr.New(apperr.Unauthenticated, "auth.expired", nil)
+	}
+	// Slide the idle timeout, at most once a minute per session.
+	idleFor := s.Cfg.BrowserIdle
+	if kind == KindAPI {
+		idleFor = s.Cfg.TokenIdle
+	}
+	if s.cache.slide(e, now, idleFor) {
+		if _, err := s.DB.Exec(ctx, `UPDATE sessions SET last_seen_at = ?, idle_expires_at = ? WHERE id = ?`, now, now.Add(idleFor), e.p.SessionID); err != nil {
+			if cached {
+				s.cache.drop(key)
+			}
+			return nil, err
+		}
+	}
+	return e.principal(), nil
+}
+
+// loadSession reads the session of a token's hash and its principal; nil when there is
+// no such session.
+func (s *Service) loadSession(ctx context.Context, key [32]byte) (*session, error) {
+	var (
+		e   session
+		uid db.ID
+	)
+	err := s.DB.QueryRow(ctx, `SELECT s.id, s.user_id, s.kind, s.csrf_token, s.last_seen_at, s.idle_expires_at, s.expires_at, u.disabled
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, hex.EncodeToString(key[:])).
+		Scan(&e.p.SessionID, &uid, &e.p.SessionKind, &e.p.CSRFToken, &e.lastSeen, &e.idle, &e.expires, &e.disabled)
+	if db.IsNoRows(err) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	p.SessionID, p.SessionKind, p.CSRFToken = sid, kind, csrf
-	return p, nil
+	e.loaded = s.Clock.Now()
+	if e.disabled {
+		return &e, nil
+	}
+	p, err := s.LoadPrincipal(ctx, s.DB, uid)
+	if apperr.Is(err, apperr.Unauthenticated) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.SessionID, p.SessionKind, p.CSRFToken = e.p.SessionID, e.p.SessionKind, e.p.CSRFToken
+	e.p = *p
+	return &e, nil
+}
+
+func (s *Service) cacheSize() int {
+	if s.Cfg.CacheSize > 0 {
+		return s.Cfg.CacheSize
+	}
+	return DefaultConfig().CacheSize
 }
 
 // LoadPrincipal reads a user with roles and computes the user's scope.

@@ -306,6 +306,9 @@ func (s *Service) UpdateUser(ctx context.Context, tx *db.Tx, actor *Principal, i
 			return err
 		}
 	}
+	if err := UserChanged(ctx, tx, id); err != nil {
+		return err
+	}
 	return s.Audit.Record(ctx, tx, audit.Entry{Action: "user.update", ObjectType: "user", ObjectID: id.String(), Detail: set.Changed})
 }
 
@@ -348,6 +351,9 @@ func (s *Service) ResetPassword(ctx context.Context, tx *db.Tx, actor *Principal
 		return err
 	}
 	if err := s.Unlock(ctx, tx, username); err != nil {
+		return err
+	}
+	if err := UserChanged(ctx, tx, id); err != nil {
 		return err
 	}
 	return s.Audit.Record(ctx, tx, audit.Entry{Action: "user.reset_password", ObjectType: "user", ObjectID: id.String()})
@@ -405,6 +411,9 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, nex
 		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, p.UserID, p.SessionID); err != nil {
 			return err
 		}
+		if err := UserChanged(ctx, tx, p.UserID); err != nil {
+			return err
+		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "user.change_password", ObjectType: "user", ObjectID: p.UserID.String()})
 	})
 }
@@ -413,6 +422,9 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, nex
 func (s *Service) SetLang(ctx context.Context, p *Principal, lang i18n.Lang) error {
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE users SET lang = ? WHERE id = ?`, string(lang), p.UserID); err != nil {
+			return err
+		}
+		if err := UserChanged(ctx, tx, p.UserID); err != nil {
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "user.set_lang", ObjectType: "user", ObjectID: p.UserID.String(),

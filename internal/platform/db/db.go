@@ -56,6 +56,8 @@ type DB struct {
 	readStmts, writeStmts *stmtCache
 
 	noGroup bool // one commit per Tx on SQLite, as before group commit (benchmarks only)
+
+	hub hub // notify.go: this process's listeners
 }
 
 // Open opens the database described by cfg. It does not migrate; call Migrate.
@@ -163,6 +165,7 @@ func (d *DB) Describe() string {
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	d.hub.close()
 	if d.readStmts != nil {
 		d.readStmts.close()
 		d.writeStmts.close()
