@@ -441,7 +441,7 @@ func (h *harness) export(run int) result {
 func (h *harness) exportFilter() (string, int, error) {
 	count := func(day time.Time) (int, error) {
 		var page struct{ Total int }
-		err := h.getJSON("admin", "/api/v1/hazards?per_page=1&status=closed&found_from="+day.Format(time.DateOnly), &page)
+		err := h.getJSON("admin", "/api/v1/hazards?per_page=1&count=exact&status=closed&found_from="+day.Format(time.DateOnly), &page)
 		return page.Total, err
 	}
 	lo, hi := time.Now().AddDate(-4, 0, 0), time.Now().AddDate(0, 0, 1) // count(lo) >= count(hi)

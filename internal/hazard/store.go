@@ -59,6 +59,11 @@ func (m *Module) scan(s db.Scanner, now time.Time) (Hazard, error) {
 // (departments) and, for enterprise users, their own.
 func scopeWhere(w *db.Where, sc auth.Scope) {
 	w.AddCond(sc.PathCond("h.org_path"))
+	if sc.TownID != nil {
+		// the same hazards as the path's; it lets hazards_town_found_at serve a town's
+		// page newest first instead of sorting every hazard of the town
+		w.Add("h.town_id = ?", *sc.TownID)
+	}
 	w.AddCond(sc.IndustryCond("h.industry"))
 	w.AddCond(sc.RecordCond("h.enterprise_id", "h.owner_id", "h.found_by"))
 }

@@ -23,7 +23,11 @@ type Scope struct {
 	// Whole is set when Path is the root of the tree (a district-wide user): every record
 	// lies inside, so PathCond is a constant truth and the planner is free to use the
 	// index that serves the query's order instead of the path's.
-	Whole        bool
+	Whole bool
+	// TownID is set when Path is a town's (a town user, or a unit under a town): a
+	// capability whose rows carry their town may add `town_id = TownID`, which names the
+	// same rows as PathCond and lets an index on (town_id, <order>) serve a page.
+	TownID       *db.ID
 	Industries   []string
 	OwnOnly      bool
 	UserID       db.ID

@@ -494,15 +494,20 @@ func ScopeOf(ctx context.Context, q db.Querier, userID, orgID db.ID, orgPath str
 		return sc, nil
 	}
 	in, args := db.In("id", ids)
-	rows, err := q.Query(ctx, `SELECT path, parent_id IS NULL FROM orgs WHERE `+in+`
+	rows, err := q.Query(ctx, `SELECT id, kind, path, parent_id IS NULL FROM orgs WHERE `+in+`
 		AND kind IN ('district', 'town', 'village') ORDER BY depth DESC LIMIT 1`, args...)
 	if err != nil {
 		return sc, err
 	}
 	for rows.Next() {
-		if err := rows.Scan(&sc.Path, &sc.Whole); err != nil {
+		var id db.ID
+		var kind string
+		if err := rows.Scan(&id, &kind, &sc.Path, &sc.Whole); err != nil {
 			rows.Close()
 			return sc, err
+		}
+		if kind == "town" {
+			sc.TownID = &id
 		}
 	}
 	rows.Close()
