@@ -93,7 +93,7 @@ type Site struct {
 	// compiled holds each template cloned with one language's functions and escaped once
 	// (compiledKey → *template.Template); see compiled.
 	compiled sync.Map
-	assets    map[string]string // static path -> content hash
+	assets   map[string]string // static path -> content hash
 	// Stylesheets the capabilities contribute (AddStylesheet), by static path, and
 	// their paths in the order the layout links them.
 	extra       map[string][]byte
